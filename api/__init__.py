@@ -1,0 +1,1 @@
+"""The faces of chiptrail: the command line (and, next, the HTTP API)."""

@@ -1,0 +1,91 @@
+"""The store protocol: what every backend (in-process, Neo4j) answers, with one meaning.
+
+Backends return raw facts (nodes, edges, simple paths); the ranking, screening and wording of
+answers live above them in `queries/`, so two backends that return the same facts give the same
+answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from loaders.records import Dataset, Edge, Node, Props
+from ontology.vocab import Label, Prop
+
+Progress = Callable[[int], None]
+SITE_LABELS = (Label.DATA_CENTER, Label.PROJECT_AGGREGATE)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load wrote."""
+
+    nodes: int
+    edges: int
+
+
+class GraphStore(Protocol):
+    """A graph backend. Every method is a named query both backends implement identically."""
+
+    backend: str
+
+    def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
+        """Merge the dataset in (idempotent: loading twice converges to the same graph)."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type."""
+        ...
+
+    def node(self, node_id: str) -> Node | None:
+        """One node by id, or None."""
+        ...
+
+    def nodes(self, label: str) -> list[Node]:
+        """Every node with the label, sorted by id."""
+        ...
+
+    def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
+        """Relationships of a type, optionally from or to one node, sorted by id."""
+        ...
+
+    def places_within(self, place_id: str) -> set[str]:
+        """The place and every place inside it (transitively, through PART_OF)."""
+        ...
+
+    def sites_within(self, region_id: str) -> set[str]:
+        """Data centres and project aggregates located in the region or any place inside it."""
+        ...
+
+    def supply_paths(self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None) -> list[tuple[Edge, ...]]:
+        """Node-simple paths of SUPPLIES edges carrying the chip, valid on `as_of`, from an
+        organisation that designs or manufactures it to a site located in the region."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+def valid_on(props: Props, day: dt.date | None) -> bool:
+    """Whether a record holds on `day` (open bounds where a date is missing; any day if None)."""
+    if day is None:
+        return True
+    start, end = props.get(Prop.VALID_FROM), props.get(Prop.VALID_TO)
+    if isinstance(start, dt.date) and day < start:
+        return False
+    return not (isinstance(end, dt.date) and day > end)
+
+
+def carries(edge: Edge, chip_id: str) -> bool:
+    """Whether a SUPPLIES edge lists the chip model among the goods it carries."""
+    chips = edge.props.get(Prop.CHIPS)
+    return isinstance(chips, list) and chip_id in chips
+
+
+def sorted_by_id(items: Iterable[Node]) -> list[Node]:
+    """Stable order for answers."""
+    return sorted(items, key=lambda n: n.id)

@@ -1,0 +1,60 @@
+"""Validated node and edge records: what every loader produces and every store accepts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+Scalar = str | int | float | bool | dt.date
+Value = Scalar | list[str]
+Props = dict[str, Value]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from, for error messages."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node: its id, its labels (the full class closure, most general first) and properties."""
+
+    id: str
+    labels: tuple[str, ...]
+    props: Props
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relationship; `id` is stable (defaults to from|TYPE|to) so loading twice converges."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    props: Props
+    origin: Origin | None = field(default=None, compare=False)
+
+
+@dataclass
+class Dataset:
+    """Nodes and edges keyed by id, ready for a store."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: dict[str, Edge] = field(default_factory=dict)
+
+    def merge(self, other: Dataset) -> Dataset:
+        """A new dataset with both; `other` wins on equal ids (callers check conflicts first)."""
+        return Dataset({**self.nodes, **other.nodes}, {**self.edges, **other.edges})
+
+
+def default_edge_id(source: str, rel_type: str, target: str) -> str:
+    """The id an edge gets when its record does not name one."""
+    return f"{source}|{rel_type}|{target}"

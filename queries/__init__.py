@@ -1,0 +1,1 @@
+"""Named queries over the store protocol: resolution, restrictions, routes and their views."""

@@ -1,0 +1,60 @@
+"""Restriction lookups by what a user types: a chip (or family) and a destination."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from graph.store import GraphStore
+from ontology.vocab import Label
+from queries.decide import decide
+from queries.resolve import resolve_chips, resolve_place
+from queries.restrictions import Decision, load_rules
+from queries.routes import country_of
+
+
+def destination_code(store: GraphStore, term: str) -> str:
+    """An ISO 3166-1 code from a code ('CN') or a place name ('China', 'Xinjiang' -> CN)."""
+    if re.fullmatch(r"[A-Za-z]{2}", term):
+        return term.upper()
+    code = country_of(store, resolve_place(store, term).id)
+    return code or term.upper()
+
+
+def restrictions_for(store: GraphStore, chip: str, destination: str, as_of: dt.date | None = None) -> list[Decision]:
+    """One decision per chip model the term covers ('H100' covers SXM and PCIe)."""
+    day = as_of or dt.date.today()
+    code = destination_code(store, destination)
+    rules = load_rules(store)
+    return [decide(c, rules, code, day) for c in resolve_chips(store, chip)]
+
+
+def all_decisions(store: GraphStore, destination: str, as_of: dt.date) -> list[Decision]:
+    """Every chip model in the store, decided for one destination and date."""
+    rules = load_rules(store)
+    return [decide(c, rules, destination, as_of) for c in store.nodes(Label.CHIP_MODEL)]
+
+
+def restrictions_view(term: str, decisions: list[Decision]) -> dict[str, Any]:
+    """The `restrictions` JSON: one decision's fields at the top; a family adds `variants`.
+
+    For a family, `restricted` is true only if every variant is; `status` is shared or 'mixed'.
+    """
+    views = [d.as_dict() for d in decisions]
+    if len(views) == 1:
+        return {**views[0], "query": term, "variants": []}
+    statuses = {v["status"] for v in views}
+    return {
+        "query": term,
+        "chip": {"id": None, "name": term},
+        "destination": views[0]["destination"],
+        "as_of": views[0]["as_of"],
+        "restricted": all(v["restricted"] for v in views),
+        "status": statuses.pop() if len(statuses) == 1 else "mixed",
+        "license_policy": None,
+        "metrics": None,
+        "rules": [r for v in views for r in v["rules"]],
+        "explanation": " ".join(str(v["explanation"]) for v in views),
+        "variants": views,
+    }

@@ -1,0 +1,60 @@
+"""Find chip models and places by what a user types: id, name, alias, Chinese name, family, code."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from graph.store import GraphStore
+from loaders.records import Node
+from ontology.errors import NotFound
+from ontology.vocab import Label, Prop
+
+NAME_KEYS = (Prop.NAME, Prop.NAME_ZH, Prop.ALIASES)
+
+
+def normalise(text: str) -> str:
+    """Case, spaces, hyphens and underscores do not matter: 'h-100 sxm' == 'H100SXM'."""
+    return re.sub(r"[\s\-_]+", "", text).casefold()
+
+
+def _names(node: Node, keys: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    for key in keys:
+        value = node.props.get(key)
+        if isinstance(value, list):
+            found.extend(value)
+        elif isinstance(value, str):
+            found.append(value)
+    return found
+
+
+def _match(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]:
+    wanted = normalise(term)
+    by_id = [n for n in nodes if n.id == term]
+    return by_id or [n for n in nodes if wanted in {normalise(x) for x in _names(n, keys)}]
+
+
+def _suggestions(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[str]:
+    names = sorted({x for n in nodes for x in _names(n, keys)} | {n.id for n in nodes})
+    by_norm = {normalise(x): x for x in names}
+    close = difflib.get_close_matches(normalise(term), list(by_norm), n=5, cutoff=0.5)
+    return [by_norm[c] for c in close]
+
+
+def resolve_chips(store: GraphStore, term: str) -> list[Node]:
+    """Chip models matching `term`; a family name ('H100') covers every variant. Raises `NotFound`."""
+    chips = store.nodes(Label.CHIP_MODEL)
+    found = _match(chips, term, (*NAME_KEYS, Prop.FAMILY))
+    if not found:
+        raise NotFound("chip", term, _suggestions(chips, term, (*NAME_KEYS, Prop.FAMILY)))
+    return found
+
+
+def resolve_place(store: GraphStore, term: str) -> Node:
+    """The place matching `term` (id, name, alias, Chinese name or ISO 3166 code). Raises `NotFound`."""
+    places = store.nodes(Label.PLACE)
+    found = _match(places, term, (*NAME_KEYS, Prop.ISO3166))
+    if not found:
+        raise NotFound("region", term, _suggestions(places, term, NAME_KEYS))
+    return found[0]

@@ -1,0 +1,192 @@
+"""Whether a chip model needs a US licence for a destination on a date, derived from data.
+
+Nothing in the data says "restricted". A decision is computed from the chip's published
+specifications (TPP, performance density, interconnect bandwidth) and the rules stored as
+`ExportControlRule` nodes: their criteria lines, destinations, effect and dates in force, and
+the chip models that product-specific actions TARGET. Each decision explains itself with the
+rule, its citation and the numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from graph.store import GraphStore, valid_on
+from loaders.records import Node
+from ontology.errors import DataError, Problem
+from ontology.vocab import Label, Prop, Rel
+
+OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+}
+SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+NEGATION = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
+METRIC_NAMES = {"tpp": "TPP", "pd": "performance density", "interconnect_gbps": "interconnect"}
+UNITS = {"interconnect_gbps": " GB/s"}
+TERM = re.compile(r"^(tpp|pd|interconnect_gbps) (>=|>|<=|<) ([0-9]+(?:\.[0-9]+)?)$")
+BITS = {"peak_tops_fp4": 4, "peak_tops_fp8": 8, "peak_tops_fp16": 16}
+
+
+def fmt(value: float) -> str:
+    """15832.0 -> '15,832'; 5.92 -> '5.92'."""
+    return f"{value:,.0f}" if float(value).is_integer() or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Term:
+    metric: str
+    op: str
+    threshold: float
+
+    def check(self, metrics: dict[str, float | None]) -> tuple[bool | None, str]:
+        """(met, wording); met is None when the chip's figure is unknown."""
+        name, unit = METRIC_NAMES[self.metric], UNITS.get(self.metric, "")
+        value = metrics.get(self.metric)
+        if value is None:
+            return None, f"{name} unknown"
+        met = OPS[self.op](value, self.threshold)
+        symbol = SYMBOL[self.op] if met else NEGATION[self.op]
+        return met, f"{name} {fmt(value)}{unit} {symbol} {fmt(self.threshold)}{unit}"
+
+
+@dataclass(frozen=True)
+class Test:
+    """One criteria line: a classification and the terms that must all hold."""
+
+    classification: str
+    terms: tuple[Term, ...]
+
+    @classmethod
+    def parse(cls, line: str, rule_id: str) -> Test:
+        head, sep, body = line.partition(": ")
+        terms = [TERM.match(part.strip()) for part in body.split(" and ")]
+        if not sep or not all(terms):
+            raise DataError([Problem(f"cannot read criteria line {line!r}: expected 'CLASS: metric op number and …'",
+                                     record=rule_id, field=Prop.CRITERIA)])
+        return cls(head, tuple(Term(m[1], m[2], float(m[3])) for m in terms if m))
+
+    def check(self, metrics: dict[str, float | None]) -> tuple[bool | None, str]:
+        results = [term.check(metrics) for term in self.terms]
+        met: bool | None = True
+        if any(r[0] is False for r in results):
+            met = False
+        elif any(r[0] is None for r in results):
+            met = None
+        return met, " and ".join(r[1] for r in results)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    citation: str
+    effect: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    destinations: frozenset[str]
+    country_groups: tuple[str, ...]
+    license_policy: str | None
+    tests: tuple[Test, ...]
+    targets: frozenset[str]
+
+    def applies(self, destination: str, day: dt.date) -> bool:
+        props = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
+        in_force = valid_on({k: v for k, v in props.items() if v is not None}, day)
+        return in_force and bool({destination, "*"} & self.destinations)
+
+    def cite(self) -> str:
+        since = f", in force from {self.valid_from.isoformat()}" if self.valid_from else ""
+        return f"{self.citation}{since}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """How one rule in force bears on the chip."""
+
+    rule: Rule
+    outcome: str  # met | not_met | unknown | targeted | policy_change
+    classification: str | None
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        r = self.rule
+        return {
+            "id": r.id, "name": r.name, "citation": r.citation, "effect": r.effect,
+            "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+            "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+            "outcome": self.outcome, "classification": self.classification, "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    chip: Node
+    destination: str
+    as_of: dt.date
+    status: str  # license_required | not_restricted | undetermined
+    license_policy: str | None
+    metrics: dict[str, float | None]
+    findings: tuple[Finding, ...] = field(default=())
+    explanation: str = ""
+
+    @property
+    def restricted(self) -> bool:
+        return self.status == "license_required"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "chip": {"id": self.chip.id, "name": self.chip.props.get(Prop.NAME)},
+            "destination": self.destination, "as_of": self.as_of.isoformat(),
+            "restricted": self.restricted, "status": self.status, "license_policy": self.license_policy,
+            "metrics": self.metrics, "rules": [f.as_dict() for f in self.findings],
+            "explanation": self.explanation,
+        }
+
+
+def _num(node: Node, key: str) -> float | None:
+    value = node.props.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def computed_tpp(chip: Node) -> float | None:
+    """TPP from the dense peak figures: max over bit widths of TOPS × bits (2 × MacTOPS = TOPS)."""
+    products = [v * bits for key, bits in BITS.items() if (v := _num(chip, key)) is not None]
+    return max(products) if products else None
+
+
+def chip_metrics(chip: Node) -> dict[str, float | None]:
+    """The figures the rules test: TPP as cited (else computed), density = TPP / die area."""
+    tpp = _num(chip, Prop.TPP) or computed_tpp(chip)
+    area = _num(chip, Prop.DIE_AREA)
+    pd = round(tpp / area, 2) if tpp is not None and area else None
+    return {"tpp": tpp, "pd": pd, "interconnect_gbps": _num(chip, Prop.INTERCONNECT)}
+
+
+def _date(node: Node, key: str) -> dt.date | None:
+    value = node.props.get(key)
+    return value if isinstance(value, dt.date) else None
+
+
+def _strings(node: Node, key: str) -> list[str]:
+    value = node.props.get(key)
+    return list(value) if isinstance(value, list) else []
+
+
+def load_rules(store: GraphStore) -> list[Rule]:
+    """Every export-control rule in the store, with the chip models it targets, oldest first."""
+    rules = []
+    for node in store.nodes(Label.EXPORT_CONTROL_RULE):
+        targets = frozenset(e.target for e in store.edges(Rel.TARGETS, source=node.id))
+        rules.append(Rule(
+            node.id, str(node.props.get(Prop.NAME, node.id)), str(node.props.get(Prop.CITATION, "")),
+            str(node.props.get(Prop.EFFECT, "informational")), _date(node, Prop.VALID_FROM),
+            _date(node, Prop.VALID_TO), frozenset(_strings(node, Prop.DESTINATIONS)),
+            tuple(_strings(node, Prop.COUNTRY_GROUPS)),
+            str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
+            tuple(Test.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)), targets,
+        ))
+    return sorted(rules, key=lambda r: (r.valid_from or dt.date.min, r.id))

@@ -1,0 +1,138 @@
+"""The headline question: which routes carry a chip model into a region, on what evidence.
+
+A route for chip model C into region R is a node-simple path that starts at an organisation
+that designs or manufactures C, follows only SUPPLIES edges that carry C and are valid on the
+`as_of` date, and ends at a site located (transitively) in R. A reported deployment of C at a
+site in R that no route reaches is a *lead*. Answers are ordered deterministically: strongest
+weakest-confidence first, then shorter, then by node ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from graph.store import GraphStore, valid_on
+from loaders.records import Edge, Node
+from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop, Rel
+from queries.decide import decide
+from queries.resolve import resolve_chips, resolve_place
+from queries.restrictions import Decision, Rule, load_rules
+
+DEFAULT_MAX_HOPS = 6
+
+
+@dataclass(frozen=True)
+class Route:
+    chip: Node
+    edges: tuple[Edge, ...]
+    restriction: Decision | None
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return (self.edges[0].source, *(e.target for e in self.edges))
+
+    @property
+    def weakest(self) -> str:
+        return max((str(e.props.get(Prop.CONFIDENCE)) for e in self.edges), key=rank)
+
+
+@dataclass(frozen=True)
+class Lead:
+    chip: Node
+    site: str
+    edge: Edge
+
+
+@dataclass(frozen=True)
+class RoutesAnswer:
+    chip_term: str
+    chips: list[Node]
+    region: Node
+    as_of: dt.date
+    max_hops: int
+    time_respecting: bool
+    routes: list[Route]
+    leads: list[Lead]
+
+
+def rank(confidence: str) -> int:
+    """Position in CONFIDENCE_LEVELS (0 = strongest); unknown values sort last."""
+    return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
+
+
+def hop_date(edge: Edge) -> dt.date | None:
+    """The date a hop happened: when the relationship began."""
+    value = edge.props.get(Prop.VALID_FROM)
+    return value if isinstance(value, dt.date) else None
+
+
+def time_respecting(edges: tuple[Edge, ...]) -> bool:
+    """Known hop dates never decrease along the path (a hop without a date breaks nothing)."""
+    dates = [d for e in edges if (d := hop_date(e)) is not None]
+    return all(a <= b for a, b in zip(dates, dates[1:], strict=False))
+
+
+def country_of(store: GraphStore, node_id: str) -> str | None:
+    """ISO 3166-1 code of the country a site or place lies in, following LOCATED_IN then PART_OF."""
+    todo = [e.target for e in store.edges(Rel.LOCATED_IN, source=node_id)] or [node_id]
+    seen: set[str] = set()
+    while todo:
+        place_id = todo.pop(0)
+        place = store.node(place_id)
+        if place is None or place_id in seen:
+            continue
+        seen.add(place_id)
+        if Label.COUNTRY in place.labels and isinstance(code := place.props.get(Prop.ISO3166), str):
+            return code
+        todo.extend(e.target for e in store.edges(Rel.PART_OF, source=place_id))
+    return None
+
+
+def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
+    return rank(route.weakest), len(route.edges), route.nodes, tuple(e.id for e in route.edges)
+
+
+def _restriction(store: GraphStore, chip: Node, site: str, rules: list[Rule], day: dt.date,
+                 cache: dict[tuple[str, str], Decision | None]) -> Decision | None:
+    country = country_of(store, site)
+    key = (chip.id, country or "")
+    if key not in cache:
+        cache[key] = decide(chip, rules, country, day) if country else None
+    return cache[key]
+
+
+def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
+    reached = {(r.chip.id, r.edges[-1].target) for r in routes}
+    sites = store.sites_within(region_id)
+    leads = [
+        Lead(chip, e.source, e)
+        for chip in chips
+        for e in store.edges(Rel.DEPLOYS, target=chip.id)
+        if e.source in sites and valid_on(e.props, day) and (chip.id, e.source) not in reached
+    ]
+    return sorted(leads, key=lambda lead: (rank(str(lead.edge.props.get(Prop.CONFIDENCE))), lead.site, lead.chip.id))
+
+
+def find_routes(store: GraphStore, chip: str, region: str, *, as_of: dt.date | None = None,
+                max_hops: int = DEFAULT_MAX_HOPS, time_respecting_only: bool = False) -> RoutesAnswer:
+    """Routes and leads for a chip (id, name, alias or family) into a region (id, name or code).
+
+    Raises `NotFound` (with suggestions) for an unknown chip or region, `ValueError` for max_hops < 1.
+    """
+    if max_hops < 1:
+        raise ValueError("max_hops must be at least 1")
+    day = as_of or dt.date.today()
+    chips = resolve_chips(store, chip)
+    place = resolve_place(store, region)
+    rules = load_rules(store)
+    cache: dict[tuple[str, str], Decision | None] = {}
+    routes = [
+        Route(c, path, _restriction(store, c, path[-1].target, rules, day, cache))
+        for c in chips
+        for path in store.supply_paths(c.id, place.id, max_hops, day)
+        if not time_respecting_only or time_respecting(path)
+    ]
+    routes.sort(key=sort_key)
+    leads = _leads(store, chips, place.id, day, routes)
+    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, routes, leads)
