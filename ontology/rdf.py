@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
@@ -26,9 +27,15 @@ def iri(record_id: str) -> URIRef:
 
 
 def _literal(value: object, datatype: str) -> Literal:
+    if datatype == "string":
+        return Literal(value)
     if datatype == "date" and isinstance(value, dt.date):
         return Literal(value.isoformat(), datatype=XSD.date)
-    return Literal(value, datatype=XSD_OF[datatype])
+    if datatype == "decimal":
+        return Literal(format(Decimal(str(value)), "f"), datatype=XSD.decimal)
+    if datatype == "boolean":
+        return Literal("true" if value else "false", datatype=XSD.boolean)
+    return Literal(str(value), datatype=XSD_OF[datatype])
 
 
 def _add_props(graph: Graph, subject: URIRef, props: Props, schema: Schema) -> None:

@@ -1,0 +1,167 @@
+"""Route rules on small hand-built graphs (the semantics in DESIGN.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from ontology.errors import NotFound
+from queries.routes import find_routes
+from tests.conftest import graph_from
+
+NODES = """\
+- {id: place-cn, labels: [Country], name: China, iso3166: CN}
+- {id: place-xj, labels: [Province], name: Xinjiang, name_zh: 新疆, iso3166: CN-XJ}
+- {id: place-hami, labels: [Prefecture], name: Hami}
+- {id: place-yiwu, labels: [County], name: Yiwu County}
+- {id: place-qh, labels: [Province], name: Qinghai, iso3166: CN-QH}
+- {id: chip-a, labels: [ChipModel], name: Alpha A1, family: Alpha, vendor: V, tpp: 6000}
+- {id: chip-a2, labels: [ChipModel], name: Alpha A2, family: Alpha, vendor: V, tpp: 6000}
+- {id: chip-b, labels: [ChipModel], name: Beta, vendor: V, tpp: 100}
+- {id: org-maker, labels: [ChipDesigner], name: Maker}
+- {id: org-d1, labels: [Distributor], name: D1}
+- {id: org-d2, labels: [Distributor], name: D2}
+- {id: org-d3, labels: [Distributor], name: D3}
+- {id: dc-yiwu, labels: [DataCenter], name: Yiwu DC}
+- {id: dc-qh, labels: [DataCenter], name: Qinghai DC}
+"""
+PLACES = """\
+- {type: PART_OF, from: place-xj, to: place-cn}
+- {type: PART_OF, from: place-hami, to: place-xj}
+- {type: PART_OF, from: place-yiwu, to: place-hami}
+- {type: PART_OF, from: place-qh, to: place-cn}
+- {type: LOCATED_IN, from: dc-yiwu, to: place-yiwu}
+- {type: LOCATED_IN, from: dc-qh, to: place-qh}
+- {type: DESIGNS, from: org-maker, to: chip-a}
+- {type: DESIGNS, from: org-maker, to: chip-a2}
+- {type: DESIGNS, from: org-maker, to: chip-b}
+"""
+DAY = dt.date(2025, 6, 1)
+
+
+def build(tmp_path: Path, edges: str) -> MemoryStore:
+    return graph_from(NODES, PLACES + edges, tmp_path)
+
+
+def paths(store: MemoryStore, chip: str = "chip-a", region: str = "Xinjiang", **kw: object) -> list[tuple[str, ...]]:
+    answer = find_routes(store, chip, region, as_of=kw.pop("as_of", DAY), **kw)  # type: ignore[arg-type]
+    return [r.nodes for r in answer.routes]
+
+
+def test_region_contains_every_place_inside_it(tmp_path: Path) -> None:
+    store = build(tmp_path, "- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}\n")
+    assert paths(store) == [("org-maker", "dc-yiwu")]
+    assert paths(store, region="新疆") == [("org-maker", "dc-yiwu")]
+    assert paths(store, region="place-hami") == [("org-maker", "dc-yiwu")]
+    assert paths(store, region="CN") == [("org-maker", "dc-yiwu")]
+    assert paths(store, region="Qinghai") == []
+
+
+def test_only_edges_carrying_the_chip_count(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a, chip-b]}
+- {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-b]}
+- {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
+""")
+    assert paths(store) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
+    assert paths(store, chip="chip-b") == [("org-maker", "org-d1", "dc-yiwu")]
+
+
+def test_family_name_covers_variants(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a2]}
+- {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a2]}
+""")
+    answer = find_routes(store, "alpha", "Xinjiang", as_of=DAY)
+    assert [(r.chip.id, r.nodes) for r in answer.routes] == [
+        ("chip-a", ("org-maker", "dc-yiwu")),
+        ("chip-a2", ("org-maker", "org-d1", "dc-yiwu")),
+    ]
+
+
+def test_cycles_never_repeat_a_node(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d2, to: org-d1, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d2, to: org-maker, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
+""")
+    assert paths(store) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
+
+
+def test_time_respecting_mode_drops_backwards_dates(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-05-01}
+- {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-03-01}
+- {type: SUPPLIES, from: org-maker, to: org-d2, chips: [chip-a], valid_from: 2024-01-01}
+- {type: SUPPLIES, from: org-d2, to: org-d3, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d3, to: dc-yiwu, chips: [chip-a], valid_from: 2024-01-01}
+""")
+    both = [("org-maker", "org-d1", "dc-yiwu"), ("org-maker", "org-d2", "org-d3", "dc-yiwu")]
+    assert paths(store) == both
+    assert paths(store, time_respecting_only=True) == [both[1]]
+
+
+def test_as_of_ignores_edges_outside_their_validity(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-01-01, valid_to: 2024-12-31}
+- {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-02-01}
+""")
+    assert paths(store, as_of=dt.date(2024, 6, 1)) == [("org-maker", "org-d1", "dc-yiwu")]
+    assert paths(store, as_of=dt.date(2025, 1, 1)) == []  # first hop ended
+    assert paths(store, as_of=dt.date(2024, 1, 15)) == []  # second hop not yet begun
+
+
+def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
+""")
+    assert paths(store, max_hops=3) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
+    assert paths(store, max_hops=2) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        paths(store, max_hops=0)
+
+
+def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a], confidence: alleged}
+- {type: SUPPLIES, from: org-maker, to: org-d2, chips: [chip-a], confidence: confirmed}
+- {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
+- {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
+- {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a]}
+""")
+    answer = find_routes(store, "chip-a", "Xinjiang", as_of=DAY)
+    assert [(r.nodes, r.weakest) for r in answer.routes] == [
+        (("org-maker", "org-d1", "dc-yiwu"), "reported"),
+        (("org-maker", "org-d2", "dc-yiwu"), "reported"),
+        (("org-maker", "dc-yiwu"), "alleged"),
+    ]
+
+
+def test_deployments_without_a_route_are_leads(tmp_path: Path) -> None:
+    store = build(tmp_path, """\
+- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
+- {type: DEPLOYS, from: dc-yiwu, to: chip-a, count: 10, status: installed}
+- {type: DEPLOYS, from: dc-yiwu, to: chip-a2, count: 2000, status: planned}
+- {type: DEPLOYS, from: dc-qh, to: chip-a2, count: 5, status: planned}
+""")
+    answer = find_routes(store, "Alpha", "Xinjiang", as_of=DAY)
+    assert [(lead.site, lead.chip.id, lead.edge.props["count"]) for lead in answer.leads] == [("dc-yiwu", "chip-a2", 2000)]
+
+
+def test_unknown_names_raise_with_suggestions(tmp_path: Path) -> None:
+    store = build(tmp_path, "")
+    with pytest.raises(NotFound) as chip:
+        find_routes(store, "Alpah", "Xinjiang")
+    assert "Alpha" in chip.value.suggestions
+    with pytest.raises(NotFound) as region:
+        find_routes(store, "Alpha", "Xinjang")
+    assert "Xinjiang" in region.value.suggestions
