@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -31,13 +31,15 @@ from queries.views import Viewer
 
 app = typer.Typer(
     help="chiptrail: a knowledge graph of the AI compute supply chain and the export controls on it.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=False)
 err = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -52,8 +54,13 @@ def parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
-DataOpt = Annotated[list[Path] | None, typer.Option("--data", help="YAML files or folders to load (default: the bundled data/).")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD the answer holds for (default: today).", callback=parse_date)]
+DataOpt = Annotated[
+    list[Path] | None, typer.Option("--data", help="YAML files or folders to load (default: the bundled data/).")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date YYYY-MM-DD the answer holds for (default: today).", callback=parse_date),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people, json for programs.")]
 
 
@@ -96,15 +103,21 @@ def routes(
     chip: Annotated[str, typer.Option(help="Chip model id, name, alias or family (H100 covers every variant).")],
     region: Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")],
     as_of: AsOfOpt = None,
-    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=20, help="Longest route, in SUPPLIES hops.")] = DEFAULT_MAX_HOPS,
-    time_respecting: Annotated[bool, typer.Option("--time-respecting", help="Only routes whose hop dates never decrease.")] = False,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", min=1, max=20, help="Longest route, in SUPPLIES hops.")
+    ] = DEFAULT_MAX_HOPS,
+    time_respecting: Annotated[
+        bool, typer.Option("--time-respecting", help="Only routes whose hop dates never decrease.")
+    ] = False,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
 ) -> None:
     """Routes that carry a chip model into a region, each hop with its evidence, and leads."""
     with user_errors():
         store = open_loaded(data)
-        answer = find_routes(store, chip, region, as_of=as_of, max_hops=max_hops, time_respecting_only=time_respecting)
+        answer = find_routes(
+            store, chip, region, as_of=parse_date(as_of), max_hops=max_hops, time_respecting_only=time_respecting
+        )
         payload = Viewer(store).routes_answer(answer)
         emit(fmt, payload, lambda: render.print_routes(out, payload))
 
@@ -120,14 +133,16 @@ def restrictions(
     """Whether a chip model needs a US licence for a destination on a date, and why."""
     with user_errors():
         store = open_loaded(data)
-        decisions = restrictions_for(store, chip, destination, as_of)
+        decisions = restrictions_for(store, chip, destination, parse_date(as_of))
         payload = restrictions_view(chip, decisions)
         emit(fmt, payload, lambda: render.print_decisions(out, [d.as_dict() for d in decisions]))
 
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="YAML files or folders (default: the bundled data/).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="YAML files or folders (default: the bundled data/).")
+    ] = None,
 ) -> None:
     """Check data files against the ontology and the SHACL shapes; exit 1 on any problem."""
     with user_errors():
@@ -135,8 +150,10 @@ def validate(
         problems = check_dataset(data)
         if problems:
             raise DataError(problems)
-        out.print(f"[green]valid[/]: {len(data.nodes):,} nodes, {len(data.edges):,} relationships; "
-                  "ontology, references and SHACL shapes all pass.")
+        out.print(
+            f"[green]valid[/]: {len(data.nodes):,} nodes, {len(data.edges):,} relationships; "
+            "ontology, references and SHACL shapes all pass."
+        )
 
 
 @app.command()
@@ -148,7 +165,7 @@ def demo(
     """Load the curated and scenario data; show counts, restrictions, routes into Xinjiang, leads."""
     with user_errors():
         store = open_loaded(None)
-        day = as_of or dt.date.today()
+        day = parse_date(as_of) or dt.date.today()
         render.print_counts(out, store.counts(), set(load_schema().classes))
         decisions = all_decisions(store, destination, day)
         out.print(f"\n[bold]Which chip models need a US licence for {destination} on {day}[/]")

@@ -34,22 +34,34 @@ def print_routes(console: Console, answer: dict[str, Any]) -> None:
     """Each route as a header line, its restriction, and a table of hops with their evidence."""
     q = answer["query"]
     chips = ", ".join(c["name"] for c in q["chips"])
-    console.print(f"[bold]Routes for {chips} into {q['region']['name']}[/] "
-                  f"(as of {q['as_of']}, ≤ {q['max_hops']} hops"
-                  f"{', time-respecting' if q['time_respecting'] else ''}): {len(answer['routes'])} found")
+    console.print(
+        f"[bold]Routes for {chips} into {q['region']['name']}[/] "
+        f"(as of {q['as_of']}, ≤ {q['max_hops']} hops"
+        f"{', time-respecting' if q['time_respecting'] else ''}): {len(answer['routes'])} found"
+    )
     for number, route in enumerate(answer["routes"], 1):
         flag = f"  {FICTIONAL}" if route["illustrative"] else ""
-        console.print(f"\n[bold]{number}. {route['chip']['name']} → {_name(route['destination'])}[/]  "
-                      f"{route['length']} hops, weakest evidence: {route['weakest_confidence']}{flag}")
+        console.print(
+            f"\n[bold]{number}. {route['chip']['name']} → {_name(route['destination'])}[/]  "
+            f"{route['length']} hops, weakest evidence: {route['weakest_confidence']}{flag}"
+        )
         if route["restriction"]:
-            console.print(Text("   ") + status_text(route["restriction"]) + Text(": " + route["restriction"]["explanation"]))
+            console.print(
+                Text("   ") + status_text(route["restriction"]) + Text(": " + route["restriction"]["explanation"])
+            )
         table = Table(show_edge=False, pad_edge=False, box=None)
         for column in ("from", "to", "date", "qty", "confidence", "sources"):
             table.add_column(column, overflow="fold")
         for hop in route["hops"]:
             qty = f"{hop['quantity']:,}" if hop["quantity"] is not None else ""
-            table.add_row(_name(hop["from"]), _name(hop["to"]), hop["date"] or "", qty,
-                          hop["confidence"], _sources(hop["sources"]))
+            table.add_row(
+                _name(hop["from"]),
+                _name(hop["to"]),
+                hop["date"] or "",
+                qty,
+                hop["confidence"],
+                _sources(hop["sources"]),
+            )
         console.print(table)
     print_leads(console, answer["leads"])
 
@@ -64,8 +76,14 @@ def print_leads(console: Console, leads: list[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for lead in leads:
         count = f"{lead['count']:,}" if lead["count"] is not None else "unknown"
-        table.add_row(_name(lead["site"]), lead["chip"]["name"], count, lead["status"] or "",
-                      lead["confidence"], _sources(lead["sources"]))
+        table.add_row(
+            _name(lead["site"]),
+            lead["chip"]["name"],
+            count,
+            lead["status"] or "",
+            lead["confidence"],
+            _sources(lead["sources"]),
+        )
     console.print(table)
 
 

@@ -79,11 +79,14 @@ class MemoryStore:
             if any(lab in self._nodes[e.source].labels for lab in SITE_LABELS)
         }
 
-    def supply_paths(self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None) -> list[tuple[Edge, ...]]:
+    def supply_paths(
+        self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
+    ) -> list[tuple[Edge, ...]]:
         origins = sorted({e.source for rel in ORIGIN_RELS for e in self.edges(rel, target=chip_id)})
         sites = self.sites_within(region_id)
         usable = [
-            e for e in self._edges.values()
+            e
+            for e in self._edges.values()
             if e.type == Rel.SUPPLIES and carries(e, chip_id) and valid_on(e.props, as_of)
         ]
         out: dict[str, list[Edge]] = {}
@@ -94,8 +97,16 @@ class MemoryStore:
             self._walk(origin, (), {origin}, out, sites, max_hops, paths)
         return paths
 
-    def _walk(self, here: str, path: tuple[Edge, ...], seen: set[str], out: dict[str, list[Edge]],
-              sites: set[str], max_hops: int, paths: list[tuple[Edge, ...]]) -> None:
+    def _walk(
+        self,
+        here: str,
+        path: tuple[Edge, ...],
+        seen: set[str],
+        out: dict[str, list[Edge]],
+        sites: set[str],
+        max_hops: int,
+        paths: list[tuple[Edge, ...]],
+    ) -> None:
         """Depth-first search over node-simple paths, recording each that reaches a site."""
         if len(path) == max_hops:
             return

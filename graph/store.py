@@ -60,7 +60,9 @@ class GraphStore(Protocol):
         """Data centres and project aggregates located in the region or any place inside it."""
         ...
 
-    def supply_paths(self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None) -> list[tuple[Edge, ...]]:
+    def supply_paths(
+        self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
+    ) -> list[tuple[Edge, ...]]:
         """Node-simple paths of SUPPLIES edges carrying the chip, valid on `as_of`, from an
         organisation that designs or manufactures it to a site located in the region."""
         ...

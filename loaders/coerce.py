@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from loaders.records import Scalar, Value
 from ontology.schema import PropertySpec
@@ -71,5 +72,4 @@ def coerce(value: object, spec: PropertySpec) -> Value:
         return [_string(convert(item)) for item in value]
     if isinstance(value, list | dict):
         raise CoercionError(f"expected a single {spec.datatype}, got {type(value).__name__}")
-    scalar: Scalar = convert(value)
-    return scalar
+    return cast(Scalar, convert(value))

@@ -63,7 +63,7 @@ class _FileReader:
             self.problems.append(Problem("top level must be a mapping with nodes: and edges:", file=str(self.path)))
             return [], []
         for key in set(document) - {"nodes", "edges", "defaults", LINE, LINES}:
-            self.problem(f"unknown top-level key; allowed: defaults, edges, nodes", document, key)
+            self.problem("unknown top-level key; allowed: defaults, edges, nodes", document, key)
         defaults = {k: v for k, v in (document.get("defaults") or {}).items() if k not in (LINE, LINES)}
         nodes = [n for raw in self._items(document, "nodes") if (n := self._node({**defaults, **raw}))]
         edges = [e for raw in self._items(document, "edges") if (e := self._edge({**defaults, **raw}))]
@@ -104,8 +104,12 @@ class _FileReader:
         rel_type, source, target = raw.get("type"), raw.get("from"), raw.get("to")
         where = f"{source} -[{rel_type}]-> {target}"
         if rel_type not in self.schema.relationships:
-            self.problem(f"unknown relationship type {rel_type!r}{_suggest(str(rel_type), self.schema.relationships)}",
-                         raw, "type", where)
+            self.problem(
+                f"unknown relationship type {rel_type!r}{_suggest(str(rel_type), self.schema.relationships)}",
+                raw,
+                "type",
+                where,
+            )
             return None
         for key, value in (("from", source), ("to", target)):
             if not isinstance(value, str) or not value:
@@ -116,8 +120,9 @@ class _FileReader:
         edge_id = str(props.pop(Prop.ID, default_edge_id(source, rel_type, target)))
         return Edge(edge_id, rel_type, source, target, props, Origin(str(self.path), raw.get(LINE)))
 
-    def _props(self, raw: dict[str, Any], reserved: set[str], allowed: dict[str, PropertySpec],
-               record: str, kind: str) -> Props:
+    def _props(
+        self, raw: dict[str, Any], reserved: set[str], allowed: dict[str, PropertySpec], record: str, kind: str
+    ) -> Props:
         props: Props = {}
         for key, value in raw.items():
             if key in reserved - {"id"} or key in (LINE, LINES) or value is None:
@@ -142,8 +147,12 @@ class _FileReader:
             self.problem("every record must cite at least one source", raw, Prop.SOURCES, record)
         confidence = props.get(Prop.CONFIDENCE)
         if confidence not in CONFIDENCE_LEVELS:
-            self.problem(f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, got {confidence!r}",
-                         raw, Prop.CONFIDENCE, record)
+            self.problem(
+                f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, got {confidence!r}",
+                raw,
+                Prop.CONFIDENCE,
+                record,
+            )
         elif props.get(Prop.ILLUSTRATIVE) is True and confidence != "illustrative":
             self.problem("an illustrative record must have confidence: illustrative", raw, Prop.CONFIDENCE, record)
 
@@ -156,8 +165,14 @@ def _add(found: dict[str, Any], record: Node | Edge, problems: list[Problem]) ->
     previous = found.get(record.id)
     if previous is not None and previous != record:
         file, line = _where(record.origin)
-        problems.append(Problem(f"duplicate id with conflicting fields; first defined at {previous.origin}",
-                                file=file, line=line, record=record.id))
+        problems.append(
+            Problem(
+                f"duplicate id with conflicting fields; first defined at {previous.origin}",
+                file=file,
+                line=line,
+                record=record.id,
+            )
+        )
     elif previous is None:
         found[record.id] = record
 
@@ -169,14 +184,29 @@ def _check_references(data: Dataset, schema: Schema, problems: list[Problem]) ->
         ends = [data.nodes.get(edge.source), data.nodes.get(edge.target)]
         for key, node_id, node in (("from", edge.source, ends[0]), ("to", edge.target, ends[1])):
             if node is None:
-                problems.append(Problem(f"no node with id '{node_id}'{_closest(node_id, data.nodes)}",
-                                        file=file, line=line, record=edge.id, field=key))
+                problems.append(
+                    Problem(
+                        f"no node with id '{node_id}'{_closest(node_id, data.nodes)}",
+                        file=file,
+                        line=line,
+                        record=edge.id,
+                        field=key,
+                    )
+                )
         if ends[0] and ends[1] and not schema.allows(edge.type, ends[0].labels, ends[1].labels):
             rel = schema.relationships[edge.type]
-            problems.append(Problem(
-                f"{edge.type} goes from {'|'.join(sorted(rel.domains))} to {'|'.join(sorted(rel.ranges))}, "
-                f"not from {ends[0].labels[-1]} to {ends[1].labels[-1]}", file=file, line=line, record=edge.id, field="type"))
-    for record in [*data.nodes.values(), *data.edges.values()]:
+            problems.append(
+                Problem(
+                    f"{edge.type} goes from {'|'.join(sorted(rel.domains))} to {'|'.join(sorted(rel.ranges))}, "
+                    f"not from {ends[0].labels[-1]} to {ends[1].labels[-1]}",
+                    file=file,
+                    line=line,
+                    record=edge.id,
+                    field="type",
+                )
+            )
+    records: list[Node | Edge] = [*data.nodes.values(), *data.edges.values()]
+    for record in records:
         _check_ids(record, Prop.SOURCES, Label.SOURCE, data, problems)
         _check_ids(record, Prop.CHIPS, Label.CHIP_MODEL, data, problems)
 
@@ -192,8 +222,15 @@ def _check_ids(record: Node | Edge, key: str, label: str, data: Dataset, problem
         target = data.nodes.get(ref)
         if target is None or label not in target.labels:
             file, line = _where(record.origin)
-            problems.append(Problem(f"'{ref}' is not a {label} id{_closest(ref, data.nodes)}",
-                                    file=file, line=line, record=record.id, field=key))
+            problems.append(
+                Problem(
+                    f"'{ref}' is not a {label} id{_closest(ref, data.nodes)}",
+                    file=file,
+                    line=line,
+                    record=record.id,
+                    field=key,
+                )
+            )
 
 
 def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
@@ -213,7 +250,8 @@ def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
         reader = _FileReader(path, schema)
         nodes, edges = reader.read(document)
         problems.extend(reader.problems)
-        for record in [*nodes, *edges]:
+        records: list[Node | Edge] = [*nodes, *edges]
+        for record in records:
             _add(data.nodes if isinstance(record, Node) else data.edges, record, problems)
     if not problems:
         _check_references(data, schema, problems)

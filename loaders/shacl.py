@@ -17,7 +17,7 @@ from ontology.schema import Schema, load_schema, load_shapes
 def _local(term: object) -> str | None:
     if isinstance(term, URIRef):
         text = str(term)
-        return unquote(text[len(str(ID)):]) if text.startswith(str(ID)) else text.split("#")[-1]
+        return unquote(text[len(str(ID)) :]) if text.startswith(str(ID)) else text.split("#")[-1]
     return None
 
 

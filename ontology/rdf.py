@@ -17,8 +17,14 @@ from loaders.records import Edge, Node, Props
 from ontology.schema import CT, Schema
 
 ID = Namespace("https://w3id.org/chiptrail/id/")
-XSD_OF = {"string": XSD.string, "anyURI": XSD.anyURI, "date": XSD.date, "decimal": XSD.decimal,
-          "integer": XSD.integer, "boolean": XSD.boolean}
+XSD_OF = {
+    "string": XSD.string,
+    "anyURI": XSD.anyURI,
+    "date": XSD.date,
+    "decimal": XSD.decimal,
+    "integer": XSD.integer,
+    "boolean": XSD.boolean,
+}
 
 
 def iri(record_id: str) -> URIRef:

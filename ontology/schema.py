@@ -111,28 +111,22 @@ class Schema:
         """Properties a node with these labels may carry."""
         allowed = set(self.closure(labels))
         return {
-            name: spec
-            for name, spec in self.properties.items()
-            if spec.on_every_node or spec.node_domains & allowed
+            name: spec for name, spec in self.properties.items() if spec.on_every_node or spec.node_domains & allowed
         }
 
     def edge_properties(self, rel_type: str) -> dict[str, PropertySpec]:
         """Properties a relationship of this type may carry."""
         return {
-            name: spec
-            for name, spec in self.properties.items()
-            if spec.on_every_edge or rel_type in spec.edge_types
+            name: spec for name, spec in self.properties.items() if spec.on_every_edge or rel_type in spec.edge_types
         }
 
     def allows(self, rel_type: str, from_labels: tuple[str, ...], to_labels: tuple[str, ...]) -> bool:
         """Whether the ontology's domain and range admit this edge."""
         rel = self.relationships[rel_type]
-        return bool(rel.domains & set(self.closure(from_labels))) and bool(
-            rel.ranges & set(self.closure(to_labels))
-        )
+        return bool(rel.domains & set(self.closure(from_labels))) and bool(rel.ranges & set(self.closure(to_labels)))
 
 
-def _local(iri: URIRef) -> str:
+def _local(iri: object) -> str:
     return str(iri).split("#")[-1]
 
 
@@ -164,14 +158,16 @@ def _compile_classes(graph: Graph, problems: list[str]) -> dict[str, ClassSpec]:
         if not str(iri).startswith(str(CT)):
             continue
         label = _local(iri)
-        parents = frozenset(
-            _local(p) for p in graph.objects(iri, RDFS.subClassOf) if str(p).startswith(str(CT))
-        )
+        parents = frozenset(_local(p) for p in graph.objects(iri, RDFS.subClassOf) if str(p).startswith(str(CT)))
         name_en = _text(graph, iri, RDFS.label, "en")
         if name_en is None:
             problems.append(f"class {label} has no English rdfs:label")
         classes[label] = ClassSpec(
-            label, str(iri), parents, name_en or label, _text(graph, iri, RDFS.label, "zh"),
+            label,
+            str(iri),
+            parents,
+            name_en or label,
+            _text(graph, iri, RDFS.label, "zh"),
             _text(graph, iri, RDFS.comment) or "",
         )
     for spec in classes.values():
@@ -180,9 +176,7 @@ def _compile_classes(graph: Graph, problems: list[str]) -> dict[str, ClassSpec]:
     return classes
 
 
-def _compile_relationships(
-    graph: Graph, classes: dict[str, ClassSpec], problems: list[str]
-) -> dict[str, RelSpec]:
+def _compile_relationships(graph: Graph, classes: dict[str, ClassSpec], problems: list[str]) -> dict[str, RelSpec]:
     rels: dict[str, RelSpec] = {}
     for iri in sorted(s for s in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(s, URIRef)):
         name = upper_snake(_local(iri))
@@ -209,20 +203,24 @@ def _compile_properties(
     for iri in sorted(s for s in graph.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(s, URIRef)):
         name = snake(_local(iri))
         range_ = graph.value(iri, RDFS.range)
-        if range_ not in DATATYPES:
+        if not isinstance(range_, URIRef) or range_ not in DATATYPES:
             problems.append(f"property {name} has unsupported or missing XSD range {range_}")
             continue
-        domains = frozenset(
-            _local(c) for v in graph.objects(iri, RDFS.domain) for c in _classes_of(graph, v)
-        )
+        domains = frozenset(_local(c) for v in graph.objects(iri, RDFS.domain) for c in _classes_of(graph, v))
         for unknown in domains - classes.keys():
             problems.append(f"property {name} names undeclared class {unknown}")
         edge_types = frozenset(by_iri.get(str(e), f"?{e}") for e in graph.objects(iri, CT.onEdge))
         for unknown in (t for t in edge_types if t.startswith("?")):
             problems.append(f"property {name} is declared on unknown relationship {unknown[1:]}")
         spec = PropertySpec(
-            name, str(iri), DATATYPES[range_], _flag(graph, iri, CT.multiValued), domains,
-            _flag(graph, iri, CT.onEveryNode), _flag(graph, iri, CT.onEveryEdge), edge_types,
+            name,
+            str(iri),
+            DATATYPES[range_],
+            _flag(graph, iri, CT.multiValued),
+            domains,
+            _flag(graph, iri, CT.onEveryNode),
+            _flag(graph, iri, CT.onEveryEdge),
+            edge_types,
             _text(graph, iri, RDFS.comment) or "",
         )
         if not (spec.node_domains or spec.on_every_node or spec.on_every_edge or spec.edge_types):

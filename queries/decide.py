@@ -30,8 +30,12 @@ def _finding(rule: Rule, chip: Node, metrics: dict[str, float | None]) -> Findin
     if rule.effect == "license_required" and targeted:
         return Finding(rule, "targeted", None, f"{rule.name} names this chip → licence required, {rule.cite()}")
     if rule.effect == "policy_change" and targeted:
-        return Finding(rule, "policy_change", None,
-                       f"review policy now '{rule.license_policy}' under {rule.citation or rule.name}, {rule.cite()}")
+        return Finding(
+            rule,
+            "policy_change",
+            None,
+            f"review policy now '{rule.license_policy}' under {rule.citation or rule.name}, {rule.cite()}",
+        )
     return None
 
 
@@ -57,8 +61,9 @@ def decide(chip: Node, rules: list[Rule], destination: str, day: dt.date) -> Dec
         status = "undetermined"
     else:
         status = "not_restricted"
-    decision = Decision(chip, destination, day, status, _policy(findings) if controlling else None,
-                        metrics, tuple(findings))
+    decision = Decision(
+        chip, destination, day, status, _policy(findings) if controlling else None, metrics, tuple(findings)
+    )
     return Decision(**{**decision.__dict__, "explanation": explain(decision)})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 from graph.store import GraphStore
 from ontology.vocab import Label
@@ -54,7 +54,7 @@ def restrictions_view(term: str, decisions: list[Decision]) -> dict[str, Any]:
         "status": statuses.pop() if len(statuses) == 1 else "mixed",
         "license_policy": None,
         "metrics": None,
-        "rules": [r for v in views for r in v["rules"]],
+        "rules": [r for v in views for r in cast(list[dict[str, Any]], v["rules"])],
         "explanation": " ".join(str(v["explanation"]) for v in views),
         "variants": views,
     }

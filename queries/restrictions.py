@@ -21,7 +21,10 @@ from ontology.errors import DataError, Problem
 from ontology.vocab import Label, Prop, Rel
 
 OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
 }
 SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 NEGATION = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
@@ -65,8 +68,15 @@ class Test:
         head, sep, body = line.partition(": ")
         terms = [TERM.match(part.strip()) for part in body.split(" and ")]
         if not sep or not all(terms):
-            raise DataError([Problem(f"cannot read criteria line {line!r}: expected 'CLASS: metric op number and …'",
-                                     record=rule_id, field=Prop.CRITERIA)])
+            raise DataError(
+                [
+                    Problem(
+                        f"cannot read criteria line {line!r}: expected 'CLASS: metric op number and …'",
+                        record=rule_id,
+                        field=Prop.CRITERIA,
+                    )
+                ]
+            )
         return cls(head, tuple(Term(m[1], m[2], float(m[3])) for m in terms if m))
 
     def check(self, metrics: dict[str, float | None]) -> tuple[bool | None, str]:
@@ -115,10 +125,15 @@ class Finding:
     def as_dict(self) -> dict[str, object]:
         r = self.rule
         return {
-            "id": r.id, "name": r.name, "citation": r.citation, "effect": r.effect,
+            "id": r.id,
+            "name": r.name,
+            "citation": r.citation,
+            "effect": r.effect,
             "valid_from": r.valid_from.isoformat() if r.valid_from else None,
             "valid_to": r.valid_to.isoformat() if r.valid_to else None,
-            "outcome": self.outcome, "classification": self.classification, "reason": self.reason,
+            "outcome": self.outcome,
+            "classification": self.classification,
+            "reason": self.reason,
         }
 
 
@@ -140,9 +155,13 @@ class Decision:
     def as_dict(self) -> dict[str, object]:
         return {
             "chip": {"id": self.chip.id, "name": self.chip.props.get(Prop.NAME)},
-            "destination": self.destination, "as_of": self.as_of.isoformat(),
-            "restricted": self.restricted, "status": self.status, "license_policy": self.license_policy,
-            "metrics": self.metrics, "rules": [f.as_dict() for f in self.findings],
+            "destination": self.destination,
+            "as_of": self.as_of.isoformat(),
+            "restricted": self.restricted,
+            "status": self.status,
+            "license_policy": self.license_policy,
+            "metrics": self.metrics,
+            "rules": [f.as_dict() for f in self.findings],
             "explanation": self.explanation,
         }
 
@@ -181,12 +200,19 @@ def load_rules(store: GraphStore) -> list[Rule]:
     rules = []
     for node in store.nodes(Label.EXPORT_CONTROL_RULE):
         targets = frozenset(e.target for e in store.edges(Rel.TARGETS, source=node.id))
-        rules.append(Rule(
-            node.id, str(node.props.get(Prop.NAME, node.id)), str(node.props.get(Prop.CITATION, "")),
-            str(node.props.get(Prop.EFFECT, "informational")), _date(node, Prop.VALID_FROM),
-            _date(node, Prop.VALID_TO), frozenset(_strings(node, Prop.DESTINATIONS)),
-            tuple(_strings(node, Prop.COUNTRY_GROUPS)),
-            str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
-            tuple(Test.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)), targets,
-        ))
+        rules.append(
+            Rule(
+                node.id,
+                str(node.props.get(Prop.NAME, node.id)),
+                str(node.props.get(Prop.CITATION, "")),
+                str(node.props.get(Prop.EFFECT, "informational")),
+                _date(node, Prop.VALID_FROM),
+                _date(node, Prop.VALID_TO),
+                frozenset(_strings(node, Prop.DESTINATIONS)),
+                tuple(_strings(node, Prop.COUNTRY_GROUPS)),
+                str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
+                tuple(Test.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
+                targets,
+            )
+        )
     return sorted(rules, key=lambda r: (r.valid_from or dt.date.min, r.id))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import pairwise
 
 from graph.store import GraphStore, valid_on
 from loaders.records import Edge, Node
@@ -70,7 +71,7 @@ def hop_date(edge: Edge) -> dt.date | None:
 def time_respecting(edges: tuple[Edge, ...]) -> bool:
     """Known hop dates never decrease along the path (a hop without a date breaks nothing)."""
     dates = [d for e in edges if (d := hop_date(e)) is not None]
-    return all(a <= b for a, b in zip(dates, dates[1:], strict=False))
+    return all(a <= b for a, b in pairwise(dates))
 
 
 def country_of(store: GraphStore, node_id: str) -> str | None:
@@ -93,8 +94,14 @@ def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
     return rank(route.weakest), len(route.edges), route.nodes, tuple(e.id for e in route.edges)
 
 
-def _restriction(store: GraphStore, chip: Node, site: str, rules: list[Rule], day: dt.date,
-                 cache: dict[tuple[str, str], Decision | None]) -> Decision | None:
+def _restriction(
+    store: GraphStore,
+    chip: Node,
+    site: str,
+    rules: list[Rule],
+    day: dt.date,
+    cache: dict[tuple[str, str], Decision | None],
+) -> Decision | None:
     country = country_of(store, site)
     key = (chip.id, country or "")
     if key not in cache:
@@ -114,8 +121,15 @@ def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, r
     return sorted(leads, key=lambda lead: (rank(str(lead.edge.props.get(Prop.CONFIDENCE))), lead.site, lead.chip.id))
 
 
-def find_routes(store: GraphStore, chip: str, region: str, *, as_of: dt.date | None = None,
-                max_hops: int = DEFAULT_MAX_HOPS, time_respecting_only: bool = False) -> RoutesAnswer:
+def find_routes(
+    store: GraphStore,
+    chip: str,
+    region: str,
+    *,
+    as_of: dt.date | None = None,
+    max_hops: int = DEFAULT_MAX_HOPS,
+    time_respecting_only: bool = False,
+) -> RoutesAnswer:
     """Routes and leads for a chip (id, name, alias or family) into a region (id, name or code).
 
     Raises `NotFound` (with suggestions) for an unknown chip or region, `ValueError` for max_hops < 1.

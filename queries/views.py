@@ -44,16 +44,23 @@ class Viewer:
         for source_id in ids if isinstance(ids, list) else []:
             node = self.node(source_id)
             props = node.props if node else {}
-            out.append({"id": source_id, **{k: plain(props.get(k)) for k in ("title", "publisher", "url", "published")}})
+            out.append(
+                {"id": source_id, **{k: plain(props.get(k)) for k in ("title", "publisher", "url", "published")}}
+            )
         return out
 
     def hop(self, edge: Edge) -> dict[str, Any]:
         p = edge.props
         return {
-            "from": self.ref(edge.source), "to": self.ref(edge.target), "type": edge.type,
-            "date": plain(p.get(Prop.VALID_FROM)), "until": plain(p.get(Prop.VALID_TO)),
-            "quantity": p.get(Prop.QUANTITY), "confidence": p.get(Prop.CONFIDENCE),
-            "illustrative": p.get(Prop.ILLUSTRATIVE) is True, "sources": self.sources(p.get(Prop.SOURCES)),
+            "from": self.ref(edge.source),
+            "to": self.ref(edge.target),
+            "type": edge.type,
+            "date": plain(p.get(Prop.VALID_FROM)),
+            "until": plain(p.get(Prop.VALID_TO)),
+            "quantity": p.get(Prop.QUANTITY),
+            "confidence": p.get(Prop.CONFIDENCE),
+            "illustrative": p.get(Prop.ILLUSTRATIVE) is True,
+            "sources": self.sources(p.get(Prop.SOURCES)),
         }
 
     def route(self, route: Route) -> dict[str, Any]:
@@ -71,17 +78,24 @@ class Viewer:
     def lead(self, lead: Lead) -> dict[str, Any]:
         p = lead.edge.props
         return {
-            "site": self.ref(lead.site), "chip": self.ref(lead.chip.id),
-            "count": p.get(Prop.COUNT), "status": p.get(Prop.STATUS), "confidence": p.get(Prop.CONFIDENCE),
-            "note": p.get(Prop.NOTE), "sources": self.sources(p.get(Prop.SOURCES)),
+            "site": self.ref(lead.site),
+            "chip": self.ref(lead.chip.id),
+            "count": p.get(Prop.COUNT),
+            "status": p.get(Prop.STATUS),
+            "confidence": p.get(Prop.CONFIDENCE),
+            "note": p.get(Prop.NOTE),
+            "sources": self.sources(p.get(Prop.SOURCES)),
         }
 
     def routes_answer(self, answer: RoutesAnswer) -> dict[str, Any]:
         return {
             "query": {
-                "chip": answer.chip_term, "chips": [self.ref(c.id) for c in answer.chips],
-                "region": self.ref(answer.region.id), "as_of": answer.as_of.isoformat(),
-                "max_hops": answer.max_hops, "time_respecting": answer.time_respecting,
+                "chip": answer.chip_term,
+                "chips": [self.ref(c.id) for c in answer.chips],
+                "region": self.ref(answer.region.id),
+                "as_of": answer.as_of.isoformat(),
+                "max_hops": answer.max_hops,
+                "time_respecting": answer.time_respecting,
             },
             "routes": [self.route(r) for r in answer.routes],
             "leads": [self.lead(lead) for lead in answer.leads],

@@ -54,8 +54,11 @@ def write_yaml(tmp_path: Path) -> YamlWriter:
 
 def graph_from(nodes: str, edges: str, tmp_path: Path) -> MemoryStore:
     """A store from node and edge lines (YAML flow mappings), with shared evidence."""
-    text = PREAMBLE + textwrap.indent(textwrap.dedent(nodes), "  ") + "edges:\n" + textwrap.indent(
-        textwrap.dedent(edges), "  "
+    text = (
+        PREAMBLE
+        + textwrap.indent(textwrap.dedent(nodes), "  ")
+        + "edges:\n"
+        + textwrap.indent(textwrap.dedent(edges), "  ")
     )
     path = tmp_path / "graph.yaml"
     path.write_text(text, encoding="utf-8")

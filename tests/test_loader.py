@@ -19,12 +19,15 @@ def problems_of(path: Path) -> list[Problem]:
 
 
 def test_a_valid_file_loads_with_labels_closed_and_values_typed(write_yaml: YamlWriter) -> None:
-    path = write_yaml(PREAMBLE + """\
+    path = write_yaml(
+        PREAMBLE
+        + """\
   - {id: org-a, labels: [Distributor], name: A, valid_from: 2024-01-02}
   - {id: chip-x, labels: [ChipModel], name: X, vendor: V, tpp: 4800}
 edges:
   - {type: SUPPLIES, from: org-a, to: org-a, chips: [chip-x], quantity: 5}
-""")
+"""
+    )
     data = load_paths([path])
     assert data.nodes["org-a"].labels == ("Entity", "Organization", "Distributor")
     assert data.nodes["org-a"].props["valid_from"] == dt.date(2024, 1, 2)
@@ -43,11 +46,14 @@ def test_unknown_label_lists_the_allowed_ones(write_yaml: YamlWriter) -> None:
 
 
 def test_unknown_relationship_type_and_property(write_yaml: YamlWriter) -> None:
-    path = write_yaml(PREAMBLE + """\
+    path = write_yaml(
+        PREAMBLE
+        + """\
   - {id: org-a, labels: [Organization], name: A, tpp: 3}
 edges:
   - {type: SUPPLY, from: org-a, to: org-a}
-""")
+"""
+    )
     found = {(p.line, p.field): p.message for p in problems_of(path)}
     assert "unknown property for Organization" in found[(6, "tpp")]
     assert "allowed:" in found[(6, "tpp")]
@@ -55,13 +61,16 @@ edges:
 
 
 def test_field_errors_point_at_the_field_line(write_yaml: YamlWriter) -> None:
-    path = write_yaml(PREAMBLE + """\
+    path = write_yaml(
+        PREAMBLE
+        + """\
   - id: org-a
     labels: [Organization]
     name: A
     valid_from: last spring
     confidence: rumoured
-""")
+"""
+    )
     found = {(p.line, p.field): p.message for p in problems_of(path)}
     assert "expected a date" in found[(9, "valid_from")]
     assert "confidence must be one of" in found[(10, "confidence")]
@@ -77,12 +86,15 @@ nodes:
 
 
 def test_dangling_references_are_reported_with_suggestions(write_yaml: YamlWriter) -> None:
-    path = write_yaml(PREAMBLE + """\
+    path = write_yaml(
+        PREAMBLE
+        + """\
   - {id: org-alpha, labels: [Organization], name: A}
 edges:
   - {type: SUPPLIES, from: org-alpah, to: org-alpha, chips: [chip-missing]}
   - {type: DEPLOYS, from: org-alpha, to: org-alpha, sources: [src-nowhere]}
-""")
+"""
+    )
     found = {(p.line, p.field): p.message for p in problems_of(path)}
     assert "no node with id 'org-alpah' (did you mean org-alpha?)" in found[(8, "from")]
     assert "'chip-missing' is not a ChipModel id" in found[(8, "chips")]
@@ -115,9 +127,12 @@ def test_yaml_syntax_errors_name_the_line(write_yaml: YamlWriter) -> None:
 
 
 def test_every_problem_is_reported_not_just_the_first(write_yaml: YamlWriter) -> None:
-    path = write_yaml(PREAMBLE + """\
+    path = write_yaml(
+        PREAMBLE
+        + """\
   - {id: Org A, labels: [Organization]}
   - {id: org-b, labels: [Nope], name: B}
   - {id: org-c, labels: [Organization], name: C, colour: red}
-""")
+"""
+    )
     assert [p.line for p in problems_of(path)] == [6, 7, 8]

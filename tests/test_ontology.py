@@ -44,8 +44,12 @@ def test_domain_and_range_decide_which_edges_are_allowed() -> None:
 
 @pytest.mark.parametrize(
     ("camel", "upper", "lower"),
-    [("supplies", "SUPPLIES", "supplies"), ("leasesComputeTo", "LEASES_COMPUTE_TO", "leases_compute_to"),
-     ("peakTopsFp8", "PEAK_TOPS_FP8", "peak_tops_fp8"), ("iso3166", "ISO3166", "iso3166")],
+    [
+        ("supplies", "SUPPLIES", "supplies"),
+        ("leasesComputeTo", "LEASES_COMPUTE_TO", "leases_compute_to"),
+        ("peakTopsFp8", "PEAK_TOPS_FP8", "peak_tops_fp8"),
+        ("iso3166", "ISO3166", "iso3166"),
+    ],
 )
 def test_name_conversions(camel: str, upper: str, lower: str) -> None:
     assert upper_snake(camel) == upper
@@ -54,22 +58,34 @@ def test_name_conversions(camel: str, upper: str, lower: str) -> None:
 
 def _broken(extra: str) -> Graph:
     graph = parse_turtle(ONTOLOGY_PATH)
-    graph.parse(data="@prefix ct: <https://w3id.org/chiptrail/ontology#> .\n"
-                     "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
-                     "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-                     "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + extra, format="turtle")
+    graph.parse(
+        data="@prefix ct: <https://w3id.org/chiptrail/ontology#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + extra,
+        format="turtle",
+    )
     return graph
 
 
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ('ct:Broker a owl:Class ; rdfs:label "Broker"@en ; rdfs:subClassOf ct:Middleman .', "undeclared class Middleman"),
-        ('ct:ships a owl:ObjectProperty ; rdfs:domain ct:Organization ; rdfs:range ct:Vessel .', "undeclared class Vessel"),
+        (
+            'ct:Broker a owl:Class ; rdfs:label "Broker"@en ; rdfs:subClassOf ct:Middleman .',
+            "undeclared class Middleman",
+        ),
+        (
+            "ct:ships a owl:ObjectProperty ; rdfs:domain ct:Organization ; rdfs:range ct:Vessel .",
+            "undeclared class Vessel",
+        ),
         ("ct:tonnage a owl:DatatypeProperty ; rdfs:domain ct:ChipModel .", "unsupported or missing XSD range"),
         ("ct:orphan a owl:DatatypeProperty ; rdfs:range xsd:string .", "no node or edge may carry it"),
-        ('ct:Loop a owl:Class ; rdfs:label "Loop"@en ; rdfs:subClassOf ct:Loop2 .\n'
-         'ct:Loop2 a owl:Class ; rdfs:label "Loop2"@en ; rdfs:subClassOf ct:Loop .', "its own superclass"),
+        (
+            'ct:Loop a owl:Class ; rdfs:label "Loop"@en ; rdfs:subClassOf ct:Loop2 .\n'
+            'ct:Loop2 a owl:Class ; rdfs:label "Loop2"@en ; rdfs:subClassOf ct:Loop .',
+            "its own superclass",
+        ),
         ("ct:Nameless a owl:Class .", "no English rdfs:label"),
     ],
 )

@@ -61,22 +61,28 @@ def test_region_contains_every_place_inside_it(tmp_path: Path) -> None:
 
 
 def test_only_edges_carrying_the_chip_count(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a, chip-b]}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-b]}
 - {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
-""")
+""",
+    )
     assert paths(store) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
     assert paths(store, chip="chip-b") == [("org-maker", "org-d1", "dc-yiwu")]
 
 
 def test_family_name_covers_variants(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a2]}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a2]}
-""")
+""",
+    )
     answer = find_routes(store, "alpha", "Xinjiang", as_of=DAY)
     assert [(r.chip.id, r.nodes) for r in answer.routes] == [
         ("chip-a", ("org-maker", "dc-yiwu")),
@@ -85,45 +91,57 @@ def test_family_name_covers_variants(tmp_path: Path) -> None:
 
 
 def test_cycles_never_repeat_a_node(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d2, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d2, to: org-maker, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
-""")
+""",
+    )
     assert paths(store) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
 
 
 def test_time_respecting_mode_drops_backwards_dates(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-05-01}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-03-01}
 - {type: SUPPLIES, from: org-maker, to: org-d2, chips: [chip-a], valid_from: 2024-01-01}
 - {type: SUPPLIES, from: org-d2, to: org-d3, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d3, to: dc-yiwu, chips: [chip-a], valid_from: 2024-01-01}
-""")
+""",
+    )
     both = [("org-maker", "org-d1", "dc-yiwu"), ("org-maker", "org-d2", "org-d3", "dc-yiwu")]
     assert paths(store) == both
     assert paths(store, time_respecting_only=True) == [both[1]]
 
 
 def test_as_of_ignores_edges_outside_their_validity(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-01-01, valid_to: 2024-12-31}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-02-01}
-""")
+""",
+    )
     assert paths(store, as_of=dt.date(2024, 6, 1)) == [("org-maker", "org-d1", "dc-yiwu")]
     assert paths(store, as_of=dt.date(2025, 1, 1)) == []  # first hop ended
     assert paths(store, as_of=dt.date(2024, 1, 15)) == []  # second hop not yet begun
 
 
 def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
-""")
+""",
+    )
     assert paths(store, max_hops=3) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
     assert paths(store, max_hops=2) == []
     with pytest.raises(ValueError, match="at least 1"):
@@ -131,13 +149,16 @@ def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
 
 
 def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a], confidence: alleged}
 - {type: SUPPLIES, from: org-maker, to: org-d2, chips: [chip-a], confidence: confirmed}
 - {type: SUPPLIES, from: org-d2, to: dc-yiwu, chips: [chip-a]}
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a]}
-""")
+""",
+    )
     answer = find_routes(store, "chip-a", "Xinjiang", as_of=DAY)
     assert [(r.nodes, r.weakest) for r in answer.routes] == [
         (("org-maker", "org-d1", "dc-yiwu"), "reported"),
@@ -147,14 +168,19 @@ def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) 
 
 
 def test_deployments_without_a_route_are_leads(tmp_path: Path) -> None:
-    store = build(tmp_path, """\
+    store = build(
+        tmp_path,
+        """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
 - {type: DEPLOYS, from: dc-yiwu, to: chip-a, count: 10, status: installed}
 - {type: DEPLOYS, from: dc-yiwu, to: chip-a2, count: 2000, status: planned}
 - {type: DEPLOYS, from: dc-qh, to: chip-a2, count: 5, status: planned}
-""")
+""",
+    )
     answer = find_routes(store, "Alpha", "Xinjiang", as_of=DAY)
-    assert [(lead.site, lead.chip.id, lead.edge.props["count"]) for lead in answer.leads] == [("dc-yiwu", "chip-a2", 2000)]
+    assert [(lead.site, lead.chip.id, lead.edge.props["count"]) for lead in answer.leads] == [
+        ("dc-yiwu", "chip-a2", 2000)
+    ]
 
 
 def test_unknown_names_raise_with_suggestions(tmp_path: Path) -> None:

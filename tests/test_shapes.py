@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from loaders.records import Edge, Node, Props
+from loaders.records import Edge, Node, Props, Value
 from loaders.shacl import shacl_problems
 from ontology import load_schema
 from ontology.rdf import to_rdf
@@ -15,9 +15,11 @@ SCHEMA = load_schema()
 EVIDENCE: Props = {"sources": ["src-a"], "confidence": "reported"}
 
 
-def node(node_id: str, label: str, **props: object) -> Node:
+def node(node_id: str, label: str, **props: Value) -> Node:
     base: Props = {"name": node_id} if label != "Source" else {}
-    return Node(node_id, SCHEMA.closure((label,)), {**base, **EVIDENCE, **props} if label != "Source" else {**base, **props})  # type: ignore[dict-item]
+    return Node(
+        node_id, SCHEMA.closure((label,)), {**base, **EVIDENCE, **props} if label != "Source" else {**base, **props}
+    )
 
 
 SOURCE = node("src-a", "Source", title="A title", publisher="A publisher", url="https://example.org/a")
@@ -31,8 +33,8 @@ def problems(nodes: list[Node], edges: list[Edge] | None = None) -> list[tuple[s
     return [(p.record, p.field) for p in found]
 
 
-def edge(rel: str, source: str, target: str, **props: object) -> Edge:
-    return Edge(f"{source}|{rel}|{target}", rel, source, target, {**EVIDENCE, **props})  # type: ignore[dict-item]
+def edge(rel: str, source: str, target: str, **props: Value) -> Edge:
+    return Edge(f"{source}|{rel}|{target}", rel, source, target, {**EVIDENCE, **props})
 
 
 CASES = {
@@ -47,7 +49,9 @@ CASES = {
         ("org-c", "validFrom"),
     ),
     "StatementShape": (
-        [ORG, DC], [ORG, DC], ("org-a|SUPPLIES|dc-a", "confidence"),
+        [ORG, DC],
+        [ORG, DC],
+        ("org-a|SUPPLIES|dc-a", "confidence"),
     ),
     "IllustrativeShape": (
         [node("org-f", "Organization", illustrative=True, confidence="illustrative")],
@@ -60,7 +64,9 @@ CASES = {
         ("src-b", "url"),
     ),
     "ChipModelShape": (
-        [CHIP], [node("chip-y", "ChipModel", vendor="V", tpp=-1.0)], ("chip-y", "tpp"),
+        [CHIP],
+        [node("chip-y", "ChipModel", vendor="V", tpp=-1.0)],
+        ("chip-y", "tpp"),
     ),
     "PlaceShape": (
         [node("place-xj", "Province", iso3166="CN-XJ")],
@@ -68,13 +74,31 @@ CASES = {
         ("place-xj", "iso3166"),
     ),
     "CountryShape": (
-        [node("place-cn", "Country", iso3166="CN")], [node("place-cn", "Country")], ("place-cn", "iso3166"),
+        [node("place-cn", "Country", iso3166="CN")],
+        [node("place-cn", "Country")],
+        ("place-cn", "iso3166"),
     ),
     "RuleShape": (
-        [node("rule-a", "ExportControlRule", citation="88 FR 73458", valid_from=dt.date(2023, 11, 17),
-              effect="license_required", criteria=["3A090.a: tpp >= 4800", "3A090.a: tpp >= 1600 and pd >= 5.92"])],
-        [node("rule-a", "ExportControlRule", citation="88 FR 73458", valid_from=dt.date(2023, 11, 17),
-              effect="license_required", criteria=["3A090.a: TPP at least 4800"])],
+        [
+            node(
+                "rule-a",
+                "ExportControlRule",
+                citation="88 FR 73458",
+                valid_from=dt.date(2023, 11, 17),
+                effect="license_required",
+                criteria=["3A090.a: tpp >= 4800", "3A090.a: tpp >= 1600 and pd >= 5.92"],
+            )
+        ],
+        [
+            node(
+                "rule-a",
+                "ExportControlRule",
+                citation="88 FR 73458",
+                valid_from=dt.date(2023, 11, 17),
+                effect="license_required",
+                criteria=["3A090.a: TPP at least 4800"],
+            )
+        ],
         ("rule-a", "criteria"),
     ),
 }
@@ -84,7 +108,11 @@ CASES = {
 def test_shape_pairs(name: str) -> None:
     good, bad, expected = CASES[name]
     good_edges = [edge("SUPPLIES", "org-a", "dc-a")] if name == "StatementShape" else []
-    bad_edges = [Edge("org-a|SUPPLIES|dc-a", "SUPPLIES", "org-a", "dc-a", {"sources": ["src-a"]})] if name == "StatementShape" else []
+    bad_edges = (
+        [Edge("org-a|SUPPLIES|dc-a", "SUPPLIES", "org-a", "dc-a", {"sources": ["src-a"]})]
+        if name == "StatementShape"
+        else []
+    )
     assert problems(good, good_edges) == []
     assert expected in problems(bad, bad_edges)
 
