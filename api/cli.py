@@ -36,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(StrEnum):
@@ -54,12 +54,18 @@ def parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"expected a date YYYY-MM-DD, got '{value}'") from None
 
 
+def check_date(value: str | None) -> str | None:
+    """Option callback: reject a bad date while parsing, so the usage error names the option."""
+    parse_date(value)
+    return value
+
+
 DataOpt = Annotated[
     list[Path] | None, typer.Option("--data", help="YAML files or folders to load (default: the bundled data/).")
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Date YYYY-MM-DD the answer holds for (default: today).", callback=parse_date),
+    typer.Option("--as-of", help="Date YYYY-MM-DD the answer holds for (default: today).", callback=check_date),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people, json for programs.")]
 
@@ -166,9 +172,12 @@ def demo(
     with user_errors():
         store = open_loaded(None)
         day = parse_date(as_of) or dt.date.today()
+        out.print("[bold]What the graph holds[/] (curated facts with sources, plus the illustrative scenario)")
         render.print_counts(out, store.counts(), set(load_schema().classes))
         decisions = all_decisions(store, destination, day)
-        out.print(f"\n[bold]Which chip models need a US licence for {destination} on {day}[/]")
+        out.print(
+            f"\n[bold]Which chip models need a US licence for {destination} on {day}[/] (derived from specs and rules)"
+        )
         render.print_decisions(out, [d.as_dict() for d in decisions])
         viewer = Viewer(store)
         for decision in (d for d in decisions if d.restricted):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -18,7 +19,7 @@ def _name(ref: dict[str, Any]) -> str:
 
 
 def _sources(sources: list[dict[str, Any]]) -> str:
-    return "; ".join(f"{s.get('publisher') or ''}: {s.get('title') or s['id']}".strip(": ") for s in sources)
+    return "; ".join(str(s.get("name") or s.get("title") or s["id"]) for s in sources)
 
 
 def status_text(decision: dict[str, Any] | None) -> Text:
@@ -45,9 +46,10 @@ def print_routes(console: Console, answer: dict[str, Any]) -> None:
             f"\n[bold]{number}. {route['chip']['name']} → {_name(route['destination'])}[/]  "
             f"{route['length']} hops, weakest evidence: {route['weakest_confidence']}{flag}"
         )
-        if route["restriction"]:
+        decision = route["restriction"]
+        if decision:
             console.print(
-                Text("   ") + status_text(route["restriction"]) + Text(": " + route["restriction"]["explanation"])
+                Text(f"   {decision['destination']}: ") + status_text(decision) + Text(" — " + _reasons(decision))
             )
         table = Table(show_edge=False, pad_edge=False, box=None)
         for column in ("from", "to", "date", "qty", "confidence", "sources"):
@@ -87,21 +89,35 @@ def print_leads(console: Console, leads: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+def _reasons(decision: dict[str, Any]) -> str:
+    deciding = [
+        r["reason"] for r in decision["rules"] if r["outcome"] in ("met", "targeted", "policy_change", "unknown")
+    ]
+    return "; ".join(deciding) or str(decision["explanation"])
+
+
 def print_decisions(console: Console, decisions: list[dict[str, Any]]) -> None:
-    """One row per chip model: status and the reasons."""
-    table = Table(show_lines=True)
-    for column in ("chip", "destination", "as of", "status", "explanation"):
-        table.add_column(column, overflow="fold")
+    """One row per chip model: status and the rules and numbers that decided it."""
+    table = Table(show_lines=True, expand=True)
+    table.add_column("chip", ratio=2)
+    table.add_column("status", ratio=2)
+    table.add_column("why", ratio=5)
     for d in decisions:
-        table.add_row(d["chip"]["name"], d["destination"], d["as_of"], status_text(d), d["explanation"])
+        table.add_row(d["chip"]["name"], status_text(d), _reasons(d))
     console.print(table)
 
 
 def print_counts(console: Console, counts: dict[str, int], labels: set[str]) -> None:
     """Node counts by label, then relationship counts by type."""
-    table = Table(title="What the graph holds")
-    table.add_column("label / type")
-    table.add_column("count", justify="right")
-    for key in sorted(counts, key=lambda k: (k not in labels, k)):
-        table.add_row(key if key in labels else f"[dim]-[{key}]->[/]", f"{counts[key]:,}")
-    console.print(table)
+    tables = []
+    for title, keys in (
+        ("nodes by label", sorted(k for k in counts if k in labels)),
+        ("relationships by type", sorted(k for k in counts if k not in labels)),
+    ):
+        table = Table(title=title, show_edge=False)
+        table.add_column(title.split()[-1])
+        table.add_column("count", justify="right")
+        for key in keys:
+            table.add_row(key, f"{counts[key]:,}")
+        tables.append(table)
+    console.print(Columns(tables, padding=(0, 4)))

@@ -34,7 +34,7 @@ def _finding(rule: Rule, chip: Node, metrics: dict[str, float | None]) -> Findin
             rule,
             "policy_change",
             None,
-            f"review policy now '{rule.license_policy}' under {rule.citation or rule.name}, {rule.cite()}",
+            f"review policy now '{rule.license_policy}': {rule.name}, {rule.cite()}",
         )
     return None
 

@@ -57,14 +57,14 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Test:
+class CriteriaLine:
     """One criteria line: a classification and the terms that must all hold."""
 
     classification: str
     terms: tuple[Term, ...]
 
     @classmethod
-    def parse(cls, line: str, rule_id: str) -> Test:
+    def parse(cls, line: str, rule_id: str) -> CriteriaLine:
         head, sep, body = line.partition(": ")
         terms = [TERM.match(part.strip()) for part in body.split(" and ")]
         if not sep or not all(terms):
@@ -86,7 +86,7 @@ class Test:
             met = False
         elif any(r[0] is None for r in results):
             met = None
-        return met, " and ".join(r[1] for r in results)
+        return met, " and ".join(dict.fromkeys(r[1] for r in results))
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Rule:
     destinations: frozenset[str]
     country_groups: tuple[str, ...]
     license_policy: str | None
-    tests: tuple[Test, ...]
+    tests: tuple[CriteriaLine, ...]
     targets: frozenset[str]
 
     def applies(self, destination: str, day: dt.date) -> bool:
@@ -211,7 +211,7 @@ def load_rules(store: GraphStore) -> list[Rule]:
                 frozenset(_strings(node, Prop.DESTINATIONS)),
                 tuple(_strings(node, Prop.COUNTRY_GROUPS)),
                 str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
-                tuple(Test.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
+                tuple(CriteriaLine.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
                 targets,
             )
         )

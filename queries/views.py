@@ -45,7 +45,10 @@ class Viewer:
             node = self.node(source_id)
             props = node.props if node else {}
             out.append(
-                {"id": source_id, **{k: plain(props.get(k)) for k in ("title", "publisher", "url", "published")}}
+                {
+                    "id": source_id,
+                    **{k: plain(props.get(k)) for k in ("name", "title", "publisher", "url", "published")},
+                }
             )
         return out
 

@@ -20,7 +20,7 @@ defaults:
   confidence: reported
   sources: [src-test]
 nodes:
-  - {id: src-test, labels: [Source], name: Test source, title: A test source, publisher: Tests, sources: null}
+  - {id: src-test, labels: [Source], name: CriteriaLine source, title: A test source, publisher: Tests, sources: null}
 """
 
 

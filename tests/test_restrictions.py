@@ -17,7 +17,7 @@ from graph.memory import MemoryStore
 from loaders.records import Node
 from queries.decide import decide
 from queries.lookup import restrictions_for
-from queries.restrictions import Test, chip_metrics, computed_tpp, load_rules
+from queries.restrictions import CriteriaLine, chip_metrics, computed_tpp, load_rules
 
 D = dt.date
 BEFORE_2022 = D(2022, 10, 6)
@@ -33,12 +33,12 @@ EXPECTED = {
     "chip-nvidia-h100-pcie": (FREE, UNKNOWN, REQ),  # interconnect not in the sources
     "chip-nvidia-h800": (FREE, FREE, REQ),  # 400 GB/s (or 300) < 600
     "chip-nvidia-h20": (FREE, FREE, FREE),  # TPP 2,368, PD 2.91: under every threshold
-    "chip-nvidia-h200": (FREE, REQ, REQ),  # the 2022 rule was in force at its release
+    "chip-nvidia-h200": (FREE, UNKNOWN, REQ),  # sources give its compute, not its interconnect
     "chip-nvidia-l40s": (FREE, UNKNOWN, REQ),
     "chip-nvidia-b200": (FREE, UNKNOWN, REQ),
     "chip-amd-mi250x": (FREE, UNKNOWN, REQ),
     "chip-amd-mi300x": (FREE, UNKNOWN, REQ),
-    "chip-huawei-ascend-910": (FREE, UNKNOWN, REQ),  # TPP 4,096 < 4,800 but PD 8.98 >= 5.92
+    "chip-huawei-ascend-910": (FREE, FREE, REQ),  # TPP 4,096 < 4,800 in 2022; PD 8.98 >= 5.92 from 2023
     "chip-huawei-ascend-910b": (FREE, UNKNOWN, REQ),
     "chip-huawei-ascend-910c": (FREE, UNKNOWN, REQ),
 }
@@ -108,6 +108,6 @@ def test_tpp_as_cited_agrees_with_the_peak_figures(store: MemoryStore) -> None:
 def test_metrics_and_criteria_parsing() -> None:
     chip = Node("c", ("ChipModel",), {"peak_tops_fp8": 296.0, "die_area_mm2": 814.0})
     assert chip_metrics(chip) == {"tpp": 2368.0, "pd": 2.91, "interconnect_gbps": None}
-    test = Test.parse("3A090.b: tpp >= 2400 and pd < 5.92", "r")
+    test = CriteriaLine.parse("3A090.b: tpp >= 2400 and pd < 5.92", "r")
     assert test.check({"tpp": 2368.0, "pd": 2.91}) == (False, "TPP 2,368 < 2,400 and performance density 2.91 < 5.92")
     assert test.check({"tpp": 3000.0, "pd": None}) == (None, "TPP 3,000 ≥ 2,400 and performance density unknown")
