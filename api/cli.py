@@ -141,7 +141,11 @@ def restrictions(
         store = open_loaded(data)
         decisions = restrictions_for(store, chip, destination, parse_date(as_of))
         payload = restrictions_view(chip, decisions)
-        emit(fmt, payload, lambda: render.print_decisions(out, [d.as_dict() for d in decisions]))
+        def table() -> None:
+            out.print(f"[bold]US licence requirement for {payload['destination']} on {payload['as_of']}[/]")
+            render.print_decisions(out, [d.as_dict() for d in decisions])
+
+        emit(fmt, payload, table)
 
 
 @app.command()

@@ -98,6 +98,8 @@ class _FileReader:
             return None
         closure = self.schema.closure(tuple(labels))
         props = self._props(raw, NODE_KEYS, self.schema.node_properties(closure), node_id, "/".join(labels))
+        if Label.SOURCE not in closure:
+            self._check_evidence(raw, props, node_id)
         return Node(node_id, closure, props, Origin(str(self.path), raw.get(LINE)))
 
     def _edge(self, raw: dict[str, Any]) -> Edge | None:
@@ -117,7 +119,10 @@ class _FileReader:
                 return None
         assert isinstance(source, str) and isinstance(target, str)
         props = self._props(raw, EDGE_KEYS, self.schema.edge_properties(rel_type), where, rel_type)
+        self._check_evidence(raw, props, where)
         edge_id = str(props.pop(Prop.ID, default_edge_id(source, rel_type, target)))
+        if Prop.ID in raw and not ID_PATTERN.match(edge_id):
+            self.problem(f"'id' must be lower-case kebab text, got {edge_id!r}", raw, "id", where)
         return Edge(edge_id, rel_type, source, target, props, Origin(str(self.path), raw.get(LINE)))
 
     def _props(
@@ -137,12 +142,10 @@ class _FileReader:
                 self.problem(str(exc), raw, key, record)
         if Prop.ID in reserved:
             props.pop(Prop.ID, None)
-        self._check_evidence(raw, props, record, kind)
         return props
 
-    def _check_evidence(self, raw: dict[str, Any], props: Props, record: str, kind: str) -> None:
-        if kind.startswith(Label.SOURCE):
-            return
+    def _check_evidence(self, raw: dict[str, Any], props: Props, record: str) -> None:
+        """Every assertion cites a source and states a confidence; fiction says it is fiction."""
         if not props.get(Prop.SOURCES):
             self.problem("every record must cite at least one source", raw, Prop.SOURCES, record)
         confidence = props.get(Prop.CONFIDENCE)
