@@ -141,6 +141,7 @@ def restrictions(
         store = open_loaded(data)
         decisions = restrictions_for(store, chip, destination, parse_date(as_of))
         payload = restrictions_view(chip, decisions)
+
         def table() -> None:
             out.print(f"[bold]US licence requirement for {payload['destination']} on {payload['as_of']}[/]")
             render.print_decisions(out, [d.as_dict() for d in decisions])

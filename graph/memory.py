@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import networkx as nx
 
-from graph.store import SITE_LABELS, LoadReport, Progress, carries, sorted_by_id, valid_on
+from graph.store import LoadReport, Progress, sorted_by_id
 from loaders.records import Dataset, Edge, Node
-from ontology.vocab import ORIGIN_RELS, Rel
 
 
 class MemoryStore:
@@ -61,62 +59,13 @@ class MemoryStore:
             key=lambda e: e.id,
         )
 
-    def places_within(self, place_id: str) -> set[str]:
-        found, todo = {place_id}, [place_id]
-        while todo:
-            for edge in self.edges(Rel.PART_OF, target=todo.pop()):
-                if edge.source not in found:
-                    found.add(edge.source)
-                    todo.append(edge.source)
-        return found
-
-    def sites_within(self, region_id: str) -> set[str]:
-        places = self.places_within(region_id)
-        return {
-            e.source
-            for place in places
-            for e in self.edges(Rel.LOCATED_IN, target=place)
-            if any(lab in self._nodes[e.source].labels for lab in SITE_LABELS)
-        }
-
-    def supply_paths(
-        self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
-    ) -> list[tuple[Edge, ...]]:
-        origins = sorted({e.source for rel in ORIGIN_RELS for e in self.edges(rel, target=chip_id)})
-        sites = self.sites_within(region_id)
-        usable = [
-            e
-            for e in self._edges.values()
-            if e.type == Rel.SUPPLIES and carries(e, chip_id) and valid_on(e.props, as_of)
-        ]
-        out: dict[str, list[Edge]] = {}
-        for edge in sorted(usable, key=lambda e: e.id):
-            out.setdefault(edge.source, []).append(edge)
-        paths: list[tuple[Edge, ...]] = []
-        for origin in origins:
-            self._walk(origin, (), {origin}, out, sites, max_hops, paths)
-        return paths
-
-    def _walk(
-        self,
-        here: str,
-        path: tuple[Edge, ...],
-        seen: set[str],
-        out: dict[str, list[Edge]],
-        sites: set[str],
-        max_hops: int,
-        paths: list[tuple[Edge, ...]],
-    ) -> None:
-        """Depth-first search over node-simple paths, recording each that reaches a site."""
-        if len(path) == max_hops:
-            return
-        for edge in out.get(here, []):
-            if edge.target in seen:
-                continue
-            step = (*path, edge)
-            if edge.target in sites:
-                paths.append(step)
-            self._walk(edge.target, step, seen | {edge.target}, out, sites, max_hops, paths)
+    def all_edges_of(self, node_id: str) -> list[Edge]:
+        """Every relationship into or out of a node, sorted by id."""
+        if node_id not in self.graph:
+            return []
+        keys = {k for _, _, k in self.graph.out_edges(node_id, keys=True)}
+        keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
+        return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
 
     def close(self) -> None:
         """Nothing to release."""

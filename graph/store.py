@@ -52,21 +52,6 @@ class GraphStore(Protocol):
         """Relationships of a type, optionally from or to one node, sorted by id."""
         ...
 
-    def places_within(self, place_id: str) -> set[str]:
-        """The place and every place inside it (transitively, through PART_OF)."""
-        ...
-
-    def sites_within(self, region_id: str) -> set[str]:
-        """Data centres and project aggregates located in the region or any place inside it."""
-        ...
-
-    def supply_paths(
-        self, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
-    ) -> list[tuple[Edge, ...]]:
-        """Node-simple paths of SUPPLIES edges carrying the chip, valid on `as_of`, from an
-        organisation that designs or manufactures it to a site located in the region."""
-        ...
-
     def close(self) -> None:
         """Release connections."""
         ...

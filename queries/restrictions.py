@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from graph.store import GraphStore, valid_on
 from loaders.records import Node
 from ontology.errors import DataError, Problem
-from ontology.vocab import Label, Prop, Rel
+from ontology.vocab import Label, Prop
+from queries.named import run
 
 OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -198,8 +199,10 @@ def _strings(node: Node, key: str) -> list[str]:
 def load_rules(store: GraphStore) -> list[Rule]:
     """Every export-control rule in the store, with the chip models it targets, oldest first."""
     rules = []
-    for node in store.nodes(Label.EXPORT_CONTROL_RULE):
-        targets = frozenset(e.target for e in store.edges(Rel.TARGETS, source=node.id))
+    for row in run(store, "rules"):
+        props = dict(row["props"])
+        node = Node(str(props.pop(Prop.ID)), (Label.EXPORT_CONTROL_RULE,), props)
+        targets = frozenset(row["targets"])
         rules.append(
             Rule(
                 node.id,

@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import pairwise
 
-from graph.store import GraphStore, valid_on
+from graph.store import GraphStore
 from loaders.records import Edge, Node
 from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop, Rel
+from queries import named
 from queries.decide import decide
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, Rule, load_rules
@@ -111,12 +112,11 @@ def _restriction(
 
 def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
     reached = {(r.chip.id, r.edges[-1].target) for r in routes}
-    sites = store.sites_within(region_id)
     leads = [
         Lead(chip, e.source, e)
         for chip in chips
-        for e in store.edges(Rel.DEPLOYS, target=chip.id)
-        if e.source in sites and valid_on(e.props, day) and (chip.id, e.source) not in reached
+        for e in named.deployments(store, chip.id, region_id, day)
+        if (chip.id, e.source) not in reached
     ]
     return sorted(leads, key=lambda lead: (rank(str(lead.edge.props.get(Prop.CONFIDENCE))), lead.site, lead.chip.id))
 
@@ -144,7 +144,7 @@ def find_routes(
     routes = [
         Route(c, path, _restriction(store, c, path[-1].target, rules, day, cache))
         for c in chips
-        for path in store.supply_paths(c.id, place.id, max_hops, day)
+        for path in named.supply_paths(store, c.id, place.id, max_hops, day)
         if not time_respecting_only or time_respecting(path)
     ]
     routes.sort(key=sort_key)

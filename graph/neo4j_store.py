@@ -1,0 +1,206 @@
+"""The Neo4j backend: the graph users query in the Browser, written with batched UNWIND … MERGE.
+
+Labels and relationship types reach Cypher only from the compiled ontology and only through
+`identifier()`; every value travels as a parameter. Each batch is one transaction (the driver's
+managed transactions retry transient errors only); a batch whose endpoints are missing is rolled
+back whole, so nothing is half-written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from graph.settings import Neo4jSettings
+from graph.store import LoadReport, Progress
+from loaders.records import Dataset, Edge, Node, Props
+from ontology.errors import BackendUnavailable, DataError, Problem
+from ontology.schema import Schema, load_schema
+from ontology.vocab import Prop
+
+
+def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
+    """Backtick-quote a label or type, after checking the ontology declares it."""
+    if name not in allowed:
+        raise ValueError(f"'{name}' is not declared by the ontology")
+    return "`" + name.replace("`", "``") + "`"
+
+
+def native(value: Any) -> Any:
+    """Driver values -> the loader's Python values (neo4j Date -> datetime.date)."""
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    return value
+
+
+def _props(raw: dict[str, Any]) -> Props:
+    return {k: native(v) for k, v in raw.items() if k != Prop.ID}
+
+
+def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class Neo4jStore:
+    """A store backed by a Neo4j 5 server (single instance, cluster or Aura)."""
+
+    backend = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings | None = None, schema: Schema | None = None) -> None:
+        self.settings = settings or Neo4jSettings()
+        self.schema = schema or load_schema()
+        self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
+        auth = (self.settings.username, self.settings.checked_password())
+        self.driver = GraphDatabase.driver(self.settings.uri, auth=auth)
+        try:
+            self.driver.verify_connectivity()
+        except (ServiceUnavailable, AuthError, OSError) as exc:
+            self.driver.close()
+            raise BackendUnavailable(f"cannot reach Neo4j at {self.settings.uri}: {exc}") from exc
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """A read query (routed to readers in a cluster) -> rows as dicts."""
+        try:
+            records, _, _ = self.driver.execute_query(
+                query, params, routing_=RoutingControl.READ, database_=self.settings.database
+            )
+        except ServiceUnavailable as exc:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+        return [native(record.data()) for record in records]
+
+    def _any_root(self) -> str:
+        return "|".join(identifier(r, self.roots) for r in sorted(self.roots))
+
+    def _node(self, row: dict[str, Any]) -> Node:
+        labels = self.schema.closure(tuple(lab for lab in row["labels"] if lab in self.schema.classes))
+        return Node(row["props"][Prop.ID], labels, _props(row["props"]))
+
+    def _edge(self, row: dict[str, Any]) -> Edge:
+        return Edge(row["props"][Prop.ID], row["type"], row["source"], row["target"], _props(row["props"]))
+
+    def node(self, node_id: str) -> Node | None:
+        rows = self.run(
+            f"MATCH (n:{self._any_root()} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props", id=node_id
+        )
+        return self._node(rows[0]) if rows else None
+
+    def nodes(self, label: str) -> list[Node]:
+        query = (
+            f"MATCH (n:{identifier(label, self.schema.classes)}) "
+            "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
+        )
+        return [self._node(row) for row in self.run(query)]
+
+    def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
+        rel, any_root = identifier(rel_type, self.schema.relationships), self._any_root()
+        a = f"(a:{any_root} {{id: $source}})" if source is not None else "(a)"
+        b = f"(b:{any_root} {{id: $target}})" if target is not None else "(b)"
+        query = (
+            f"MATCH {a}-[r:{rel}]->{b} "
+            "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props ORDER BY r.id"
+        )
+        return [self._edge(row) for row in self.run(query, source=source, target=target)]
+
+    def counts(self) -> dict[str, int]:
+        labels = self.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")
+        types = self.run("MATCH ()-[r]->() RETURN type(r) AS label, count(*) AS n")
+        return dict(sorted((row["label"], row["n"]) for row in [*labels, *types]))
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def setup_schema(self) -> None:
+        """Constraints and indexes derived from the ontology; idempotent."""
+        for root in sorted(self.roots):
+            label = identifier(root, self.roots)
+            self._write(f"CREATE CONSTRAINT {root.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+            self._write(f"CREATE INDEX {root.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+        any_root = self._any_root()
+        self._write(
+            f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.name, n.aliases, n.name_zh]"
+        )
+        for rel_type in sorted(self.schema.relationships):
+            rel = identifier(rel_type, self.schema.relationships)
+            self._write(f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
+
+    def _write(self, query: str, **params: Any) -> None:
+        try:
+            self.driver.execute_query(query, params, database_=self.settings.database)
+        except Neo4jError as exc:
+            raise BackendUnavailable(f"Neo4j refused a schema or write statement: {exc}") from exc
+
+    def _batches(self, query: str, rows: list[dict[str, Any]], progress: Progress | None, what: str) -> None:
+        def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
+            written = tx.run(query, rows=list(batch)).single(strict=True)["written"]
+            if written != len(batch):
+                raise DataError(
+                    [
+                        Problem(
+                            f"{len(batch) - written} of {len(batch)} {what} name a node missing from the database; "
+                            "the batch was rolled back"
+                        )
+                    ]
+                )
+
+        with self.driver.session(database=self.settings.database) as session:
+            for batch in _chunks(rows, self.settings.batch_size):
+                session.execute_write(work, batch)
+                if progress:
+                    progress(len(batch))
+
+    def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
+        """MERGE the dataset: nodes by label set, then edges by type; one transaction per batch."""
+        self.setup_schema()
+        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for node in data.nodes.values():
+            by_labels[node.labels].append({"id": node.id, "props": {**node.props, Prop.ID: node.id}})
+        for labels, rows in sorted(by_labels.items()):
+            root, extra = labels[0], ":".join(identifier(lab, self.schema.classes) for lab in labels[1:])
+            set_labels = f" SET n:{extra}" if extra else ""
+            query = (
+                f"UNWIND $rows AS row MERGE (n:{identifier(root, self.roots)} {{id: row.id}}) "
+                f"SET n = row.props{set_labels} RETURN count(n) AS written"
+            )
+            self._batches(query, rows, progress, "nodes")
+        self._load_edges(data, progress)
+        return LoadReport(len(data.nodes), len(data.edges))
+
+    def _root_of(self, node_id: str, data: Dataset) -> str:
+        node = data.nodes.get(node_id) or self.node(node_id)
+        if node is None:
+            raise DataError([Problem(f"no node with id '{node_id}' in the data or the database", record=node_id)])
+        return node.labels[0]
+
+    def _load_edges(self, data: Dataset, progress: Progress | None) -> None:
+        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        for edge in data.edges.values():
+            key = (edge.type, self._root_of(edge.source, data), self._root_of(edge.target, data))
+            row = {"id": edge.id, "source": edge.source, "target": edge.target}
+            groups[key].append({**row, "props": {**edge.props, Prop.ID: edge.id}})
+        for (rel_type, source_root, target_root), rows in sorted(groups.items()):
+            query = (
+                f"UNWIND $rows AS row MATCH (a:{identifier(source_root, self.roots)} {{id: row.source}}) "
+                f"MATCH (b:{identifier(target_root, self.roots)} {{id: row.target}}) "
+                f"MERGE (a)-[r:{identifier(rel_type, self.schema.relationships)} {{id: row.id}}]->(b) "
+                "SET r = row.props RETURN count(r) AS written"
+            )
+            self._batches(query, rows, progress, "relationships")
+
+    def clear(self) -> None:
+        """Delete every node and relationship, in batches (an implicit transaction is required)."""
+        with self.driver.session(database=self.settings.database) as session:
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    def close(self) -> None:
+        self.driver.close()

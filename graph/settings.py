@@ -1,0 +1,31 @@
+"""Typed settings for the Neo4j backend, read once from the environment (NEO4J_*)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ontology.errors import BackendUnavailable
+
+PLACEHOLDER_PASSWORD = "change-me"  # noqa: S105 - the value we refuse, not a secret
+
+
+class Neo4jSettings(BaseSettings):
+    """Where the Neo4j backend is and how to write to it. Environment: NEO4J_URI, NEO4J_USERNAME, …"""
+
+    model_config = SettingsConfigDict(env_prefix="NEO4J_", extra="ignore")
+
+    uri: str = "bolt://127.0.0.1:7687"
+    username: str = "neo4j"
+    password: SecretStr = SecretStr(PLACEHOLDER_PASSWORD)
+    database: str = "neo4j"
+    batch_size: int = Field(default=5000, ge=1, le=100_000)
+
+    def checked_password(self) -> str:
+        """The password, refusing the placeholder: a database must never run on a known password."""
+        value = self.password.get_secret_value()
+        if value == PLACEHOLDER_PASSWORD or len(value) < 8:
+            raise BackendUnavailable(
+                "set NEO4J_PASSWORD to a password of at least 8 characters (the placeholder is refused)"
+            )
+        return value

@@ -1,0 +1,149 @@
+"""In-process twins of the named Cypher queries, over the embedded store.
+
+Each function answers with exactly the rows its `.cypher` file returns on Neo4j (same keys, same
+values; order is not part of the contract). The contract tests hold the two to that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from graph.memory import MemoryStore
+from graph.store import SITE_LABELS, carries, valid_on
+from loaders.records import Edge, Node
+from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
+
+Row = dict[str, Any]
+
+
+def edge_map(edge: Edge) -> Row:
+    return {"type": edge.type, "source": edge.source, "target": edge.target, "props": {**edge.props, Prop.ID: edge.id}}
+
+
+def node_map(node: Node) -> Row:
+    return {"id": node.id, "labels": sorted(node.labels), "props": {**node.props, Prop.ID: node.id}}
+
+
+def _within(store: MemoryStore, place_id: str) -> set[str]:
+    if (place := store.node(place_id)) is None or Label.PLACE not in place.labels:
+        return set()
+    found, todo = {place_id}, [place_id]
+    while todo:
+        for edge in store.edges(Rel.PART_OF, target=todo.pop()):
+            if edge.source not in found:
+                found.add(edge.source)
+                todo.append(edge.source)
+    return found
+
+
+def _sites(store: MemoryStore, region_id: str) -> set[str]:
+    return {
+        e.source
+        for place in _within(store, region_id)
+        for e in store.edges(Rel.LOCATED_IN, target=place)
+        if (site := store.node(e.source)) is not None and any(lab in site.labels for lab in SITE_LABELS)
+    }
+
+
+def places_within(store: MemoryStore, *, place_id: str) -> list[Row]:
+    return [{"id": p} for p in sorted(_within(store, place_id))]
+
+
+def sites_within(store: MemoryStore, *, region_id: str) -> list[Row]:
+    return [{"id": s} for s in sorted(_sites(store, region_id))]
+
+
+def supply_paths(
+    store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
+) -> list[Row]:
+    origins = sorted(
+        {
+            e.source
+            for rel in ORIGIN_RELS
+            for e in store.edges(rel, target=chip_id)
+            if (o := store.node(e.source)) is not None and Label.ORGANIZATION in o.labels
+        }
+    )
+    sites = _sites(store, region_id)
+    out: dict[str, list[Edge]] = {}
+    for edge in store.edges(Rel.SUPPLIES):
+        if carries(edge, chip_id) and valid_on(edge.props, as_of):
+            out.setdefault(edge.source, []).append(edge)
+    paths: list[tuple[Edge, ...]] = []
+
+    def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
+        if len(path) >= min(max_hops, 20):
+            return
+        for edge in out.get(here, []):
+            if edge.target in seen:
+                continue
+            step = (*path, edge)
+            if edge.target in sites:
+                paths.append(step)
+            walk(edge.target, step, seen | {edge.target})
+
+    for origin in origins:
+        walk(origin, (), frozenset({origin}))
+    return [{"edges": [edge_map(e) for e in path]} for path in paths]
+
+
+def deployments(store: MemoryStore, *, chip_id: str, region_id: str, as_of: dt.date | None) -> list[Row]:
+    sites = _sites(store, region_id)
+    return [
+        {"edge": edge_map(e)}
+        for e in store.edges(Rel.DEPLOYS, target=chip_id)
+        if e.source in sites and valid_on(e.props, as_of)
+    ]
+
+
+def rules(store: MemoryStore) -> list[Row]:
+    return [
+        {
+            "props": {**n.props, Prop.ID: n.id},
+            "targets": sorted(e.target for e in store.edges(Rel.TARGETS, source=n.id)),
+        }
+        for n in store.nodes(Label.EXPORT_CONTROL_RULE)
+    ]
+
+
+def _names(node: Node) -> set[str]:
+    aliases = node.props.get(Prop.ALIASES)
+    return set(aliases) if isinstance(aliases, list) else set()
+
+
+def entity(store: MemoryStore, *, term: str) -> list[Row]:
+    candidates = [*store.nodes(Label.ENTITY), *store.nodes(Label.SOURCE)]
+    return sorted(
+        (
+            node_map(n)
+            for n in candidates
+            if n.id == term
+            or str(n.props.get(Prop.NAME, "")).lower() == term.lower()
+            or n.props.get(Prop.NAME_ZH) == term
+            or term in _names(n)
+        ),
+        key=lambda row: row["id"],
+    )
+
+
+def neighbours(store: MemoryStore, *, id: str) -> list[Row]:
+    rows = []
+    for edge in store.all_edges_of(id):
+        other = edge.target if edge.source == id else edge.source
+        other_node = store.node(other)
+        name = other_node.props.get(Prop.NAME) if other_node else None
+        rows.append({**edge_map(edge), "other_id": other, "other_name": name})
+    return rows
+
+
+TWINS: dict[str, Callable[..., list[Row]]] = {
+    "supply_paths": supply_paths,
+    "places_within": places_within,
+    "sites_within": sites_within,
+    "deployments": deployments,
+    "rules": rules,
+    "entity": entity,
+    "neighbours": neighbours,
+}
