@@ -10,16 +10,18 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 
-from api import render
+from api import neo4j_cli, render
 from graph import GraphStore, open_store
+from graph.neo4j_store import Neo4jStore
 from loaders import default_data_dir, load_paths
 from loaders.shacl import check_dataset
 from ontology import load_schema
@@ -42,6 +44,11 @@ err = Console(stderr=True, soft_wrap=True)
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+class Backend(StrEnum):
+    memory = "memory"
+    neo4j = "neo4j"
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -67,6 +74,10 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Date YYYY-MM-DD the answer holds for (default: today).", callback=check_date),
 ]
+BackendOpt = Annotated[
+    Backend,
+    typer.Option("--backend", help="memory: load data/ in process (default); neo4j: query the database at NEO4J_URI."),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people, json for programs.")]
 
 
@@ -90,8 +101,12 @@ def user_errors() -> Iterator[None]:
         fail(str(exc), 1)
 
 
-def open_loaded(data: list[Path] | None) -> GraphStore:
-    """An embedded store holding the given data (default: curated + scenarios)."""
+def open_loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> GraphStore:
+    """The Neo4j store as loaded, or an embedded store holding the given data (default: data/)."""
+    if backend is Backend.neo4j:
+        if data:
+            raise typer.BadParameter("--data is for the memory backend; put data into Neo4j with `chiptrail load`")
+        return open_store("neo4j")
     store = open_store("memory")
     store.load(load_paths(data or [default_data_dir()]))
     return store
@@ -117,10 +132,11 @@ def routes(
     ] = False,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
 ) -> None:
     """Routes that carry a chip model into a region, each hop with its evidence, and leads."""
-    with user_errors():
-        store = open_loaded(data)
+    with user_errors(), ExitStack() as stack:
+        store = stack.enter_context(closing(open_loaded(data, backend)))
         answer = find_routes(
             store, chip, region, as_of=parse_date(as_of), max_hops=max_hops, time_respecting_only=time_respecting
         )
@@ -135,10 +151,11 @@ def restrictions(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
 ) -> None:
     """Whether a chip model needs a US licence for a destination on a date, and why."""
-    with user_errors():
-        store = open_loaded(data)
+    with user_errors(), ExitStack() as stack:
+        store = stack.enter_context(closing(open_loaded(data, backend)))
         decisions = restrictions_for(store, chip, destination, parse_date(as_of))
         payload = restrictions_view(chip, decisions)
 
@@ -191,6 +208,30 @@ def demo(
                 out.rule(str(decision.chip.props.get(Prop.NAME, decision.chip.id)))
                 render.print_routes(out, viewer.routes_answer(answer))
         out.print(f"\n✱ = {render.FICTIONAL}: an invented network from data/scenarios, not evidence.")
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="YAML files or folders (default: the bundled data/).")
+    ] = None,
+    backend: BackendOpt = Backend.neo4j,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
+) -> None:
+    """Validate data and MERGE it into the store (idempotent: loading twice changes nothing)."""
+    with user_errors(), ExitStack() as stack:
+        data = load_paths(paths or [default_data_dir()])
+        store = stack.enter_context(closing(open_store(backend.value)))
+        if replace and isinstance(store, Neo4jStore):
+            store.clear()
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err) as progress:
+            task = progress.add_task(f"loading into {backend.value}", total=len(data.nodes) + len(data.edges))
+            report = store.load(data, progress=lambda n: progress.advance(task, n))
+        out.print(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {backend.value}")
+        render.print_counts(out, store.counts(), set(load_schema().classes))
+
+
+app.add_typer(neo4j_cli.app, name="neo4j")
 
 
 def main() -> None:

@@ -5,5 +5,5 @@
 MATCH (n)
 WHERE (n:Entity OR n:Source)
   AND (n.id = $term OR toLower(n.name) = toLower($term) OR n.name_zh = $term OR $term IN coalesce(n.aliases, []))
-RETURN n.id AS id, labels(n) AS labels, properties(n) AS props
+RETURN n.id AS id, COLLECT { UNWIND labels(n) AS label RETURN label ORDER BY label } AS labels, properties(n) AS props
 ORDER BY id

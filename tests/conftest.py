@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
+from graph.store import GraphStore
 from loaders import default_data_dir, load_paths
 from loaders.records import Dataset
 
@@ -34,6 +37,33 @@ def bundled() -> Dataset:
 def store(bundled: Dataset) -> MemoryStore:
     loaded = MemoryStore()
     loaded.load(bundled)
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSettings]:
+    """One real Neo4j per test session (see tests/neo4j_server.py for where it comes from)."""
+    from tests.neo4j_server import neo4j_settings as find
+
+    with find(tmp_path_factory.mktemp("neo4j")) as settings:
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def neo4j_store(neo4j_settings: Neo4jSettings, bundled: Dataset) -> Iterator[Neo4jStore]:
+    """A clean database per module, holding the bundled data."""
+    store = Neo4jStore(neo4j_settings)
+    store.clear()
+    store.load(bundled)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["memory", "neo4j"], scope="module")
+def any_store(request: pytest.FixtureRequest) -> GraphStore:
+    """The bundled data on each backend in turn: the contract suite runs against both."""
+    name = "store" if request.param == "memory" else "neo4j_store"
+    loaded: GraphStore = request.getfixturevalue(name)
     return loaded
 
 

@@ -1,0 +1,72 @@
+"""Find a real Neo4j for the tests, in this order: NEO4J_URI; the local jars; testcontainers.
+
+Under CI=true a missing Neo4j fails the run; elsewhere the Neo4j tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from graph import neo4j_server
+from graph.settings import Neo4jSettings
+
+
+def unavailable(reason: str) -> None:
+    """Fail under CI, skip elsewhere."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"Neo4j is required under CI=true and is not available: {reason}", pytrace=False)
+    pytest.skip(f"no Neo4j: {reason}")
+
+
+def _docker_answers() -> bool:
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@contextmanager
+def _local_jars(home: Path) -> Iterator[Neo4jSettings]:
+    config = neo4j_server.ServerConfig(home, neo4j_server.free_port(), neo4j_server.free_port())
+    password = secrets.token_urlsafe(16)
+    neo4j_server.start(config, password)
+    try:
+        yield Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password))
+    finally:
+        neo4j_server.stop(config)
+
+
+@contextmanager
+def _container() -> Iterator[Neo4jSettings]:
+    try:
+        from testcontainers.community.neo4j import Neo4jContainer
+    except ImportError:  # older testcontainers
+        from testcontainers.neo4j import Neo4jContainer
+    password = secrets.token_urlsafe(16)
+    with Neo4jContainer("neo4j:5.26-community", password=password) as container:
+        yield Neo4jSettings(uri=container.get_connection_url(), password=SecretStr(password))
+
+
+@contextmanager
+def neo4j_settings(home: Path) -> Iterator[Neo4jSettings]:
+    """Settings for a reachable Neo4j, started for the session if need be."""
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jSettings()
+    elif neo4j_server.jars_present():
+        with _local_jars(home) as settings:
+            yield settings
+    elif _docker_answers():
+        with _container() as settings:
+            yield settings
+    else:
+        unavailable(
+            "NEO4J_URI is not set, no jars in tools/neo4j/lib (run `make neo4j-jars`), and Docker does not answer"
+        )

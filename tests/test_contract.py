@@ -1,0 +1,116 @@
+"""Both backends agree: every named query and every answer, on the bundled data.
+
+The embedded store runs the in-process twins; Neo4j runs the `.cypher` files. Both must give the
+same rows (order aside) and the same routes, leads and restriction decisions (order included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from queries.lookup import all_decisions
+from queries.named import run
+from queries.registry import REGISTRY
+from queries.routes import find_routes
+from queries.views import Viewer
+
+D = dt.date(2026, 1, 1)
+CASES: dict[str, list[dict[str, Any]]] = {
+    "supply_paths": [
+        {"chip_id": "chip-nvidia-h100-sxm", "region_id": "place-cn-xj", "max_hops": 6, "as_of": D},
+        {"chip_id": "chip-nvidia-h100-sxm", "region_id": "place-cn-xj", "max_hops": 3, "as_of": None},
+        {"chip_id": "chip-nvidia-a100", "region_id": "place-cn-xj-hami", "max_hops": 6, "as_of": dt.date(2024, 6, 1)},
+        {"chip_id": "chip-nvidia-h200", "region_id": "place-cn", "max_hops": 2, "as_of": D},
+        {"chip_id": "chip-nvidia-h20", "region_id": "place-cn-qh", "max_hops": 6, "as_of": D},
+    ],
+    "places_within": [{"place_id": "place-cn"}, {"place_id": "place-cn-xj-hami"}, {"place_id": "nowhere"}],
+    "sites_within": [{"region_id": "place-cn-xj"}, {"region_id": "place-cn-qh"}, {"region_id": "place-us"}],
+    "deployments": [
+        {"chip_id": "chip-nvidia-h100-sxm", "region_id": "place-cn-xj", "as_of": D},
+        {"chip_id": "chip-nvidia-h200", "region_id": "place-cn-qh", "as_of": None},
+    ],
+    "rules": [{}],
+    "entity": [{"term": "Nyocor Co."}, {"term": "chip-nvidia-h20"}, {"term": "新疆"}, {"term": "no such thing"}],
+    "neighbours": [{"id": "dc-nyocor-xinjiang"}, {"id": "place-cn-xj"}],
+}
+
+
+def normalised(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False) for row in rows)
+
+
+def test_every_named_query_has_contract_cases() -> None:
+    assert set(CASES) == set(REGISTRY)
+
+
+@pytest.mark.parametrize(("name", "params"), [(n, p) for n, cases in CASES.items() for p in cases])
+def test_named_queries_agree(store: MemoryStore, neo4j_store: Neo4jStore, name: str, params: dict[str, Any]) -> None:
+    expected = run(store, name, **params)
+    assert normalised(run(neo4j_store, name, **params)) == normalised(expected)
+
+
+def test_named_queries_return_real_rows(store: MemoryStore) -> None:
+    """The cases above are not vacuous: most return rows."""
+    non_empty = [n for n, cases in CASES.items() for p in cases if run(store, n, **p)]
+    assert len(non_empty) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_named_query_compiles_on_neo4j(neo4j_store: Neo4jStore, name: str) -> None:
+    query = REGISTRY[name]
+    params = {p.name: None for p in query.parameters}
+    assert neo4j_store.run("EXPLAIN " + query.text, **params) == []
+
+
+@pytest.mark.parametrize(
+    ("chip", "region", "options"),
+    [
+        ("H100", "Xinjiang", {}),
+        ("H100", "Xinjiang", {"time_respecting_only": True}),
+        ("H200", "place-cn", {"max_hops": 3}),
+        ("A100", "Hami", {"as_of": dt.date(2024, 6, 1)}),
+        ("H20", "CN-XJ", {"as_of": dt.date(2024, 6, 1)}),
+        ("B200", "Xinjiang", {}),
+    ],
+)
+def test_routes_answers_agree(
+    store: MemoryStore, neo4j_store: Neo4jStore, chip: str, region: str, options: dict[str, Any]
+) -> None:
+    options = {"as_of": D, **options}
+    memory = Viewer(store).routes_answer(find_routes(store, chip, region, **options))
+    neo4j = Viewer(neo4j_store).routes_answer(find_routes(neo4j_store, chip, region, **options))
+    assert neo4j == memory
+
+
+def test_restriction_decisions_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
+    for day in (dt.date(2022, 10, 7), dt.date(2023, 12, 1), dt.date(2025, 5, 1), dt.date(2026, 2, 1)):
+        memory = [d.as_dict() for d in all_decisions(store, "CN", day)]
+        assert [d.as_dict() for d in all_decisions(neo4j_store, "CN", day)] == memory
+
+
+def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
+    assert neo4j_store.counts() == store.counts()
+    assert neo4j_store.nodes("ChipModel") == store.nodes("ChipModel")
+    assert neo4j_store.node("agg-bloomberg-39-projects") == store.node("agg-bloomberg-39-projects")
+    assert neo4j_store.node("nope") is None
+    assert neo4j_store.edges("SUPPLIES", source="scn-redsand") == store.edges("SUPPLIES", source="scn-redsand")
+    assert neo4j_store.edges("PART_OF", target="place-cn-xj") == store.edges("PART_OF", target="place-cn-xj")
+
+
+def test_loading_twice_converges(neo4j_store: Neo4jStore, bundled: Any) -> None:
+    before = neo4j_store.counts()
+    checksum = neo4j_store.run("MATCH (n) RETURN sum(size(keys(properties(n)))) AS k, count(n) AS n")
+    neo4j_store.load(bundled)
+    assert neo4j_store.counts() == before
+    assert neo4j_store.run("MATCH (n) RETURN sum(size(keys(properties(n)))) AS k, count(n) AS n") == checksum
+
+
+def test_any_store_fixture_runs_both(any_store: GraphStore) -> None:
+    assert any_store.counts()["ChipModel"] == 15
