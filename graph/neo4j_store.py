@@ -62,6 +62,7 @@ class Neo4jStore:
         self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
         auth = (self.settings.username, self.settings.checked_password())
         self.driver = GraphDatabase.driver(self.settings.uri, auth=auth)
+        self._schema_ready = False
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError) as exc:
@@ -121,7 +122,9 @@ class Neo4jStore:
     # --- writing ------------------------------------------------------------------------------
 
     def setup_schema(self) -> None:
-        """Constraints and indexes derived from the ontology; idempotent."""
+        """Constraints and indexes derived from the ontology; idempotent, run once per store."""
+        if self._schema_ready:
+            return
         for root in sorted(self.roots):
             label = identifier(root, self.roots)
             self._write(f"CREATE CONSTRAINT {root.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
@@ -133,6 +136,7 @@ class Neo4jStore:
         for rel_type in sorted(self.schema.relationships):
             rel = identifier(rel_type, self.schema.relationships)
             self._write(f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
+        self._schema_ready = True
 
     def _write(self, query: str, **params: Any) -> None:
         try:

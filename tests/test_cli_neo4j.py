@@ -1,0 +1,62 @@
+"""The Neo4j face of the command line: start/status/stop, load, and --backend neo4j."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from graph.neo4j_server import free_port
+from graph.settings import Neo4jSettings
+from tests.test_cli import CLI
+
+
+def run(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=timeout, env=env, check=False)
+
+
+def env_for(settings: Neo4jSettings) -> dict[str, str]:
+    return {**os.environ, "NEO4J_URI": settings.uri, "NEO4J_PASSWORD": settings.password.get_secret_value()}
+
+
+def test_load_then_routes_on_neo4j_prints_the_same_json_as_memory(neo4j_settings: Neo4jSettings) -> None:
+    env = env_for(neo4j_settings)
+    loaded = run(env, "load", "--backend", "neo4j", "--replace")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "loaded" in loaded.stdout
+    args = ("routes", "--chip", "H100", "--region", "Xinjiang", "--as-of", "2026-01-01", "--format", "json")
+    neo4j = run(env, *args, "--backend", "neo4j")
+    memory = run(env, *args)
+    assert neo4j.returncode == 0, neo4j.stderr
+    assert json.loads(neo4j.stdout)["routes"]
+    assert neo4j.stdout == memory.stdout
+
+
+def test_placeholder_or_wrong_password_is_refused(neo4j_settings: Neo4jSettings) -> None:
+    env = {**env_for(neo4j_settings), "NEO4J_PASSWORD": "change-me"}
+    result = run(env, "restrictions", "--chip", "H20", "--destination", "CN", "--backend", "neo4j")
+    assert result.returncode == 1
+    assert "placeholder is refused" in result.stderr
+    env["NEO4J_PASSWORD"] = "wrong-password-123"
+    result = run(env, "restrictions", "--chip", "H20", "--destination", "CN", "--backend", "neo4j")
+    assert result.returncode == 1
+    assert "cannot reach Neo4j" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_neo4j_start_status_stop(tmp_path: Path) -> None:
+    env = {**os.environ, "NEO4J_PASSWORD": "a-local-password"}
+    home, bolt, http = str(tmp_path / "server"), str(free_port()), str(free_port())
+    started = run(env, "neo4j", "start", "--home", home, "--bolt-port", bolt, "--http-port", http)
+    try:
+        assert started.returncode == 0, started.stderr
+        assert f"bolt://127.0.0.1:{bolt}" in started.stdout
+        assert f"http://127.0.0.1:{http}/browser/" in started.stdout
+        status = run(env, "neo4j", "status", "--home", home)
+        assert status.returncode == 0
+        assert f"bolt://127.0.0.1:{bolt}" in status.stdout
+    finally:
+        stopped = run(env, "neo4j", "stop", "--home", home)
+    assert "stopped" in stopped.stdout
+    assert run(env, "neo4j", "status", "--home", home).returncode == 3

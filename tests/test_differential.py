@@ -1,0 +1,135 @@
+"""Property-based differential tests: on random supply graphs both backends find the same routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from loaders.records import Dataset, Edge, Node, Props
+from ontology import load_schema
+from queries.named import run
+from queries.routes import find_routes
+from queries.views import Viewer
+
+SCHEMA = load_schema()
+EXAMPLES = 200 if os.environ.get("CI") else 60
+CHIPS = ("chip-a", "chip-b")
+PLACES = {"place-c": None, "place-r": "place-c", "place-r1": "place-r", "place-o": "place-c"}
+DAYS = [dt.date(2024, 1, 1) + dt.timedelta(days=30 * i) for i in range(12)]
+LEVELS = ("confirmed", "reported", "alleged", "illustrative")
+EVIDENCE: Props = {"sources": ["src"], "confidence": "reported"}
+
+
+def node(node_id: str, label: str, **props: Any) -> Node:
+    return Node(node_id, SCHEMA.closure((label,)), {"name": node_id, **EVIDENCE, **props})
+
+
+def edge(rel: str, source: str, target: str, key: str = "", **props: Any) -> Edge:
+    return Edge(f"{source}|{rel}|{target}{key}", rel, source, target, {**EVIDENCE, **props})
+
+
+def base(orgs: int, sites: list[str]) -> Dataset:
+    data = Dataset()
+    records = [Node("src", ("Source",), {"title": "t", "publisher": "p"})]
+    records += [node(c, "ChipModel", vendor="v") for c in CHIPS]
+    records += [
+        node(p, "Country" if parent is None else "Province", iso3166="CN" if parent is None else "CN-XJ")
+        for p, parent in PLACES.items()
+    ]
+    records += [node(f"org-{i}", "Organization") for i in range(orgs)]
+    records += [node(f"dc-{i}", "DataCenter") for i in range(len(sites))]
+    data.nodes = {n.id: n for n in records}
+    edges = [edge("PART_OF", p, parent) for p, parent in PLACES.items() if parent]
+    edges += [edge("LOCATED_IN", f"dc-{i}", place) for i, place in enumerate(sites)]
+    edges += [edge("DESIGNS", "org-0", c) for c in CHIPS] + [edge("MANUFACTURES", "org-1", "chip-a")]
+    data.edges = {e.id: e for e in edges}
+    return data
+
+
+@st.composite
+def supply_graphs(draw: st.DrawFn) -> Dataset:
+    orgs = draw(st.integers(2, 7))
+    sites = draw(st.lists(st.sampled_from(sorted(PLACES)), min_size=1, max_size=3))
+    data = base(orgs, sites)
+    ends = [f"org-{i}" for i in range(orgs)] + [f"dc-{i}" for i in range(len(sites))]
+    for k in range(draw(st.integers(0, 18))):
+        source = f"org-{draw(st.integers(0, orgs - 1))}"
+        target = draw(st.sampled_from(ends))
+        if source == target:
+            continue
+        start = draw(st.none() | st.sampled_from(DAYS))
+        end = draw(st.none() | st.sampled_from([d for d in DAYS if start is None or d >= start]))
+        props: dict[str, Any] = {
+            "chips": sorted(draw(st.sets(st.sampled_from(CHIPS), max_size=2))),
+            "confidence": draw(st.sampled_from(LEVELS)),
+            **({"valid_from": start} if start else {}),
+            **({"valid_to": end} if end else {}),
+        }
+        parallel = f"#{k}" if draw(st.booleans()) else ""
+        e = edge("SUPPLIES", source, target, parallel, **props)
+        data.edges[e.id] = e
+    return data
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=supply_graphs(),
+    chip=st.sampled_from(CHIPS),
+    region=st.sampled_from(sorted(PLACES)),
+    as_of=st.none() | st.sampled_from(DAYS),
+    max_hops=st.integers(1, 5),
+    timely=st.booleans(),
+)
+def test_random_graphs_give_identical_routes(
+    neo4j_settings: Any, data: Dataset, chip: str, region: str, as_of: dt.date | None, max_hops: int, timely: bool
+) -> None:
+    memory = MemoryStore()
+    memory.load(data)
+    neo4j = _shared_neo4j(neo4j_settings)
+    neo4j.clear()
+    neo4j.load(data)
+    params = {"chip_id": chip, "region_id": region, "max_hops": max_hops, "as_of": as_of}
+    key = lambda row: [e["props"]["id"] for e in row["edges"]]  # noqa: E731
+    assert sorted(map(key, run(neo4j, "supply_paths", **params))) == sorted(
+        map(key, run(memory, "supply_paths", **params))
+    )
+    day = as_of or dt.date(2025, 1, 1)
+
+    def answer(store: MemoryStore | Neo4jStore) -> dict[str, Any]:
+        found = find_routes(store, chip, region, as_of=day, max_hops=max_hops, time_respecting_only=timely)
+        return Viewer(store).routes_answer(found)
+
+    assert answer(neo4j) == answer(memory)
+
+
+_STORES: dict[str, Neo4jStore] = {}
+
+
+def _shared_neo4j(settings: Any) -> Neo4jStore:
+    """One driver for all examples (opening one per example would dominate the run)."""
+    if settings.uri not in _STORES:
+        _STORES[settings.uri] = Neo4jStore(settings)
+    return _STORES[settings.uri]
+
+
+def test_the_generator_reaches_interesting_graphs() -> None:
+    """The property above is not vacuous: generated graphs have several routes, some time-broken."""
+
+    def routes(data: Dataset) -> list[tuple[str, ...]]:
+        memory = MemoryStore()
+        memory.load(data)
+        answer = find_routes(memory, "chip-a", "place-r", as_of=None, max_hops=5)
+        return [r.nodes for r in answer.routes]
+
+    many = find(supply_graphs(), lambda d: len(routes(d)) >= 3)
+    assert len(routes(many)) >= 3
