@@ -28,6 +28,7 @@ from ontology import load_schema
 from ontology.errors import ChiptrailError, DataError, NotFound
 from ontology.vocab import Prop
 from queries.lookup import all_decisions, restrictions_for, restrictions_view
+from queries.registry import MAX_HOPS
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer
 
@@ -125,7 +126,7 @@ def routes(
     region: Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")],
     as_of: AsOfOpt = None,
     max_hops: Annotated[
-        int, typer.Option("--max-hops", min=1, max=20, help="Longest route, in SUPPLIES hops.")
+        int, typer.Option("--max-hops", min=1, max=MAX_HOPS, help="Longest route, in SUPPLIES hops.")
     ] = DEFAULT_MAX_HOPS,
     time_respecting: Annotated[
         bool, typer.Option("--time-respecting", help="Only routes whose hop dates never decrease.")

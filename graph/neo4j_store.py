@@ -61,7 +61,8 @@ class Neo4jStore:
         self.schema = schema or load_schema()
         self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
         auth = (self.settings.username, self.settings.checked_password())
-        self.driver = GraphDatabase.driver(self.settings.uri, auth=auth)
+        # Server notifications (e.g. "label does not exist yet") are for query authors, not users.
+        self.driver = GraphDatabase.driver(self.settings.uri, auth=auth, notifications_min_severity="OFF")
         self._schema_ready = False
         try:
             self.driver.verify_connectivity()

@@ -11,7 +11,7 @@ from graph.store import GraphStore
 from loaders.records import Edge
 from ontology.errors import BackendUnavailable
 from ontology.vocab import Prop
-from queries.registry import REGISTRY
+from queries.registry import HOP_QUANTIFIER, MAX_HOPS, REGISTRY
 from queries.twins import TWINS, Row
 
 
@@ -22,10 +22,22 @@ def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
     if set(params) != expected:
         raise ValueError(f"query '{name}' takes {sorted(expected)}, got {sorted(params)}")
     if isinstance(store, Neo4jStore):
-        return store.run(query.text, **params)
+        return store.run(bounded(query.text, params.get("max_hops")), **params)
     if isinstance(store, MemoryStore):
         return TWINS[name](store, **params)
     raise BackendUnavailable(f"no implementation of '{name}' for backend {store.backend}")
+
+
+def bounded(text: str, max_hops: Any) -> str:
+    """Tighten the path quantifier to the hop limit, so Neo4j never expands further than asked.
+
+    Cypher 5 takes no parameter in a quantifier; the limit is a checked integer, never user text.
+    """
+    if max_hops is None:
+        return text
+    if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not 1 <= max_hops <= MAX_HOPS:
+        raise ValueError(f"max_hops must be a whole number from 1 to {MAX_HOPS}")
+    return text.replace(HOP_QUANTIFIER, f"{{1,{max_hops}}}")
 
 
 def to_edge(row: Row) -> Edge:

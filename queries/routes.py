@@ -18,6 +18,7 @@ from loaders.records import Edge, Node
 from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop, Rel
 from queries import named
 from queries.decide import decide
+from queries.registry import MAX_HOPS
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, Rule, load_rules
 
@@ -134,8 +135,8 @@ def find_routes(
 
     Raises `NotFound` (with suggestions) for an unknown chip or region, `ValueError` for max_hops < 1.
     """
-    if max_hops < 1:
-        raise ValueError("max_hops must be at least 1")
+    if not 1 <= max_hops <= MAX_HOPS:
+        raise ValueError(f"max_hops must be from 1 to {MAX_HOPS}")
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)

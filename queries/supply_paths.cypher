@@ -2,7 +2,7 @@
 // description: Node-simple paths of SUPPLIES edges that carry the chip model and are valid on $as_of, from an organisation that designs or manufactures it to a data centre or project located (through PART_OF) in the region. The route rules of chiptrail routes.
 // param: chip_id STRING -- chip model id
 // param: region_id STRING -- place id; every place inside it counts
-// param: max_hops INTEGER -- longest path, 1 to 20
+// param: max_hops INTEGER -- longest path, 1 to 20 (quantifier bounds cannot be parameters: chiptrail tightens {1,20} to {1,max_hops} before running it)
 // param: as_of DATE -- edges not valid on this date are ignored; null ignores dates
 // example: :param {chip_id: 'chip-nvidia-h100-sxm', region_id: 'place-cn-xj', max_hops: 6, as_of: date('2026-11-28')}
 MATCH (origin:Organization)

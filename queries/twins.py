@@ -74,7 +74,7 @@ def supply_paths(
     paths: list[tuple[Edge, ...]] = []
 
     def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
-        if len(path) >= min(max_hops, 20):
+        if len(path) >= max_hops:
             return
         for edge in out.get(here, []):
             if edge.target in seen:

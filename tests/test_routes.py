@@ -144,8 +144,10 @@ def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
     )
     assert paths(store, max_hops=3) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
     assert paths(store, max_hops=2) == []
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="from 1 to 20"):
         paths(store, max_hops=0)
+    with pytest.raises(ValueError, match="from 1 to 20"):
+        paths(store, max_hops=21)
 
 
 def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) -> None:

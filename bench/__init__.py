@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): load throughput, query latency, memory."""
