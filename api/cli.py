@@ -232,6 +232,23 @@ def load(
         render.print_counts(out, store.counts(), set(load_schema().classes))
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import ApiSettings
+
+    with user_errors():
+        settings = ApiSettings(backend=backend.value)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 app.add_typer(neo4j_cli.app, name="neo4j")
 
 

@@ -18,7 +18,7 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\-_]+", "", text).casefold()
 
 
-def _names(node: Node, keys: tuple[str, ...]) -> list[str]:
+def names_of(node: Node, keys: tuple[str, ...]) -> list[str]:
     found: list[str] = []
     for key in keys:
         value = node.props.get(key)
@@ -32,11 +32,11 @@ def _names(node: Node, keys: tuple[str, ...]) -> list[str]:
 def _match(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]:
     wanted = normalise(term)
     by_id = [n for n in nodes if n.id == term]
-    return by_id or [n for n in nodes if wanted in {normalise(x) for x in _names(n, keys)}]
+    return by_id or [n for n in nodes if wanted in {normalise(x) for x in names_of(n, keys)}]
 
 
 def _suggestions(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[str]:
-    names = sorted({x for n in nodes for x in _names(n, keys)} | {n.id for n in nodes})
+    names = sorted({x for n in nodes for x in names_of(n, keys)} | {n.id for n in nodes})
     by_norm = {normalise(x): x for x in names}
     close = difflib.get_close_matches(normalise(term), list(by_norm), n=5, cutoff=0.5)
     return [by_norm[c] for c in close]

@@ -57,6 +57,7 @@ class RoutesAnswer:
     time_respecting: bool
     routes: list[Route]
     leads: list[Lead]
+    truncated: bool = False
 
 
 def rank(confidence: str) -> int:
@@ -130,6 +131,7 @@ def find_routes(
     as_of: dt.date | None = None,
     max_hops: int = DEFAULT_MAX_HOPS,
     time_respecting_only: bool = False,
+    limit: int | None = None,
 ) -> RoutesAnswer:
     """Routes and leads for a chip (id, name, alias or family) into a region (id, name or code).
 
@@ -150,4 +152,6 @@ def find_routes(
     ]
     routes.sort(key=sort_key)
     leads = _leads(store, chips, place.id, day, routes)
-    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, routes, leads)
+    truncated = limit is not None and len(routes) > limit
+    shown = routes[:limit] if limit is not None else routes
+    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated)

@@ -90,6 +90,16 @@ class Viewer:
             "sources": self.sources(p.get(Prop.SOURCES)),
         }
 
+    def entity(self, node: Node) -> dict[str, Any]:
+        """A node with its labels, its properties and its sources spelled out."""
+        properties = {k: plain(v) for k, v in sorted(node.props.items())}
+        return {
+            "id": node.id,
+            "labels": list(node.labels),
+            "properties": properties,
+            "sources": self.sources(node.props.get(Prop.SOURCES)),
+        }
+
     def routes_answer(self, answer: RoutesAnswer) -> dict[str, Any]:
         return {
             "query": {
@@ -102,4 +112,5 @@ class Viewer:
             },
             "routes": [self.route(r) for r in answer.routes],
             "leads": [self.lead(lead) for lead in answer.leads],
+            "truncated": answer.truncated,
         }

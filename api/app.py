@@ -1,0 +1,62 @@
+"""The HTTP API: `create_app()` builds it; its lifespan opens and closes the store.
+
+chiptrail serve [--host 127.0.0.1] [--port 8000] [--backend memory|neo4j]
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.routers import chips, entities, health, named, routes
+from api.settings import ApiSettings, get_settings
+from graph import open_store
+from graph.store import GraphStore
+from loaders import default_data_dir, load_paths
+
+DESCRIPTION = """A knowledge graph of the AI compute supply chain: which routes connect a restricted
+chip model to a data centre in a region, on what evidence, restricted under which rule in force on
+which date. Every fact carries its sources and a confidence; illustrative (fictional) records are
+marked `illustrative: true`. Errors are RFC 9457 problem objects."""
+
+
+def open_app_store(settings: ApiSettings) -> GraphStore:
+    """Neo4j as configured by NEO4J_*, or the embedded store loaded from the data folder."""
+    if settings.backend == "neo4j":
+        return open_store("neo4j")
+    store = open_store("memory")
+    store.load(load_paths(settings.data or [default_data_dir()]))
+    return store
+
+
+def create_app(settings: ApiSettings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the app. A store passed in stays the caller's; otherwise the app opens and closes its own."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = store or open_app_store(settings)
+        try:
+            yield
+        finally:
+            if store is None:
+                app.state.store.close()
+
+    app = FastAPI(title="chiptrail", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.dependency_overrides[get_settings] = lambda: settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    errors.install(app)
+    app.include_router(health.router)
+    for router in (routes.router, chips.router, entities.router, named.router):
+        app.include_router(router, prefix="/v1")
+    return app

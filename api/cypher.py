@@ -1,0 +1,103 @@
+"""Read-only Cypher for power users: refused unless Neo4j itself says the query only reads.
+
+Layers, each enough on its own for the common attack: text checks (no LOAD CSV, no USE, only
+allow-listed procedures), EXPLAIN's query type must be 'r', and the query then runs inside a READ
+transaction (the server refuses writes there) with a timeout and a row limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import neo4j
+from neo4j import Query
+from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.graph import Node, Path, Relationship
+
+from api.errors import Refused
+from graph.neo4j_store import Neo4jStore
+
+ALLOWED_PROCEDURES = {
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "db.schema.visualization",
+    "db.schema.nodeTypeProperties",
+    "db.schema.relTypeProperties",
+    "db.index.fulltext.queryNodes",
+    "db.index.fulltext.queryRelationships",
+}
+PROCEDURE = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*(?:\(|\bYIELD\b|$)", re.IGNORECASE)
+FORBIDDEN = {
+    "LOAD CSV": re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE),
+    "USE": re.compile(r"^\s*USE\b|\bUSE\s+\w+\s*(MATCH|CALL|RETURN|WITH|UNWIND)", re.IGNORECASE),
+}
+
+
+def _strip_strings(text: str) -> str:
+    return re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", "''", text, flags=re.DOTALL)
+
+
+def check_text(text: str) -> None:
+    """Refuse what EXPLAIN would not flag as a write but still reaches beyond the graph."""
+    code = _strip_strings(text)
+    for what, pattern in FORBIDDEN.items():
+        if pattern.search(code):
+            raise Refused(f"{what} is not allowed on this endpoint", 403)
+    for name in PROCEDURE.findall(code):
+        if name not in ALLOWED_PROCEDURES:
+            raise Refused(f"procedure {name} is not allowed; allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}", 403)
+
+
+def plain(value: Any) -> Any:
+    """Driver values as JSON."""
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), "properties": plain(dict(value))}
+    if isinstance(value, Relationship):
+        return {
+            "type": value.type,
+            "start": value.start_node["id"] if value.start_node else None,
+            "end": value.end_node["id"] if value.end_node else None,
+            "properties": plain(dict(value)),
+        }
+    if isinstance(value, Path):
+        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def run_read_only(store: Neo4jStore, text: str, params: dict[str, Any], timeout: float, limit: int) -> dict[str, Any]:
+    """Rows of a query Neo4j classifies as read-only, at most `limit`, within `timeout` seconds."""
+    check_text(text)
+    database = store.settings.database
+    try:
+        with store.driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            summary = session.run(Query("EXPLAIN " + text, timeout=timeout), params).consume()
+            if summary.query_type != "r":
+                raise Refused(
+                    f"only read-only queries are allowed (Neo4j classifies this one as '{summary.query_type}')", 403
+                )
+
+            @neo4j.unit_of_work(timeout=timeout)
+            def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
+                result = tx.run(text, params)
+                rows = [
+                    [plain(v) for v in record.values()] for _, record in zip(range(limit + 1), result, strict=False)
+                ]
+                return list(result.keys()), rows
+
+            columns, rows = session.execute_read(work)
+    except ClientError as exc:
+        raise Refused(f"Neo4j refused the query: {exc.message}", 400) from exc
+    except Neo4jError as exc:
+        raise Refused(f"the query failed: {exc.message}", 400) from exc
+    return {"columns": columns, "rows": rows[:limit], "truncated": len(rows) > limit}

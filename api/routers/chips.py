@@ -1,0 +1,53 @@
+"""Chip models and whether they need a US licence for a destination on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import StoreDep
+from api.models import Entity, RestrictionAnswer
+from ontology.vocab import Label
+from queries.lookup import restrictions_for, restrictions_view
+from queries.resolve import resolve_chips
+from queries.views import Viewer
+
+router = APIRouter(tags=["chips"])
+ChipId = Annotated[
+    str, Path(min_length=1, max_length=200, description="Chip id, name, alias or family.", examples=["chip-nvidia-h20"])
+]
+
+
+@router.get("/chips", response_model=list[Entity])
+def list_chips(store: StoreDep) -> Any:
+    """Every chip model with its specifications and sources."""
+    viewer = Viewer(store)
+    return JSONResponse([viewer.entity(n) for n in store.nodes(Label.CHIP_MODEL)])
+
+
+@router.get("/chips/{chip}", response_model=list[Entity], responses={404: {"description": "Unknown chip."}})
+def get_chip(store: StoreDep, chip: ChipId) -> Any:
+    """The chip models an id, name or family names ('H100' gives both variants)."""
+    viewer = Viewer(store)
+    return JSONResponse([viewer.entity(n) for n in resolve_chips(store, chip)])
+
+
+@router.get(
+    "/chips/{chip}/restrictions",
+    response_model=RestrictionAnswer,
+    responses={404: {"description": "Unknown chip or destination."}},
+)
+def get_restrictions(
+    store: StoreDep,
+    chip: ChipId,
+    destination: Annotated[
+        str, Query(min_length=1, max_length=200, description="ISO 3166-1 code or place name.", examples=["CN"])
+    ],
+    as_of: Annotated[dt.date | None, Query(description="Default today.")] = None,
+) -> Any:
+    """Whether a US licence is needed, with the rule, its citation and the numbers — the same JSON as
+    `chiptrail restrictions --format json`."""
+    return JSONResponse(restrictions_view(chip, restrictions_for(store, chip, destination, as_of)))

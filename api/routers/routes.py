@@ -1,0 +1,49 @@
+"""GET /v1/routes — the headline question over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import SettingsDep, StoreDep
+from api.models import RoutesAnswer
+from queries.registry import MAX_HOPS
+from queries.routes import DEFAULT_MAX_HOPS, find_routes
+from queries.views import Viewer
+
+router = APIRouter(tags=["routes"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown chip or region; the problem lists the closest names."}
+}
+
+
+@router.get("/routes", response_model=RoutesAnswer, responses=NOT_FOUND)
+def get_routes(
+    store: StoreDep,
+    settings: SettingsDep,
+    chip: Annotated[
+        str, Query(min_length=1, max_length=200, description="Chip id, name, alias or family.", examples=["H100"])
+    ],
+    region: Annotated[
+        str, Query(min_length=1, max_length=200, description="Region id, name or ISO code.", examples=["Xinjiang"])
+    ],
+    as_of: Annotated[dt.date | None, Query(description="Date the answer holds for (default today).")] = None,
+    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = DEFAULT_MAX_HOPS,
+    time_respecting: bool = False,
+    limit: Annotated[int, Query(ge=1, le=100_000, description="Most routes to return.")] = 100,
+) -> Any:
+    """Routes that carry the chip into the region, each hop with its evidence, and leads — the same
+    JSON as `chiptrail routes --format json`."""
+    answer = find_routes(
+        store,
+        chip,
+        region,
+        as_of=as_of,
+        max_hops=max_hops,
+        time_respecting_only=time_respecting,
+        limit=min(limit, settings.max_limit),
+    )
+    return JSONResponse(Viewer(store).routes_answer(answer))
