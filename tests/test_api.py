@@ -1,0 +1,176 @@
+"""The HTTP API on both backends: same bodies, real values, problem objects for bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import ApiSettings
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+
+API_KEY = "test-api-key-0123456789"
+
+
+def client_for(store: GraphStore, **settings: Any) -> TestClient:
+    return TestClient(create_app(ApiSettings(backend=store.backend, **settings), store=store))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def memory_client(store: MemoryStore) -> Iterator[TestClient]:
+    with client_for(store) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def neo4j_client(neo4j_store: Neo4jStore) -> Iterator[TestClient]:
+    with client_for(neo4j_store, api_key=API_KEY) as client:
+        yield client
+
+
+GETS = [
+    ("/v1/routes", {"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"}),
+    ("/v1/routes", {"chip": "H200", "region": "place-cn", "as_of": "2026-01-01", "max_hops": 3, "limit": 1}),
+    ("/v1/routes", {"chip": "H100", "region": "新疆", "as_of": "2026-01-01", "time_respecting": "true"}),
+    ("/v1/chips", {}),
+    ("/v1/chips/H100", {}),
+    ("/v1/chips/H20/restrictions", {"destination": "CN", "as_of": "2025-05-01"}),
+    ("/v1/chips/chip-nvidia-a800/restrictions", {"destination": "China", "as_of": "2023-01-01"}),
+    ("/v1/entities/dc-nyocor-xinjiang", {}),
+    ("/v1/search", {"q": "Nyocr"}),
+    ("/v1/search", {"q": "新疆"}),
+    ("/v1/queries", {}),
+    ("/v1/routes", {"chip": "H1OO", "region": "Xinjiang"}),
+    ("/v1/entities/no-such-thing", {}),
+    ("/v1/routes", {"chip": "H100"}),
+]
+
+
+@pytest.mark.parametrize(("path", "params"), GETS)
+def test_both_backends_give_the_same_bodies(
+    memory_client: TestClient, neo4j_client: TestClient, path: str, params: dict[str, Any]
+) -> None:
+    memory, neo4j = memory_client.get(path, params=params), neo4j_client.get(path, params=params)
+    assert (neo4j.status_code, neo4j.json()) == (memory.status_code, memory.json())
+
+
+def test_routes_match_the_cli_json_contract(memory_client: TestClient) -> None:
+    body = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"}).json()
+    assert set(body) == {"query", "routes", "leads", "truncated"}
+    paths = [r["path"] for r in body["routes"]]
+    assert ["scn-northgate-systems", "scn-harbor-kite", "scn-lotus-bay", "scn-redsand", "scn-dc-yiwu-east"] in paths
+    assert body["routes"][0]["restriction"]["restricted"] is True
+    assert ("agg-bloomberg-39-projects", "chip-nvidia-h100-sxm") in {
+        (x["site"]["id"], x["chip"]["id"]) for x in body["leads"]
+    }
+    limited = memory_client.get(
+        "/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01", "limit": 1}
+    ).json()
+    assert len(limited["routes"]) == 1
+    assert limited["truncated"] is True
+
+
+def test_restrictions_explain_with_rule_and_numbers(memory_client: TestClient) -> None:
+    body = memory_client.get(
+        "/v1/chips/chip-nvidia-h100-sxm/restrictions", params={"destination": "CN", "as_of": "2024-01-01"}
+    ).json()
+    assert body["restricted"] is True
+    assert "TPP 15,832 ≥ 4,800 → 3A090.a, 88 FR 73458" in body["explanation"]
+
+
+def test_entity_carries_its_evidence(memory_client: TestClient) -> None:
+    body = memory_client.get("/v1/entities/agg-bloomberg-39-projects").json()
+    assert body["properties"]["planned_chips"] == 115000
+    assert body["sources"] and all(s["title"] for s in body["sources"])
+
+
+def test_search_is_typo_tolerant_and_ranked(memory_client: TestClient) -> None:
+    hits = memory_client.get("/v1/search", params={"q": "Nyocr"}).json()
+    assert hits[0]["id"] == "org-nyocor"
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_named_query_with_validated_parameters(memory_client: TestClient, neo4j_client: TestClient) -> None:
+    body = {"parameters": {"place_id": "place-cn-xj"}}
+    memory = memory_client.post("/v1/queries/places_within", json=body).json()
+    assert [r["id"] for r in memory["rows"]] == [
+        "place-cn-xj",
+        "place-cn-xj-changji",
+        "place-cn-xj-hami",
+        "place-cn-xj-hami-yiwu",
+        "place-cn-xj-urumqi",
+    ]
+    assert sorted(neo4j_client.post("/v1/queries/places_within", json=body).json()["rows"], key=str) == memory["rows"]
+    paths = {
+        "parameters": {"chip_id": "chip-nvidia-h200", "region_id": "place-cn-xj", "max_hops": 4, "as_of": "2026-01-01"}
+    }
+    assert len(memory_client.post("/v1/queries/supply_paths", json=paths).json()["rows"]) == 1
+    bad: dict[str, Any]
+    for bad in ({"parameters": {}}, {"parameters": {"place_id": 5}}, {"parameters": {"place_id": "x", "extra": 1}}):
+        response = memory_client.post("/v1/queries/places_within", json=bad)
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+    assert memory_client.post("/v1/queries/nope", json={"parameters": {}}).status_code == 404
+
+
+def test_problem_objects(memory_client: TestClient) -> None:
+    unknown = memory_client.get("/v1/routes", params={"chip": "H1OO", "region": "Xinjiang"})
+    assert unknown.status_code == 404
+    assert unknown.json()["suggestions"] == ["H100"]
+    assert unknown.headers["content-type"] == "application/problem+json"
+    missing = memory_client.get("/v1/routes", params={"chip": "H100"})
+    assert (missing.status_code, missing.json()["title"]) == (422, "Invalid request")
+    bad_hops = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "max_hops": 99})
+    assert bad_hops.status_code == 422
+
+
+def test_health_and_readiness(memory_client: TestClient, neo4j_client: TestClient) -> None:
+    assert memory_client.get("/healthz").json() == {"status": "ok", "backend": None}
+    assert neo4j_client.get("/readyz").json() == {"status": "ready", "backend": "neo4j"}
+
+
+def test_readyz_is_503_when_neo4j_does_not_answer(neo4j_settings: Any) -> None:
+    from neo4j import GraphDatabase
+
+    from graph.neo4j_server import free_port
+
+    store = Neo4jStore(neo4j_settings)
+    store.driver.close()
+    store.driver = GraphDatabase.driver(f"bolt://127.0.0.1:{free_port()}", auth=("neo4j", "irrelevant"))
+    with client_for(store) as client:
+        response = client.get("/readyz")
+    store.close()
+    assert response.status_code == 503
+    assert response.json()["title"] == "Backend unavailable"
+
+
+def test_docs_list_every_endpoint(memory_client: TestClient) -> None:
+    paths = set(memory_client.get("/openapi.json").json()["paths"])
+    assert {
+        "/v1/routes",
+        "/v1/chips",
+        "/v1/chips/{chip}",
+        "/v1/chips/{chip}/restrictions",
+        "/v1/entities/{entity_id}",
+        "/v1/search",
+        "/v1/queries",
+        "/v1/queries/{name}",
+        "/v1/cypher",
+        "/healthz",
+        "/readyz",
+    } <= paths
+    assert memory_client.get("/docs").status_code == 200
+
+
+def test_cors_is_closed_by_default(memory_client: TestClient, store: MemoryStore) -> None:
+    origin = {"Origin": "https://example.org"}
+    assert "access-control-allow-origin" not in memory_client.get("/healthz", headers=origin).headers
+    with client_for(store, cors_origins=["https://example.org"]) as open_client:
+        assert (
+            open_client.get("/healthz", headers=origin).headers["access-control-allow-origin"] == "https://example.org"
+        )
