@@ -203,7 +203,7 @@ def report(results: dict[str, Any]) -> None:
             f"{n['p50_ms']:.1f} / {n['p95_ms']:.1f}",
             f"{e['peak_rss_mb']:,.0f} / {n['server_peak_rss_mb']:,.0f}",
         )
-    Console().print(table)
+    Console(width=200).print(table)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))
