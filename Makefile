@@ -40,6 +40,7 @@ check: lint typecheck test
 
 bench: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(NEO4J_TOOLS)/lib $(NEO4J_TOOLS)/plugins
