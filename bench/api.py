@@ -37,8 +37,8 @@ QUERIES = [("H100", "Xinjiang"), ("H200", "Xinjiang"), ("A100", "Hami"), ("H20",
 
 def serve(backend: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = neo4j_server.free_port()
-    process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--backend", backend],
+    process = subprocess.Popen(  # noqa: S603 - our console script, fixed arguments
+        [str(Path(sys.executable).parent / "chiptrail"), "serve", "--port", str(port), "--backend", backend],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
