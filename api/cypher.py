@@ -98,6 +98,8 @@ def run_read_only(store: Neo4jStore, text: str, params: dict[str, Any], timeout:
             columns, rows = session.execute_read(work)
     except ClientError as exc:
         raise Refused(f"Neo4j refused the query: {exc.message}", 400) from exc
+    except (OverflowError, TypeError, ValueError) as exc:  # parameters the driver cannot encode
+        raise Refused(f"a parameter cannot be sent to Neo4j: {exc}", 400) from exc
     except Neo4jError as exc:
         raise Refused(f"the query failed: {exc.message}", 400) from exc
     return {"columns": columns, "rows": rows[:limit], "truncated": len(rows) > limit}

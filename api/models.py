@@ -108,6 +108,11 @@ class Entity(BaseModel):
     sources: list[SourceRef]
 
 
+class Neighbourhood(BaseModel):
+    nodes: list[Entity]
+    edges: list[Hop]
+
+
 class SearchHit(BaseModel):
     id: str
     name: str | None

@@ -74,3 +74,15 @@ class NotFound(ChiptrailError):
 
 class BackendUnavailable(ChiptrailError):
     """The configured graph backend cannot be reached or is not available."""
+
+
+class ExportTooLarge(ChiptrailError):
+    """A subgraph export would hold more nodes than the limit asked for; carries both numbers."""
+
+    def __init__(self, found: int, limit: int) -> None:
+        self.found = found
+        self.limit = limit
+        super().__init__(
+            f"The subgraph holds {found:,} nodes, more than the limit of {limit:,}. "
+            "Ask for fewer hops, fewer relationship types or fewer seeds, or raise the limit."
+        )

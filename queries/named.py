@@ -11,7 +11,7 @@ from graph.store import GraphStore
 from loaders.records import Edge
 from ontology.errors import BackendUnavailable
 from ontology.vocab import Prop
-from queries.registry import HOP_QUANTIFIER, MAX_HOPS, REGISTRY
+from queries.registry import DEPTH_QUANTIFIER, HOP_QUANTIFIER, MAX_DEPTH, MAX_HOPS, REGISTRY
 from queries.twins import TWINS, Row
 
 
@@ -22,17 +22,22 @@ def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
     if set(params) != expected:
         raise ValueError(f"query '{name}' takes {sorted(expected)}, got {sorted(params)}")
     if isinstance(store, Neo4jStore):
-        return store.run(bounded(query.text, params.get("max_hops")), **params)
+        return store.run(bounded(query.text, params.get("max_hops"), params.get("depth")), **params)
     if isinstance(store, MemoryStore):
         return TWINS[name](store, **params)
     raise BackendUnavailable(f"no implementation of '{name}' for backend {store.backend}")
 
 
-def bounded(text: str, max_hops: Any) -> str:
-    """Tighten the path quantifier to the hop limit, so Neo4j never expands further than asked.
+def bounded(text: str, max_hops: Any, depth: Any = None) -> str:
+    """Tighten the path quantifiers to the hop limit and depth, so Neo4j never expands further than asked.
 
-    Cypher 5 takes no parameter in a quantifier; the limit is a checked integer, never user text.
+    Cypher 5 takes no parameter in a quantifier; each limit is a checked integer, never user text.
     """
+    if depth is not None:
+        if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= MAX_DEPTH:
+            raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}")
+        # Cypher refuses {0,0}; depth 0 keeps {0,1} and the query's `length(p) <= $depth` ends it.
+        text = text.replace(DEPTH_QUANTIFIER, f"{{0,{max(depth, 1)}}}")
     if max_hops is None:
         return text
     if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not 1 <= max_hops <= MAX_HOPS:

@@ -23,6 +23,8 @@ from ontology.schema import Schema, load_schema
 HERE = Path(__file__).parent
 MAX_HOPS = 20
 HOP_QUANTIFIER = "{1,20}"  # the literal a runner tightens to {1,max_hops}
+MAX_DEPTH = 3
+DEPTH_QUANTIFIER = "{0,3}"  # the literal a runner tightens to {0,depth}
 HEADER = re.compile(r"^//\s*(name|description|param|example):\s*(.*)$")
 PARAM = re.compile(r"^(\w+)\s+([A-Z<>]+)\s*(?:--\s*(.*))?$")
 USED_PARAM = re.compile(r"\$(\w+)")

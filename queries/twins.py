@@ -14,6 +14,7 @@ from graph.memory import MemoryStore
 from graph.store import SITE_LABELS, carries, valid_on
 from loaders.records import Edge, Node
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
+from queries.registry import MAX_DEPTH
 
 Row = dict[str, Any]
 
@@ -138,6 +139,27 @@ def neighbours(store: MemoryStore, *, id: str) -> list[Row]:
     return rows
 
 
+def subgraph(store: MemoryStore, *, seeds: list[str], depth: int, types: list[str], as_of: dt.date | None) -> list[Row]:
+    """Breadth first: an edge lies on a trail of at most `depth` hops iff an end is nearer than `depth`."""
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}")
+    frontier = {s for s in seeds if store.node(s) is not None}
+    found, traversed = set(frontier), {}
+    for _ in range(depth):
+        step = {
+            e.id: e
+            for here in frontier
+            for e in store.all_edges_of(here)
+            if (not types or e.type in types) and valid_on(e.props, as_of)
+        }
+        traversed.update(step)
+        frontier = {end for e in step.values() for end in (e.source, e.target)} - found
+        found |= frontier
+    nodes = sorted((n for n in map(store.node, found) if n is not None), key=lambda n: n.id)
+    edges = sorted(traversed.values(), key=lambda e: e.id)
+    return [{"nodes": [node_map(n) for n in nodes], "edges": [edge_map(e) for e in edges]}]
+
+
 TWINS: dict[str, Callable[..., list[Row]]] = {
     "supply_paths": supply_paths,
     "places_within": places_within,
@@ -146,4 +168,5 @@ TWINS: dict[str, Callable[..., list[Row]]] = {
     "rules": rules,
     "entity": entity,
     "neighbours": neighbours,
+    "subgraph": subgraph,
 }

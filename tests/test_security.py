@@ -106,3 +106,10 @@ def test_cypher_needs_the_key(client: TestClient) -> None:
     body = {"query": "RETURN 1"}
     assert client.post("/v1/cypher", json=body).status_code == 401
     assert client.post("/v1/cypher", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_parameters_the_driver_cannot_encode_are_a_400(client: TestClient) -> None:
+    body = {"query": "RETURN $n AS n", "parameters": {"n": 2**80}}
+    response = client.post("/v1/cypher", json=body, headers={"X-API-Key": API_KEY})
+    assert response.status_code == 400

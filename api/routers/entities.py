@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import StoreDep
-from api.models import Entity, SearchHit
+from api.deps import SettingsDep, StoreDep
+from api.models import Entity, Neighbourhood, SearchHit
 from ontology.errors import NotFound
+from queries.export import subgraph
 from queries.search import search
 from queries.views import Viewer
 
@@ -25,6 +27,27 @@ def get_entity(store: StoreDep, entity_id: EntityId) -> Any:
     if node is None:
         raise NotFound("entity", entity_id, [h.id for h in search(store, entity_id, 5)])
     return JSONResponse(Viewer(store).entity(node))
+
+
+@router.get(
+    "/entities/{entity_id}/neighbors",
+    response_model=Neighbourhood,
+    responses={404: {"description": "No such id, or an unknown relationship type."}},
+)
+def get_neighbors(
+    store: StoreDep,
+    settings: SettingsDep,
+    entity_id: EntityId,
+    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    types: Annotated[list[str] | None, Query(max_length=50, description="Relationship types to follow.")] = None,
+    as_of: Annotated[dt.date | None, Query(description="Follow only relationships valid on this date.")] = None,
+) -> Any:
+    """The nodes within `depth` hops (either direction) and the relationships between them."""
+    nodes, edges = subgraph(
+        store, [entity_id], min(depth, settings.max_depth), types or [], as_of, max_nodes=settings.export_max_nodes
+    )
+    viewer = Viewer(store)
+    return JSONResponse({"nodes": [viewer.entity(n) for n in nodes], "edges": [viewer.hop(e) for e in edges]})
 
 
 @router.get("/search", response_model=list[SearchHit])
