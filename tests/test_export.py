@@ -23,7 +23,6 @@ import pytest
 import yaml
 from rdflib import RDF, Graph, Literal, URIRef
 
-from queries.export import subgraph
 from graph.formats import to_csv_zip, to_gexf, to_graphml, to_node_link_json, to_turtle
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
@@ -33,6 +32,7 @@ from loaders.shacl import shacl_problems
 from ontology.errors import ExportTooLarge, NotFound
 from ontology.rdf import iri
 from ontology.schema import CT, load_schema
+from queries.export import subgraph
 from queries.named import bounded
 from queries.registry import REGISTRY
 from tests.conftest import DATA
