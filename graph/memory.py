@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -42,6 +43,9 @@ class MemoryStore:
 
     def node(self, node_id: str) -> Node | None:
         return self._nodes.get(node_id)
+
+    def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
+        return {i: self._nodes[i] for i in ids if i in self._nodes}
 
     def nodes(self, label: str) -> list[Node]:
         return sorted_by_id(n for n in self._nodes.values() if label in n.labels)

@@ -9,7 +9,7 @@ back whole, so nothing is half-written.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import neo4j
@@ -97,6 +97,11 @@ class Neo4jStore:
             f"MATCH (n:{self._any_root()} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props", id=node_id
         )
         return self._node(rows[0]) if rows else None
+
+    def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
+        query = f"MATCH (n:{self._any_root()}) WHERE n.id IN $ids RETURN labels(n) AS labels, properties(n) AS props"
+        found = [self._node(row) for row in self.run(query, ids=sorted(set(ids)))]
+        return {n.id: n for n in found}
 
     def nodes(self, label: str) -> list[Node]:
         query = (

@@ -48,6 +48,10 @@ class GraphStore(Protocol):
         """Every node with the label, sorted by id."""
         ...
 
+    def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes among `ids` that exist, in one round trip."""
+        ...
+
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         """Relationships of a type, optionally from or to one node, sorted by id."""
         ...

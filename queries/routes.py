@@ -97,19 +97,23 @@ def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
     return rank(route.weakest), len(route.edges), route.nodes, tuple(e.id for e in route.edges)
 
 
-def _restriction(
-    store: GraphStore,
-    chip: Node,
-    site: str,
-    rules: list[Rule],
-    day: dt.date,
-    cache: dict[tuple[str, str], Decision | None],
-) -> Decision | None:
-    country = country_of(store, site)
-    key = (chip.id, country or "")
-    if key not in cache:
-        cache[key] = decide(chip, rules, country, day) if country else None
-    return cache[key]
+class _Restrictions:
+    """Decides a chip's restriction for a site's country, looking each site and decision up once."""
+
+    def __init__(self, store: GraphStore, rules: list[Rule], day: dt.date) -> None:
+        self.store, self.rules, self.day = store, rules, day
+        self.countries: dict[str, str | None] = {}
+        self.decisions: dict[tuple[str, str], Decision] = {}
+
+    def __call__(self, chip: Node, site: str) -> Decision | None:
+        if site not in self.countries:
+            self.countries[site] = country_of(self.store, site)
+        country = self.countries[site]
+        if country is None:
+            return None
+        if (chip.id, country) not in self.decisions:
+            self.decisions[chip.id, country] = decide(chip, self.rules, country, self.day)
+        return self.decisions[chip.id, country]
 
 
 def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
@@ -142,10 +146,9 @@ def find_routes(
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
-    rules = load_rules(store)
-    cache: dict[tuple[str, str], Decision | None] = {}
+    restriction = _Restrictions(store, load_rules(store), day)
     routes = [
-        Route(c, path, _restriction(store, c, path[-1].target, rules, day, cache))
+        Route(c, path, restriction(c, path[-1].target))
         for c in chips
         for path in named.supply_paths(store, c.id, place.id, max_hops, day)
         if not time_respecting_only or time_respecting(path)

@@ -36,6 +36,17 @@ class Viewer:
             self._nodes[node_id] = self.store.node(node_id)
         return self._nodes[node_id]
 
+    def prefetch(self, ids: set[str]) -> None:
+        """Look up many nodes in one round trip (each answer names dozens of nodes and sources)."""
+        wanted = ids - self._nodes.keys()
+        found = self.store.nodes_by_id(wanted) if wanted else {}
+        self._nodes.update({i: found.get(i) for i in wanted})
+
+    def _prefetch_edges(self, edges: list[Edge]) -> None:
+        ids = {i for e in edges for i in (e.source, e.target)}
+        ids |= {s for e in edges if isinstance(v := e.props.get(Prop.SOURCES), list) for s in v}
+        self.prefetch(ids)
+
     def ref(self, node_id: str) -> dict[str, Any]:
         return ref(self.node(node_id), node_id)
 
@@ -92,6 +103,8 @@ class Viewer:
 
     def entity(self, node: Node) -> dict[str, Any]:
         """A node with its labels, its properties and its sources spelled out."""
+        sources = node.props.get(Prop.SOURCES)
+        self.prefetch(set(sources) if isinstance(sources, list) else set())
         properties = {k: plain(v) for k, v in sorted(node.props.items())}
         return {
             "id": node.id,
@@ -101,6 +114,7 @@ class Viewer:
         }
 
     def routes_answer(self, answer: RoutesAnswer) -> dict[str, Any]:
+        self._prefetch_edges([e for r in answer.routes for e in r.edges] + [lead.edge for lead in answer.leads])
         return {
             "query": {
                 "chip": answer.chip_term,
