@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,17 @@ class ApiSettings(BaseSettings):
     export_max_nodes: int = Field(default=5000, ge=1, le=1_000_000)
     cypher_timeout_s: float = Field(default=10.0, gt=0, le=300)
     cypher_row_limit: int = Field(default=1000, ge=1, le=100_000)
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _key(cls, value: object) -> object:
+        """An empty key means 'off'; a short one is refused (it would be guessable)."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text is None or text == "":
+            return None
+        if not isinstance(text, str) or len(text) < 16:
+            raise ValueError("CHIPTRAIL_API_KEY must be at least 16 characters")
+        return value
 
 
 @lru_cache

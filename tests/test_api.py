@@ -174,3 +174,15 @@ def test_cors_is_closed_by_default(memory_client: TestClient, store: MemoryStore
         assert (
             open_client.get("/healthz", headers=origin).headers["access-control-allow-origin"] == "https://example.org"
         )
+
+
+def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
+    import json
+    import subprocess
+
+    from tests.test_cli import CLI
+
+    args = ["routes", "--chip", "H100", "--region", "Xinjiang", "--as-of", "2026-01-01", "--format", "json"]
+    printed = json.loads(subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120).stdout)
+    served = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"})
+    assert served.json() == printed

@@ -113,3 +113,13 @@ def test_parameters_the_driver_cannot_encode_are_a_400(client: TestClient) -> No
     body = {"query": "RETURN $n AS n", "parameters": {"n": 2**80}}
     response = client.post("/v1/cypher", json=body, headers={"X-API-Key": API_KEY})
     assert response.status_code == 400
+
+
+def test_an_empty_api_key_keeps_the_endpoint_off_and_a_short_one_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from api.settings import ApiSettings
+
+    assert ApiSettings(api_key="").api_key is None  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="at least 16"):
+        ApiSettings(api_key="short")  # type: ignore[arg-type]
