@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
+
+import httpx
 
 from graph.neo4j_server import free_port
 from graph.settings import Neo4jSettings
@@ -45,6 +48,16 @@ def test_placeholder_or_wrong_password_is_refused(neo4j_settings: Neo4jSettings)
     assert "Traceback" not in result.stderr
 
 
+def browser_page(url: str) -> str:
+    """The Browser's HTML; HTTP opens a few seconds after Bolt, so retry for a while."""
+    for _ in range(60):
+        try:
+            return httpx.get(url, timeout=5).text
+        except httpx.HTTPError:
+            time.sleep(1)
+    return ""
+
+
 def test_neo4j_start_status_stop(tmp_path: Path) -> None:
     env = {**os.environ, "NEO4J_PASSWORD": "a-local-password"}
     home, bolt, http = str(tmp_path / "server"), str(free_port()), str(free_port())
@@ -56,6 +69,7 @@ def test_neo4j_start_status_stop(tmp_path: Path) -> None:
         status = run(env, "neo4j", "status", "--home", home)
         assert status.returncode == 0
         assert f"bolt://127.0.0.1:{bolt}" in status.stdout
+        assert "<title>Neo4j Browser</title>" in browser_page(f"http://127.0.0.1:{http}/browser/")
     finally:
         stopped = run(env, "neo4j", "stop", "--home", home)
     assert "stopped" in stopped.stdout
