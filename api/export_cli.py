@@ -7,25 +7,16 @@ from __future__ import annotations
 
 import sys
 from contextlib import ExitStack, closing
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from api.cli_common import Backend, DataOpt, check_date, err, fail, open_loaded, parse_date, user_errors
-from graph.formats import WRITERS
+from graph.formats import FORMATS, ExportFormat
 from ontology.errors import ExportTooLarge
 from queries.export import DEFAULT_MAX_NODES, subgraph
 from queries.registry import MAX_DEPTH
-
-
-class ExportFormat(StrEnum):
-    graphml = "graphml"
-    gexf = "gexf"
-    json = "json"
-    csv = "csv"
-    ttl = "ttl"
 
 
 def export(
@@ -66,7 +57,7 @@ def export(
             nodes, edges = subgraph(store, seed, depth, rel_type or (), parse_date(as_of), max_nodes)
         except ExportTooLarge as exc:
             fail(f"{exc} (--depth, --type, --seed, --max-nodes)", 2)
-        body = WRITERS[fmt.value](nodes, edges)
+        body = FORMATS[fmt].write(nodes, edges)
         if output is None:
             sys.stdout.buffer.write(body)
             sys.stdout.buffer.flush()

@@ -24,6 +24,8 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import networkx as nx
@@ -136,10 +138,25 @@ def to_turtle(nodes: Sequence[Node], edges: Sequence[Edge]) -> bytes:
     return to_rdf(nodes, edges, load_schema()).serialize(format="turtle", encoding="utf-8")
 
 
-WRITERS: dict[str, Writer] = {
-    "graphml": to_graphml,
-    "gexf": to_gexf,
-    "json": to_node_link_json,
-    "csv": to_csv_zip,
-    "ttl": to_turtle,
+class ExportFormat(StrEnum):
+    graphml = "graphml"
+    gexf = "gexf"
+    json = "json"
+    csv = "csv"
+    ttl = "ttl"
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    write: Writer
+    media_type: str
+    suffix: str
+
+
+FORMATS: dict[ExportFormat, FileFormat] = {
+    ExportFormat.graphml: FileFormat(to_graphml, "application/graphml+xml", "graphml"),
+    ExportFormat.gexf: FileFormat(to_gexf, "application/gexf+xml", "gexf"),
+    ExportFormat.json: FileFormat(to_node_link_json, "application/json", "json"),
+    ExportFormat.csv: FileFormat(to_csv_zip, "application/zip", "zip"),
+    ExportFormat.ttl: FileFormat(to_turtle, "text/turtle", "ttl"),
 }

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
@@ -12,28 +10,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, StoreDep
-from graph import formats
-from loaders.records import Edge, Node
+from graph.formats import FORMATS, ExportFormat
 from queries.export import subgraph
 
 router = APIRouter(tags=["export"])
-
-
-class ExportFormat(StrEnum):
-    graphml = "graphml"
-    gexf = "gexf"
-    json = "json"
-    csv = "csv"
-    ttl = "ttl"
-
-
-WRITERS: dict[ExportFormat, tuple[Callable[[Sequence[Node], Sequence[Edge]], bytes], str, str]] = {
-    ExportFormat.graphml: (formats.to_graphml, "application/graphml+xml", "graphml"),
-    ExportFormat.gexf: (formats.to_gexf, "application/gexf+xml", "gexf"),
-    ExportFormat.json: (formats.to_node_link_json, "application/json", "json"),
-    ExportFormat.csv: (formats.to_csv_zip, "application/zip", "zip"),
-    ExportFormat.ttl: (formats.to_turtle, "text/turtle", "ttl"),
-}
 
 
 class ExportRequest(BaseModel):
@@ -52,7 +32,7 @@ class ExportRequest(BaseModel):
     "/subgraph/export",
     response_class=Response,
     responses={
-        200: {"content": {m: {} for _, m, _ in WRITERS.values()}, "description": "The file."},
+        200: {"content": {f.media_type: {} for f in FORMATS.values()}, "description": "The file."},
         404: {"description": "Unknown seed or relationship type."},
         400: {"description": "The subgraph exceeds the export limit."},
     },
@@ -63,6 +43,6 @@ def export_subgraph(store: StoreDep, settings: SettingsDep, request: Annotated[E
     nodes, edges = subgraph(
         store, request.seeds, request.depth, request.types, request.as_of, max_nodes=settings.export_max_nodes
     )
-    write, media_type, suffix = WRITERS[request.format]
-    headers = {"Content-Disposition": f'attachment; filename="chiptrail-subgraph.{suffix}"'}
-    return Response(write(nodes, edges), media_type=media_type, headers=headers)
+    file_format = FORMATS[request.format]
+    headers = {"Content-Disposition": f'attachment; filename="chiptrail-subgraph.{file_format.suffix}"'}
+    return Response(file_format.write(nodes, edges), media_type=file_format.media_type, headers=headers)
