@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import MofNCompleteColumn, Progress
 
-from api import export_cli, neo4j_cli, render
+from api import export_cli, neo4j_cli, policy_cli, render, render_policy
 from api.cli_common import (
     AsOfOpt,
     Backend,
@@ -35,6 +35,9 @@ from loaders.shacl import check_dataset
 from ontology import load_schema
 from ontology.errors import DataError
 from ontology.vocab import Prop
+from queries.chokepoints import chokepoints
+from queries.exposure import exposure
+from queries.exposure_view import exposure_view
 from queries.lookup import all_decisions, restrictions_for, restrictions_view
 from queries.registry import MAX_HOPS
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
@@ -59,6 +62,10 @@ def routes(
     time_respecting: Annotated[
         bool, typer.Option("--time-respecting", help="Only routes whose hop dates never decrease.")
     ] = False,
+    screen: Annotated[
+        bool,
+        typer.Option("--screen", help="Screen each hop's parties (designations, ≥ 50% affiliates) and give a verdict."),
+    ] = False,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     backend: BackendOpt = Backend.memory,
@@ -67,7 +74,13 @@ def routes(
     with user_errors(), ExitStack() as stack:
         store = stack.enter_context(closing(open_loaded(data, backend)))
         answer = find_routes(
-            store, chip, region, as_of=parse_date(as_of), max_hops=max_hops, time_respecting_only=time_respecting
+            store,
+            chip,
+            region,
+            as_of=parse_date(as_of),
+            max_hops=max_hops,
+            time_respecting_only=time_respecting,
+            screen=screen,
         )
         payload = Viewer(store).routes_answer(answer)
         emit(fmt, payload, lambda: render.print_routes(out, payload))
@@ -119,7 +132,8 @@ def demo(
     destination: Annotated[str, typer.Option(help="Destination country for the restriction check.")] = "CN",
     as_of: AsOfOpt = None,
 ) -> None:
-    """Load the curated and scenario data; show counts, restrictions, routes into Xinjiang, leads."""
+    """Load the curated and scenario data; show counts, restrictions, screened routes into Xinjiang, leads,
+    the region's exposure and the top chokepoints."""
     with user_errors():
         store = open_loaded(None)
         day = parse_date(as_of) or dt.date.today()
@@ -132,10 +146,14 @@ def demo(
         render.print_decisions(out, [d.as_dict() for d in decisions])
         viewer = Viewer(store)
         for decision in (d for d in decisions if d.restricted):
-            answer = find_routes(store, decision.chip.id, region, as_of=day)
+            answer = find_routes(store, decision.chip.id, region, as_of=day, screen=True)
             if answer.routes or answer.leads:
                 out.rule(str(decision.chip.props.get(Prop.NAME, decision.chip.id)))
                 render.print_routes(out, viewer.routes_answer(answer))
+        out.rule("Exposure")
+        render_policy.print_exposure(out, exposure_view(viewer, exposure(store, region, as_of=day)))
+        out.rule("Chokepoints")
+        render_policy.print_chokepoints(out, chokepoints(store, region, as_of=day, top=5))
         out.print(f"\n✱ = {render.FICTIONAL}: an invented network from data/scenarios, not evidence.")
 
 
@@ -180,6 +198,8 @@ def serve(
 app.add_typer(neo4j_cli.app, name="neo4j")
 
 app.command()(export_cli.export)
+for command in policy_cli.COMMANDS:
+    app.command()(command)
 
 
 def main() -> None:

@@ -65,7 +65,25 @@ def print_routes(console: Console, answer: dict[str, Any]) -> None:
                 _sources(hop["sources"]),
             )
         console.print(table)
+        if route.get("screening"):
+            print_screening(console, route["screening"])
     print_leads(console, answer["leads"])
+
+
+VERDICT_STYLE = {"both": "bold red", "item": "red", "party": "red", "neither": "green"}
+PARTY_STYLE = {"listed": "bold red", "affiliate": "red", "undetermined": "yellow", "clear": "green"}
+
+
+def print_screening(console: Console, screening: dict[str, Any]) -> None:
+    """The route's verdict and every party flagged (or undetermined) on a hop."""
+    style = VERDICT_STYLE[screening["verdict"]]
+    console.print(Text("   screening: ") + Text(screening["explanation"], style=style))
+    for number, hop in enumerate(screening["hops"], 1):
+        parties = [p for p in (hop["sender"], hop["recipient"], *hop["end_users"]) if p and p["status"] != "clear"]
+        for party in parties:
+            line = Text(f"     hop {number} ({hop['date']}): {_name(party)} ")
+            line += Text(party["status"], style=PARTY_STYLE[party["status"]])
+            console.print(line + Text(" — " + party.get("explanation", "")))
 
 
 def print_leads(console: Console, leads: list[dict[str, Any]]) -> None:

@@ -24,6 +24,8 @@ class Label:
     PLACE = "Place"
     COUNTRY = "Country"
     EXPORT_CONTROL_RULE = "ExportControlRule"
+    SANCTIONS_LIST = "SanctionsList"
+    LISTING_ACTION = "ListingAction"
 
 
 class Rel:
@@ -34,6 +36,12 @@ class Rel:
     LOCATED_IN = "LOCATED_IN"
     PART_OF = "PART_OF"
     TARGETS = "TARGETS"
+    DESIGNATED_BY = "DESIGNATED_BY"
+    AMENDS = "AMENDS"
+    EXTENDS = "EXTENDS"
+    OWNS = "OWNS"
+    OPERATES = "OPERATES"
+    POWERED_BY = "POWERED_BY"
 
 
 class Prop:
@@ -63,6 +71,12 @@ class Prop:
     LICENSE_POLICY = "license_policy"
     CITATION = "citation"
     NOTE = "note"
+    PERCENTAGE = "percentage"
+    OWNERSHIP_THRESHOLD = "ownership_threshold"
+    LICENSE_REQUIREMENT = "license_requirement"
+    TDP = "tdp_w"
+    CAPACITY_MW = "capacity_mw"
+    PLANNED_CHIPS = "planned_chips"
 
 
 # Route origins: an organisation with one of these edges to the chip model.

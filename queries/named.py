@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from graph.memory import MemoryStore
@@ -13,6 +14,9 @@ from ontology.errors import BackendUnavailable
 from ontology.vocab import Prop
 from queries.registry import DEPTH_QUANTIFIER, HOP_QUANTIFIER, MAX_DEPTH, MAX_HOPS, REGISTRY
 from queries.twins import TWINS, Row
+from queries.twins_policy import designations, owners
+
+ALL_TWINS: dict[str, Callable[..., list[Row]]] = {**TWINS, "designations": designations, "owners": owners}
 
 
 def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
@@ -24,7 +28,7 @@ def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
     if isinstance(store, Neo4jStore):
         return store.run(bounded(query.text, params.get("max_hops"), params.get("depth")), **params)
     if isinstance(store, MemoryStore):
-        return TWINS[name](store, **params)
+        return ALL_TWINS[name](store, **params)
     raise BackendUnavailable(f"no implementation of '{name}' for backend {store.backend}")
 
 

@@ -58,3 +58,12 @@ def resolve_place(store: GraphStore, term: str) -> Node:
     if not found:
         raise NotFound("region", term, _suggestions(places, term, NAME_KEYS))
     return found[0]
+
+
+def resolve_organization(store: GraphStore, term: str) -> Node:
+    """The organisation matching `term` (id, name, alias or Chinese name). Raises `NotFound`."""
+    orgs = store.nodes(Label.ORGANIZATION)
+    found = _match(orgs, term, NAME_KEYS)
+    if not found:
+        raise NotFound("organisation", term, _suggestions(orgs, term, NAME_KEYS))
+    return found[0]

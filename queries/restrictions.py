@@ -103,11 +103,15 @@ class Rule:
     license_policy: str | None
     tests: tuple[CriteriaLine, ...]
     targets: frozenset[str]
+    threshold: float | None = None  # affiliates rules: the ownership share, percent
+    extends: frozenset[str] = frozenset()  # affiliates rules: the lists they extend
+
+    def in_force(self, day: dt.date) -> bool:
+        props = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
+        return valid_on({k: v for k, v in props.items() if v is not None}, day)
 
     def applies(self, destination: str, day: dt.date) -> bool:
-        props = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
-        in_force = valid_on({k: v for k, v in props.items() if v is not None}, day)
-        return in_force and bool({destination, "*"} & self.destinations)
+        return self.in_force(day) and bool({destination, "*"} & self.destinations)
 
     def cite(self) -> str:
         since = f", in force from {self.valid_from.isoformat()}" if self.valid_from else ""
@@ -216,6 +220,8 @@ def load_rules(store: GraphStore) -> list[Rule]:
                 str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
                 tuple(CriteriaLine.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
                 targets,
+                _num(node, Prop.OWNERSHIP_THRESHOLD),
+                frozenset(row["extends"]),
             )
         )
     return sorted(rules, key=lambda r: (r.valid_from or dt.date.min, r.id))

@@ -10,7 +10,7 @@ weakest-confidence first, then shorter, then by node ids.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from graph.store import GraphStore
@@ -18,9 +18,11 @@ from loaders.records import Edge, Node
 from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop, Rel
 from queries import named
 from queries.decide import decide
+from queries.policies import Policies
 from queries.registry import MAX_HOPS
 from queries.resolve import resolve_chips, resolve_place
-from queries.restrictions import Decision, Rule, load_rules
+from queries.restrictions import Decision, Rule
+from queries.route_screen import RouteScreen, screen_route
 
 DEFAULT_MAX_HOPS = 6
 
@@ -30,6 +32,7 @@ class Route:
     chip: Node
     edges: tuple[Edge, ...]
     restriction: Decision | None
+    screening: RouteScreen | None = None
 
     @property
     def nodes(self) -> tuple[str, ...]:
@@ -58,6 +61,7 @@ class RoutesAnswer:
     routes: list[Route]
     leads: list[Lead]
     truncated: bool = False
+    screened: bool = False
 
 
 def rank(confidence: str) -> int:
@@ -136,9 +140,13 @@ def find_routes(
     max_hops: int = DEFAULT_MAX_HOPS,
     time_respecting_only: bool = False,
     limit: int | None = None,
+    screen: bool = False,
+    policies: Policies | None = None,
 ) -> RoutesAnswer:
     """Routes and leads for a chip (id, name, alias or family) into a region (id, name or code).
 
+    With `screen`, each route also reports the parties' designations per hop and a verdict (item,
+    party, both, neither). `policies` replaces the rules and designations in the store (what-if).
     Raises `NotFound` (with suggestions) for an unknown chip or region, `ValueError` for max_hops < 1.
     """
     if not 1 <= max_hops <= MAX_HOPS:
@@ -146,7 +154,8 @@ def find_routes(
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
-    restriction = _Restrictions(store, load_rules(store), day)
+    policies = policies or Policies.load(store)
+    restriction = _Restrictions(store, list(policies.rules), day)
     routes = [
         Route(c, path, restriction(c, path[-1].target))
         for c in chips
@@ -157,4 +166,16 @@ def find_routes(
     leads = _leads(store, chips, place.id, day, routes)
     truncated = limit is not None and len(routes) > limit
     shown = routes[:limit] if limit is not None else routes
-    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated)
+    if screen:
+        screener = policies.screener(store)
+        shown = [replace(r, screening=screen_route(screener, r.edges, r.restriction, day)) for r in shown]
+    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen)
+
+
+def routes_into(store: GraphStore, region_id: str, day: dt.date, policies: Policies) -> list[Route]:
+    """Every chip model's screened routes into a region (for exposure, what-if and chokepoints)."""
+    out: list[Route] = []
+    for chip in sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id):
+        answer = find_routes(store, chip.id, region_id, as_of=day, screen=True, policies=policies)
+        out.extend(answer.routes)
+    return out

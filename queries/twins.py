@@ -104,6 +104,7 @@ def rules(store: MemoryStore) -> list[Row]:
         {
             "props": {**n.props, Prop.ID: n.id},
             "targets": sorted(e.target for e in store.edges(Rel.TARGETS, source=n.id)),
+            "extends": sorted(e.target for e in store.edges(Rel.EXTENDS, source=n.id)),
         }
         for n in store.nodes(Label.EXPORT_CONTROL_RULE)
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from graph.store import GraphStore
 from loaders.records import Edge, Node, Value
 from ontology.vocab import Prop
+from queries.route_screen import route_screen_view
 from queries.routes import Lead, Route, RoutesAnswer
 
 
@@ -87,6 +88,7 @@ class Viewer:
             "path": list(route.nodes),
             "hops": [self.hop(e) for e in route.edges],
             "restriction": route.restriction.as_dict() if route.restriction else None,
+            **({"screening": route_screen_view(route.screening)} if route.screening else {}),
         }
 
     def lead(self, lead: Lead) -> dict[str, Any]:
@@ -123,6 +125,7 @@ class Viewer:
                 "as_of": answer.as_of.isoformat(),
                 "max_hops": answer.max_hops,
                 "time_respecting": answer.time_respecting,
+                **({"screen": True} if answer.screened else {}),
             },
             "routes": [self.route(r) for r in answer.routes],
             "leads": [self.lead(lead) for lead in answer.leads],

@@ -1,0 +1,96 @@
+"""Policy commands: screen, exposure, whatif, chokepoints."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, closing
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api import render_policy
+from api.cli_common import (
+    AsOfOpt,
+    Backend,
+    BackendOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    emit,
+    open_loaded,
+    out,
+    parse_date,
+    user_errors,
+)
+from queries.chokepoints import DEFAULT_TOP
+from queries.chokepoints import chokepoints as rank_chokepoints
+from queries.exposure import exposure as compute_exposure
+from queries.exposure_view import exposure_view
+from queries.overlay import read_overlay
+from queries.policies import screen_party
+from queries.views import Viewer
+from queries.whatif import whatif as compare
+
+RegionOpt = Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")]
+
+
+def screen(
+    party: Annotated[str, typer.Argument(help="Organisation id, name, alias or Chinese name.")],
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Is the organisation designated on the date, by which listing — or a ≥ 50% affiliate of listed parties?"""
+    with user_errors(), ExitStack() as stack:
+        store = stack.enter_context(closing(open_loaded(data, backend)))
+        payload = screen_party(store, party, parse_date(as_of))
+        emit(fmt, payload, lambda: render_policy.print_screen(out, payload))
+
+
+def exposure(
+    region: RegionOpt,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Compute reaching a region: chips, TPP and H100-equivalents by chip model and confidence, per site."""
+    with user_errors(), ExitStack() as stack:
+        store = stack.enter_context(closing(open_loaded(data, backend)))
+        payload = exposure_view(Viewer(store), compute_exposure(store, region, as_of=parse_date(as_of)))
+        emit(fmt, payload, lambda: render_policy.print_exposure(out, payload))
+
+
+def whatif(
+    overlay: Annotated[Path, typer.Argument(help="YAML overlay: changed or added rules, listings, affiliates on/off.")],
+    region: RegionOpt,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """What changes (chip models, routes, data centres, exposure) under a modified rule set."""
+    with user_errors(), ExitStack() as stack:
+        changes = read_overlay(overlay)
+        store = stack.enter_context(closing(open_loaded(data, backend)))
+        payload = compare(store, changes, region, parse_date(as_of), str(overlay))
+        emit(fmt, payload, lambda: render_policy.print_whatif(out, payload))
+
+
+def chokepoints(
+    region: RegionOpt,
+    as_of: AsOfOpt = None,
+    top: Annotated[int, typer.Option(min=1, max=1000, help="How many intermediaries to list.")] = DEFAULT_TOP,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Intermediaries ranked by the licence-requiring routes into a region that pass through them."""
+    with user_errors(), ExitStack() as stack:
+        store = stack.enter_context(closing(open_loaded(data, backend)))
+        payload = rank_chokepoints(store, region, as_of=parse_date(as_of), top=top)
+        emit(fmt, payload, lambda: render_policy.print_chokepoints(out, payload))
+
+
+COMMANDS = (screen, exposure, whatif, chokepoints)

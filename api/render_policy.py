@@ -1,0 +1,110 @@
+"""Terminal rendering of screening, exposure, what-if and chokepoint answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from api.render import FICTIONAL, PARTY_STYLE, _name
+
+
+def _n(value: float | int | None, digits: int = 0) -> str:
+    return "unknown" if value is None else f"{value:,.{digits}f}"
+
+
+def print_screen(console: Console, payload: dict[str, Any]) -> None:
+    flag = f"  {FICTIONAL}" if payload["party"].get("illustrative") else ""
+    console.print(
+        Text(f"{payload['party']['name']} on {payload['as_of']}: ")
+        + Text(payload["status"], style=PARTY_STYLE[payload["status"]])
+        + Text.from_markup(flag)
+    )
+    console.print(payload["explanation"])
+    for finding in payload["affiliates"]:
+        table = Table(title=f"ownership under {finding['rule']['name']}", show_edge=False)
+        for column in ("holder", "chain", "share"):
+            table.add_column(column, overflow="fold")
+        for stake in finding["stakes"]:
+            share = "unknown" if stake["share"] is None else f"{stake['share']:g}%"
+            table.add_row(stake["holder"], stake["explanation"], share)
+        console.print(table)
+
+
+def _measure_row(table: Table, label: str, m: dict[str, Any]) -> None:
+    table.add_row(label, _n(m["chips"]), _n(m["tpp"]), _n(m["h100_equivalents"], 1), str(m["unknown_counts"]))
+
+
+def print_exposure(console: Console, payload: dict[str, Any]) -> None:
+    q = payload["query"]
+    console.print(f"[bold]Compute reaching {q['region']['name']}[/] (as of {q['as_of']})")
+    table = Table(show_edge=False)
+    for column in ("", "chips", "TPP", "H100-eq.", "counts unknown"):
+        table.add_column(column, justify="right" if column else "left")
+    _measure_row(table, "total", payload["totals"])
+    _measure_row(table, "restricted chip models", payload["restricted"])
+    for row in payload["by_chip"]:
+        _measure_row(table, f"  {row['chip']['name']}{' (restricted)' if row['restricted'] else ''}", row)
+    for row in payload["by_confidence"]:
+        _measure_row(table, f"  {row['confidence']}", row)
+    console.print(table)
+    sites = Table(title="data centres", show_edge=False)
+    for column in ("site", "chips", "basis", "confidence", "power check"):
+        sites.add_column(column, overflow="fold")
+    for site in payload["sites"]:
+        chips = "; ".join(f"{_n(i['count'])} {i['chip']['name']}" for i in site["chips"])
+        basis = ", ".join(sorted({i["basis"] for i in site["chips"]}))
+        confidence = ", ".join(sorted({i["confidence"] for i in site["chips"]}))
+        check = site["plausibility"]
+        power = (
+            check["verdict"]
+            if check["ratio"] is None
+            else f"{check['verdict']} ({check['chip_power_mw']} MW of chips / {check['capacity_mw']} MW)"
+        )
+        sites.add_row(_name(site["site"]), chips, basis, confidence, power)
+    console.print(sites)
+
+
+def print_whatif(console: Console, payload: dict[str, Any]) -> None:
+    q = payload["query"]
+    console.print(f"[bold]What if: {payload['overlay']['name']}[/] — {q['region']['name']}, as of {q['as_of']}")
+    if not payload["changed"]:
+        console.print("No chip model, route, data centre or exposure total changes status.")
+        return
+    for chip in payload["chips"]:
+        console.print(
+            f"  chip {chip['chip']['name']}: {chip['before']} → [bold]{chip['after']}[/] — {chip['explanation']}"
+        )
+    for route in payload["routes"]:
+        path = " → ".join(route["path"])
+        console.print(f"  route {path} ({route['chip']['name']}): {route['before']} → [bold]{route['after']}[/]")
+    for site in payload["sites"]:
+        b, a = site["before"], site["after"]
+        console.print(
+            f"  site {_name(site['site'])}: restricted chips {b['restricted_chips']:,} → {a['restricted_chips']:,}, "
+            f"licence routes {b['licence_routes']} → {a['licence_routes']}"
+        )
+    e = payload["restricted_exposure"]
+    console.print(f"  restricted exposure: {_n(e['before']['chips'])} → {_n(e['after']['chips'])} chips")
+
+
+def print_chokepoints(console: Console, payload: dict[str, Any]) -> None:
+    q = payload["query"]
+    console.print(
+        f"[bold]Chokepoints into {q['region']['name']}[/] (as of {q['as_of']}): "
+        f"{payload['licence_routes']} of {payload['routes']} routes need a licence"
+    )
+    table = Table(show_edge=False)
+    for column in ("intermediary", "licence routes", "share", "betweenness", "chips"):
+        table.add_column(column, overflow="fold")
+    for row in payload["chokepoints"]:
+        table.add_row(
+            _name(row["node"]),
+            str(row["licence_routes"]),
+            f"{row['share']:.0%}",
+            f"{row['betweenness']:.3f}",
+            ", ".join(c.removeprefix("chip-") for c in row["chips"]),
+        )
+    console.print(table)

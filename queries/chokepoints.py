@@ -1,0 +1,75 @@
+"""Chokepoints: the intermediaries that the most licence-requiring routes into a region pass through.
+
+Ranked by the number of such routes through them (routes whose screening verdict is item,
+party or both), then by betweenness centrality on the chip-carrying subgraph (SUPPLIES edges
+valid on the date that carry a chip model of those routes) — where one enforcement action
+would cut the most routes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graph.store import GraphStore, valid_on
+from ontology.vocab import Prop, Rel
+from queries.policies import Policies
+from queries.resolve import resolve_place
+from queries.routes import Route, routes_into
+from queries.views import Viewer
+from queries.whatif import verdict
+
+DEFAULT_TOP = 10
+
+
+def betweenness(store: GraphStore, chips: set[str], day: dt.date) -> dict[str, float]:
+    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips`."""
+    graph: nx.DiGraph = nx.DiGraph()
+    for edge in store.edges(Rel.SUPPLIES):
+        carried = edge.props.get(Prop.CHIPS)
+        if isinstance(carried, list) and chips & set(carried) and valid_on(edge.props, day):
+            graph.add_edge(edge.source, edge.target)
+    return dict(nx.betweenness_centrality(graph, normalized=True)) if graph.number_of_nodes() > 2 else {}
+
+
+def chokepoints(
+    store: GraphStore,
+    region: str,
+    *,
+    as_of: dt.date | None = None,
+    top: int = DEFAULT_TOP,
+    policies: Policies | None = None,
+) -> dict[str, Any]:
+    """The top intermediaries on licence-requiring routes into `region`, as plain data."""
+    day = as_of or dt.date.today()
+    place = resolve_place(store, region)
+    routes = routes_into(store, place.id, day, policies or Policies.load(store))
+    flagged = [r for r in routes if verdict(r) != "neither"]
+    through: dict[str, list[Route]] = defaultdict(list)
+    for route in flagged:
+        for node in route.nodes[1:-1]:
+            through[node].append(route)
+    central = betweenness(store, {r.chip.id for r in flagged}, day)
+    ranked = sorted(through, key=lambda n: (-len(through[n]), -central.get(n, 0.0), n))[:top]
+    viewer = Viewer(store)
+    viewer.prefetch(set(ranked))
+    return {
+        "query": {"region": viewer.ref(place.id), "as_of": day.isoformat(), "top": top},
+        "licence_routes": len(flagged),
+        "routes": len(routes),
+        "chokepoints": [
+            {
+                "node": viewer.ref(n),
+                "licence_routes": len(through[n]),
+                "share": round(len(through[n]) / len(flagged), 4),
+                "betweenness": round(central.get(n, 0.0), 4),
+                "chips": sorted({r.chip.id for r in through[n]}),
+                "sites": sorted({r.edges[-1].target for r in through[n]}),
+                "verdicts": dict(sorted(Counter(verdict(r) for r in through[n]).items())),
+            }
+            for n in ranked
+        ],
+    }

@@ -1,0 +1,148 @@
+"""Compute-weighted exposure: how much compute reaches a region, by chip model and by confidence.
+
+For every chip model and every site in the region: the chips a reported deployment counts there
+(DEPLOYS, valid on the date) or, where no deployment gives a count, the chips the final hops of
+its routes delivered (SUPPLIES edges that carry that chip model alone; a mixed shipment has no
+per-model count). Counts convert to TPP (count × the chip's TPP) and H100-equivalents (TPP ÷ the
+H100 SXM's TPP). Each site's power, where reported, is checked against its chips' TDP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from loaders.records import Edge, Node
+from ontology.vocab import Label, Prop
+from queries import named
+from queries.decide import decide
+from queries.policies import Policies
+from queries.resolve import resolve_place
+from queries.restrictions import chip_metrics
+from queries.routes import DEFAULT_MAX_HOPS, country_of, rank
+
+REFERENCE_CHIP = "chip-nvidia-h100-sxm"
+
+
+@dataclass(frozen=True)
+class Item:
+    """Chips of one model at one site, and the evidence for the count."""
+
+    site: str
+    chip: Node
+    count: int | None
+    basis: str  # deployment | routes | unknown
+    confidence: str
+    restricted: bool
+    edges: tuple[Edge, ...]
+    route_count: int | None  # what the routes delivered, shown beside a deployment's count
+
+
+def _num(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _weakest(edges: list[Edge]) -> str:
+    return max((str(e.props.get(Prop.CONFIDENCE)) for e in edges), key=rank)
+
+
+def _count(edges: list[Edge], key: str) -> int | None:
+    values = [v for e in edges if isinstance(v := e.props.get(key), int) and not isinstance(v, bool)]
+    return sum(values) if values else None
+
+
+def _items_for(store: GraphStore, chip: Node, region: str, day: dt.date) -> list[tuple[str, list[Edge], list[Edge]]]:
+    """(site, deployment edges, final-hop edges) for one chip model."""
+    finals: dict[str, dict[str, Edge]] = defaultdict(dict)
+    for path in named.supply_paths(store, chip.id, region, DEFAULT_MAX_HOPS, day):
+        last = path[-1]
+        finals[last.target][last.id] = last
+    deploys: dict[str, list[Edge]] = defaultdict(list)
+    for edge in named.deployments(store, chip.id, region, day):
+        deploys[edge.source].append(edge)
+    sites = sorted(set(finals) | set(deploys))
+    return [(s, deploys.get(s, []), sorted(finals.get(s, {}).values(), key=lambda e: e.id)) for s in sites]
+
+
+def _item(site: str, chip: Node, deploys: list[Edge], finals: list[Edge], restricted: bool) -> Item:
+    single = [e for e in finals if e.props.get(Prop.CHIPS) == [chip.id]]
+    delivered = _count(single, Prop.QUANTITY)
+    deployed = _count(deploys, Prop.COUNT)
+    if deployed is not None:
+        return Item(site, chip, deployed, "deployment", _weakest(deploys), restricted, tuple(deploys), delivered)
+    if delivered is not None:
+        return Item(site, chip, delivered, "routes", _weakest(single), restricted, tuple(single), None)
+    evidence = deploys or finals
+    return Item(site, chip, None, "unknown", _weakest(evidence), restricted, tuple(evidence), None)
+
+
+def collect(store: GraphStore, region: Node, day: dt.date, policies: Policies) -> list[Item]:
+    """Every (site, chip model) the region's routes and deployments name, with its count."""
+    countries: dict[str, str | None] = {}
+    items = []
+    for chip in sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id):
+        for site, deploys, finals in _items_for(store, chip, region.id, day):
+            if site not in countries:
+                countries[site] = country_of(store, site)
+            country = countries[site]
+            restricted = bool(country and decide(chip, list(policies.rules), country, day).restricted)
+            items.append(_item(site, chip, deploys, finals, restricted))
+    return items
+
+
+@dataclass(frozen=True)
+class Measure:
+    chips: int
+    tpp: float
+    h100_equivalents: float | None
+    items: int
+    unknown_counts: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "chips": self.chips,
+            "tpp": round(self.tpp, 1),
+            "h100_equivalents": round(self.h100_equivalents, 2) if self.h100_equivalents is not None else None,
+            "items": self.items,
+            "unknown_counts": self.unknown_counts,
+        }
+
+
+def measure(items: list[Item], reference_tpp: float | None) -> Measure:
+    known = [i for i in items if i.count is not None]
+    tpp = sum(i.count * (chip_metrics(i.chip)["tpp"] or 0.0) for i in known if i.count is not None)
+    h100e = tpp / reference_tpp if reference_tpp else None
+    return Measure(sum(i.count or 0 for i in known), tpp, h100e, len(items), len(items) - len(known))
+
+
+@dataclass(frozen=True)
+class ExposureAnswer:
+    region: Node
+    as_of: dt.date
+    reference: Node | None
+    items: list[Item]
+
+    @property
+    def reference_tpp(self) -> float | None:
+        return chip_metrics(self.reference)["tpp"] if self.reference else None
+
+    def total(self, restricted_only: bool = False) -> Measure:
+        return measure([i for i in self.items if i.restricted or not restricted_only], self.reference_tpp)
+
+    def by(self, key: str) -> dict[str, Measure]:
+        groups: dict[str, list[Item]] = defaultdict(list)
+        for item in self.items:
+            groups[item.chip.id if key == "chip" else item.confidence].append(item)
+        return {k: measure(v, self.reference_tpp) for k, v in groups.items()}
+
+
+def exposure(
+    store: GraphStore, region: str, *, as_of: dt.date | None = None, policies: Policies | None = None
+) -> ExposureAnswer:
+    """The compute reaching `region` on `as_of`. Raises `NotFound` for an unknown region."""
+    day = as_of or dt.date.today()
+    place = resolve_place(store, region)
+    items = collect(store, place, day, policies or Policies.load(store))
+    return ExposureAnswer(place, day, store.node(REFERENCE_CHIP), items)

@@ -1,0 +1,156 @@
+"""Ownership arithmetic: indirect stakes along OWNS chains, summed across chains, as the affiliates rule counts.
+
+A chain's stake is the product of its percentages (Redsand 60% of Kestrel × Kestrel 40% of
+Jadeport = 24%). The stake held by listed parties is the sum over chains that start at a listed
+party; each chain is cut at the listed party nearest the owned organisation, so a stake held
+through another listed party is counted once. Stakes held through unlisted affiliates are
+multiplied along the chain, not treated as held in full. An unknown percentage makes the
+chain's stake unknown, never 0 or 100: the finding is then `undetermined` unless the known
+stakes already reach the threshold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from loaders.records import Edge
+from ontology.vocab import Prop
+from queries.restrictions import Rule, fmt
+
+Namer = Callable[[str], str]
+
+
+def percentage(edge: Edge) -> Fraction | None:
+    value = edge.props.get(Prop.PERCENTAGE)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return Fraction(str(value))
+
+
+def pct(value: Fraction) -> str:
+    return f"{fmt(float(value))}%"
+
+
+@dataclass(frozen=True)
+class Stake:
+    """One chain from a listed party down to the owned organisation."""
+
+    holder: str
+    edges: tuple[Edge, ...]
+
+    @property
+    def share(self) -> Fraction | None:
+        """Percent held through this chain, or None if a percentage on it is unknown."""
+        total = Fraction(100)
+        for edge in self.edges:
+            p = percentage(edge)
+            if p is None:
+                return None
+            total = total * p / 100
+        return total
+
+    def describe(self, name: Namer) -> str:
+        steps = [
+            f"{name(e.source)} → {name(e.target)} {pct(p) if (p := percentage(e)) is not None else 'unknown %'}"
+            for e in self.edges
+        ]
+        share = self.share
+        result = pct(share) if share is not None else "unknown"
+        return " × ".join(steps) + (f" = {result}" if len(self.edges) > 1 or share is None else "")
+
+    def as_dict(self, name: Namer) -> dict[str, object]:
+        share = self.share
+        return {
+            "holder": self.holder,
+            "chain": [
+                {
+                    "from": e.source,
+                    "to": e.target,
+                    "percentage": float(p) if (p := percentage(e)) is not None else None,
+                    "edge": e.id,
+                    "sources": e.props.get(Prop.SOURCES),
+                    "confidence": e.props.get(Prop.CONFIDENCE),
+                }
+                for e in self.edges
+            ],
+            "share": float(share) if share is not None else None,
+            "explanation": self.describe(name),
+        }
+
+
+def holding_stakes(chains: Iterable[tuple[Edge, ...]], listed: set[str]) -> list[Stake]:
+    """The distinct chains from listed parties, each cut at the listed party nearest the owned one."""
+    found: dict[tuple[str, ...], Stake] = {}
+    for chain in chains:
+        for i in range(len(chain) - 1, -1, -1):
+            if chain[i].source in listed:
+                suffix = chain[i:]
+                found.setdefault(tuple(e.id for e in suffix), Stake(chain[i].source, suffix))
+                break
+    return sorted(found.values(), key=lambda s: (len(s.edges), tuple(e.id for e in s.edges)))
+
+
+@dataclass(frozen=True)
+class AffiliateFinding:
+    """Whether the party is owned at or above an affiliates rule's threshold by listed parties on a day."""
+
+    party: str
+    rule: Rule
+    day: dt.date
+    stakes: tuple[Stake, ...]
+
+    @property
+    def threshold(self) -> Fraction:
+        return Fraction(str(self.rule.threshold if self.rule.threshold is not None else 50))
+
+    @property
+    def known_total(self) -> Fraction:
+        return sum((s.share for s in self.stakes if s.share is not None), Fraction(0))
+
+    @property
+    def unknown(self) -> tuple[Stake, ...]:
+        return tuple(s for s in self.stakes if s.share is None)
+
+    @property
+    def status(self) -> str:
+        """affiliate | undetermined | below."""
+        if self.known_total >= self.threshold:
+            return "affiliate"
+        return "undetermined" if self.unknown else "below"
+
+    def explain(self, name: Namer) -> str:
+        lists = ", ".join(sorted(name(x) for x in self.rule.extends)) or "its lists"
+        chains = "; ".join(s.describe(name) for s in self.stakes)
+        total = f"{pct(self.known_total)} known" + (
+            f" + {len(self.unknown)} chain(s) of unknown share" if self.unknown else ""
+        )
+        verdict = {
+            "affiliate": f"≥ {pct(self.threshold)} → treated as listed",
+            "undetermined": f"< {pct(self.threshold)} so far; the unknown shares decide",
+            "below": f"< {pct(self.threshold)} → not an affiliate",
+        }[self.status]
+        return (
+            f"{name(self.party)} held by parties on the {lists} on {self.day}: {chains}; total {total} {verdict} "
+            f"under {self.rule.name} ({self.rule.cite()})"
+        )
+
+    def as_dict(self, name: Namer) -> dict[str, object]:
+        return {
+            "rule": {
+                "id": self.rule.id,
+                "name": self.rule.name,
+                "citation": self.rule.citation,
+                "valid_from": self.rule.valid_from.isoformat() if self.rule.valid_from else None,
+                "valid_to": self.rule.valid_to.isoformat() if self.rule.valid_to else None,
+                "threshold": float(self.threshold),
+                "extends": sorted(self.rule.extends),
+            },
+            "status": self.status,
+            "known_total": float(self.known_total),
+            "unknown_chains": len(self.unknown),
+            "stakes": [s.as_dict(name) for s in self.stakes],
+            "explanation": self.explain(name),
+        }

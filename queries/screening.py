@@ -1,0 +1,203 @@
+"""Is a party designated on a date, by which listing — or owned enough by listed parties to count as listed?
+
+Designations are DESIGNATED_BY edges with dates, citation and licence terms. Affiliates rules
+(`effect: affiliates`) are data: a threshold, the lists they extend and their dates in force,
+so a change or suspension is a new record, not a code change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graph.store import GraphStore, valid_on
+from loaders.records import Node
+from ontology.vocab import Label, Prop
+from queries.named import run, to_edge
+from queries.ownership import AffiliateFinding, holding_stakes
+from queries.restrictions import Rule
+
+SEVERITY = ("listed", "affiliate", "undetermined", "clear")
+
+
+def _date(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
+
+
+def _text(props: dict[str, object], key: str) -> str | None:
+    value = props.get(key)
+    return str(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Designation:
+    party: str
+    listing: str
+    listing_name: str
+    lists: tuple[str, ...]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    citation: str | None
+    license_requirement: str | None
+    license_policy: str | None
+    confidence: str | None
+    sources: tuple[str, ...]
+    illustrative: bool = False
+
+    def in_force(self, day: dt.date) -> bool:
+        bounds = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
+        return valid_on({k: v for k, v in bounds.items() if v is not None}, day)
+
+    def describe(self) -> str:
+        cite = f" ({self.citation})" if self.citation else ""
+        since = f" from {self.valid_from}" if self.valid_from else ""
+        until = f" to {self.valid_to}" if self.valid_to else ""
+        terms = f"; licence requirement: {self.license_requirement}" if self.license_requirement else ""
+        policy = f"; review policy: {self.license_policy}" if self.license_policy else ""
+        return f"{self.listing_name}{cite}{since}{until}{terms}{policy}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "listing": {"id": self.listing, "name": self.listing_name},
+            "lists": list(self.lists),
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "citation": self.citation,
+            "license_requirement": self.license_requirement,
+            "license_policy": self.license_policy,
+            "confidence": self.confidence,
+            "sources": list(self.sources),
+            "illustrative": self.illustrative,
+        }
+
+
+def load_designations(store: GraphStore, org_ids: list[str] | None = None) -> list[Designation]:
+    """Designations of the given organisations (every designation when None)."""
+    out = []
+    for row in run(store, "designations", org_ids=org_ids):
+        edge, listing = row["edge"], row["listing"]
+        sources = edge.get(Prop.SOURCES)
+        out.append(
+            Designation(
+                party=row["party"],
+                listing=listing[Prop.ID],
+                listing_name=str(listing.get(Prop.NAME, listing[Prop.ID])),
+                lists=tuple(row["lists"]),
+                valid_from=_date(edge.get(Prop.VALID_FROM)) or _date(listing.get(Prop.VALID_FROM)),
+                valid_to=_date(edge.get(Prop.VALID_TO)) or _date(listing.get(Prop.VALID_TO)),
+                citation=_text(edge, Prop.CITATION) or _text(listing, Prop.CITATION),
+                license_requirement=_text(edge, Prop.LICENSE_REQUIREMENT),
+                license_policy=_text(edge, Prop.LICENSE_POLICY),
+                confidence=_text(edge, Prop.CONFIDENCE),
+                sources=tuple(sources) if isinstance(sources, list) else (),
+                illustrative=edge.get(Prop.ILLUSTRATIVE) is True,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class PartyScreen:
+    """The screening of one party on one day."""
+
+    party: str
+    name: str
+    day: dt.date
+    designations: tuple[Designation, ...]
+    affiliates: tuple[AffiliateFinding, ...]
+    explanation: str
+    illustrative: bool = False
+
+    @property
+    def status(self) -> str:
+        """listed | affiliate | undetermined | clear."""
+        if self.designations:
+            return "listed"
+        found = {f.status for f in self.affiliates}
+        return "affiliate" if "affiliate" in found else "undetermined" if "undetermined" in found else "clear"
+
+    @property
+    def flagged(self) -> bool:
+        return self.status in ("listed", "affiliate")
+
+
+class Screener:
+    """Screens parties against the designations and affiliates rules it holds, caching per party and day.
+
+    The designations and rules are passed in (loaded from the store, or modified by a what-if
+    overlay); ownership chains are read from the store.
+    """
+
+    def __init__(self, store: GraphStore, rules: list[Rule], designations: list[Designation]) -> None:
+        self.store = store
+        self.affiliate_rules = [r for r in rules if r.effect == "affiliates"]
+        self.by_party: dict[str, list[Designation]] = defaultdict(list)
+        for d in designations:
+            self.by_party[d.party].append(d)
+        self.designations = designations
+        self._names: dict[str, Node | None] = {}
+        self._screens: dict[tuple[str, dt.date], PartyScreen] = {}
+
+    def node(self, node_id: str) -> Node | None:
+        if node_id not in self._names:
+            self._names[node_id] = self.store.node(node_id)
+        return self._names[node_id]
+
+    def name(self, node_id: str) -> str:
+        node = self.node(node_id)
+        return str(node.props.get(Prop.NAME, node_id)) if node else node_id
+
+    def is_party(self, node_id: str) -> bool:
+        node = self.node(node_id)
+        return node is not None and Label.ORGANIZATION in node.labels
+
+    def listed(self, lists: frozenset[str], day: dt.date) -> set[str]:
+        return {d.party for d in self.designations if d.in_force(day) and set(d.lists) & lists}
+
+    def _affiliate(self, party: str, rule: Rule, day: dt.date) -> AffiliateFinding | None:
+        chains = [tuple(to_edge(e) for e in row["edges"]) for row in run(self.store, "owners", org_id=party, as_of=day)]
+        stakes = holding_stakes(chains, self.listed(rule.extends, day))
+        if not stakes:
+            return None
+        wanted = {i for s in stakes for e in s.edges for i in (e.source, e.target)} - self._names.keys()
+        found = self.store.nodes_by_id(wanted) if wanted else {}
+        self._names.update({i: found.get(i) for i in wanted})
+        return AffiliateFinding(party, rule, day, tuple(stakes))
+
+    def screen(self, party: str, day: dt.date) -> PartyScreen:
+        if (party, day) not in self._screens:
+            self._screens[party, day] = self._screen(party, day)
+        return self._screens[party, day]
+
+    def _screen(self, party: str, day: dt.date) -> PartyScreen:
+        listed = tuple(d for d in self.by_party.get(party, []) if d.in_force(day))
+        findings: list[AffiliateFinding] = []
+        if not listed:
+            for rule in (r for r in self.affiliate_rules if r.in_force(day)):
+                if (finding := self._affiliate(party, rule, day)) is not None:
+                    findings.append(finding)
+        name = self.name(party)
+        if listed:
+            words = f"{name} is listed on {day}: " + "; ".join(d.describe() for d in listed)
+        elif findings:
+            words = "; ".join(f.explain(self.name) for f in findings)
+        else:
+            words = f"{name}: no designation in force on {day} and no listed owner found"
+        node = self.node(party)
+        fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
+        return PartyScreen(party, name, day, listed, tuple(findings), words + ".", fictional)
+
+    def view(self, screen: PartyScreen) -> dict[str, object]:
+        return {
+            "party": {
+                "id": screen.party,
+                "name": screen.name,
+                **({"illustrative": True} if screen.illustrative else {}),
+            },
+            "as_of": screen.day.isoformat(),
+            "status": screen.status,
+            "designations": [d.as_dict() for d in screen.designations],
+            "affiliates": [f.as_dict(self.name) for f in screen.affiliates],
+            "explanation": screen.explanation,
+        }

@@ -1,0 +1,110 @@
+"""What-if: routes, chip models and data centres whose status changes under an overlay.
+
+Both sides are evaluated on the same graph and date; only the policy layer differs. An overlay
+that changes nothing gives an empty difference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from graph.store import GraphStore
+from loaders.records import Node
+from ontology.vocab import Label
+from queries.decide import decide
+from queries.exposure import REFERENCE_CHIP, ExposureAnswer, collect
+from queries.overlay import Overlay, apply
+from queries.policies import Policies
+from queries.resolve import resolve_place
+from queries.restrictions import Decision
+from queries.routes import Route, country_of, routes_into
+from queries.views import Viewer
+
+RouteKey = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    decisions: dict[str, Decision]
+    routes: dict[RouteKey, Route]
+    exposure: ExposureAnswer
+
+    def site_status(self) -> dict[str, tuple[int, int]]:
+        """Per site: (restricted chips counted there, routes into it that need a licence)."""
+        chips: Counter[str] = Counter()
+        for item in self.exposure.items:
+            if item.restricted:
+                chips[item.site] += item.count or 0
+        flagged = Counter(r.edges[-1].target for r in self.routes.values() if verdict(r) != "neither")
+        sites = set(chips) | set(flagged) | {i.site for i in self.exposure.items}
+        return {s: (chips[s], flagged[s]) for s in sites}
+
+
+def verdict(route: Route) -> str:
+    return route.screening.verdict if route.screening else "neither"
+
+
+def evaluate(store: GraphStore, region: Node, day: dt.date, policies: Policies) -> Evaluation:
+    country = country_of(store, region.id)
+    chips = sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id)
+    decisions = {c.id: decide(c, list(policies.rules), country, day) for c in chips} if country else {}
+    routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in routes_into(store, region.id, day, policies)}
+    items = collect(store, region, day, policies)
+    return Evaluation(decisions, routes, ExposureAnswer(region, day, store.node(REFERENCE_CHIP), items))
+
+
+def whatif(
+    store: GraphStore, overlay: Overlay, region: str, as_of: dt.date | None = None, where: str = "<overlay>"
+) -> dict[str, Any]:
+    """The difference an overlay makes for a region on a date, as plain data."""
+    day = as_of or overlay.as_of or dt.date.today()
+    place = resolve_place(store, region)
+    base = Policies.load(store)
+    before = evaluate(store, place, day, base)
+    after = evaluate(store, place, day, apply(overlay, base, where))
+    viewer = Viewer(store)
+    chips = [
+        {
+            "chip": viewer.ref(c),
+            "before": d.status,
+            "after": after.decisions[c].status,
+            "explanation": after.decisions[c].explanation,
+        }
+        for c, d in sorted(before.decisions.items())
+        if c in after.decisions and d.status != after.decisions[c].status
+    ]
+    routes = [
+        {
+            "chip": viewer.ref(key[0]),
+            "path": list(r.nodes),
+            "before": verdict(r),
+            "after": verdict(after.routes[key]),
+            "explanation": a.explanation if (a := after.routes[key].screening) else None,
+        }
+        for key, r in sorted(before.routes.items())
+        if key in after.routes and verdict(r) != verdict(after.routes[key])
+    ]
+    old, new = before.site_status(), after.site_status()
+    sites = [
+        {
+            "site": viewer.ref(s),
+            "before": {"restricted_chips": old.get(s, (0, 0))[0], "licence_routes": old.get(s, (0, 0))[1]},
+            "after": {"restricted_chips": new.get(s, (0, 0))[0], "licence_routes": new.get(s, (0, 0))[1]},
+        }
+        for s in sorted(set(old) | set(new))
+        if old.get(s, (0, 0)) != new.get(s, (0, 0))
+    ]
+    exposure = {"before": before.exposure.total(True).as_dict(), "after": after.exposure.total(True).as_dict()}
+    changed = bool(chips or routes or sites) or exposure["before"] != exposure["after"]
+    return {
+        "overlay": {"name": overlay.name},
+        "query": {"region": viewer.ref(place.id), "as_of": day.isoformat()},
+        "changed": changed,
+        "chips": chips,
+        "routes": routes,
+        "sites": sites,
+        "restricted_exposure": exposure,
+    }
