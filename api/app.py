@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
-from api.routers import chips, entities, export, health, named, routes
+from api.routers import chips, entities, export, health, named, policy, routes
 from api.settings import ApiSettings, get_settings
 from graph import open_store
 from graph.store import GraphStore
@@ -57,6 +57,6 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         )
     errors.install(app)
     app.include_router(health.router)
-    for router in (routes.router, chips.router, entities.router, named.router, export.router):
+    for router in (routes.router, chips.router, entities.router, named.router, export.router, policy.router):
         app.include_router(router, prefix="/v1")
     return app

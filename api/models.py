@@ -73,6 +73,11 @@ class Route(BaseModel):
     path: list[str]
     hops: list[Hop]
     restriction: Restriction | None
+    screening: dict[str, Any] | None = Field(
+        default=None,
+        description="With screen=true: verdict (item | party | both | neither), explanation, and per hop the "
+        "sender, recipient and end users with their status (listed | affiliate | undetermined | clear).",
+    )
 
 
 class Lead(BaseModel):
@@ -92,6 +97,7 @@ class RoutesQuery(BaseModel):
     as_of: str
     max_hops: int
     time_respecting: bool
+    screen: bool | None = None
 
 
 class RoutesAnswer(BaseModel):

@@ -77,11 +77,13 @@ PARTY_STYLE = {"listed": "bold red", "affiliate": "red", "undetermined": "yellow
 def print_screening(console: Console, screening: dict[str, Any]) -> None:
     """The route's verdict and every party flagged (or undetermined) on a hop."""
     style = VERDICT_STYLE[screening["verdict"]]
-    console.print(Text("   screening: ") + Text(screening["explanation"], style=style))
+    head = screening["explanation"].split(":")[0].rstrip(".")  # the reasons follow, party by party
+    console.print(Text("   screening: ") + Text(head, style=style))
     for number, hop in enumerate(screening["hops"], 1):
-        parties = [p for p in (hop["sender"], hop["recipient"], *hop["end_users"]) if p and p["status"] != "clear"]
-        for party in parties:
-            line = Text(f"     hop {number} ({hop['date']}): {_name(party)} ")
+        roles = [("sender", hop["sender"]), ("recipient", hop["recipient"])]
+        roles += [("end user", u) for u in hop["end_users"]]
+        for role, party in ((r, p) for r, p in roles if p and p["status"] != "clear"):
+            line = Text(f"     hop {number} ({hop['date']}), {role} {_name(party)}: ")
             line += Text(party["status"], style=PARTY_STYLE[party["status"]])
             console.print(line + Text(" — " + party.get("explanation", "")))
 

@@ -74,9 +74,8 @@ def print_whatif(console: Console, payload: dict[str, Any]) -> None:
         console.print("No chip model, route, data centre or exposure total changes status.")
         return
     for chip in payload["chips"]:
-        console.print(
-            f"  chip {chip['chip']['name']}: {chip['before']} → [bold]{chip['after']}[/] — {chip['explanation']}"
-        )
+        reasons = "; ".join(chip["deciding"])
+        console.print(f"  chip {chip['chip']['name']}: {chip['before']} → [bold]{chip['after']}[/] — {reasons}")
     for route in payload["routes"]:
         path = " → ".join(route["path"])
         console.print(f"  route {path} ({route['chip']['name']}): {route['before']} → [bold]{route['after']}[/]")

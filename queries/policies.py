@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from graph.store import GraphStore
 from queries.resolve import resolve_organization
@@ -28,7 +29,7 @@ class Policies:
         return Screener(store, list(self.rules), list(self.designations))
 
 
-def screen_party(store: GraphStore, party: str, as_of: dt.date | None = None) -> dict[str, object]:
+def screen_party(store: GraphStore, party: str, as_of: dt.date | None = None) -> dict[str, Any]:
     """`chiptrail screen`: is the organisation (id, name or alias) designated on the date, and how."""
     node = resolve_organization(store, party)
     screener = Policies.load(store).screener(store)

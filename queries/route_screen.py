@@ -72,7 +72,8 @@ def screen_route(
     result = verdict(item, bool(flagged))
     reasons = []
     if item and restriction:
-        reasons.append(restriction.explanation.split(". ")[0])
+        deciding = [f.reason for f in restriction.findings if f.outcome in ("met", "targeted")]
+        reasons.append(f"{restriction.explanation.split('. ')[0]} ({'; '.join(deciding)})")
     reasons += [f"party, hop {n}: {s.name} {s.status} on {s.day}" for n, s in flagged]
     reasons += [f"hop {n}: {s.name} undetermined on {s.day} (an ownership share is unknown)" for n, s in unsure]
     head = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from graph.store import GraphStore, valid_on
 from loaders.records import Node
@@ -188,7 +189,7 @@ class Screener:
         fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
         return PartyScreen(party, name, day, listed, tuple(findings), words + ".", fictional)
 
-    def view(self, screen: PartyScreen) -> dict[str, object]:
+    def view(self, screen: PartyScreen) -> dict[str, Any]:
         return {
             "party": {
                 "id": screen.party,

@@ -43,6 +43,12 @@ class Evaluation:
         return {s: (chips[s], flagged[s]) for s in sites}
 
 
+def deciding(decision: Decision) -> list[str]:
+    """The reasons that decided a licence requirement (or why none was found)."""
+    found = [f.reason for f in decision.findings if f.outcome in ("met", "targeted", "policy_change")]
+    return found or [f.reason for f in decision.findings]
+
+
 def verdict(route: Route) -> str:
     return route.screening.verdict if route.screening else "neither"
 
@@ -72,6 +78,7 @@ def whatif(
             "before": d.status,
             "after": after.decisions[c].status,
             "explanation": after.decisions[c].explanation,
+            "deciding": deciding(after.decisions[c]),
         }
         for c, d in sorted(before.decisions.items())
         if c in after.decisions and d.status != after.decisions[c].status

@@ -48,6 +48,14 @@ GETS = [
     ("/v1/routes", {"chip": "H1OO", "region": "Xinjiang"}),
     ("/v1/entities/no-such-thing", {}),
     ("/v1/routes", {"chip": "H100"}),
+    ("/v1/routes", {"chip": "H20", "region": "Xinjiang", "as_of": "2026-01-01", "screen": "true"}),
+    ("/v1/screen", {"party": "Jadeport Trading (fictional)", "as_of": "2026-01-01"}),
+    ("/v1/screen", {"party": "Sugon", "as_of": "2019-01-01"}),
+    ("/v1/screen", {"party": "Sugonn"}),
+    ("/v1/exposure", {"region": "Xinjiang", "as_of": "2026-01-01"}),
+    ("/v1/exposure", {"region": "Qinghai", "as_of": "2026-01-01"}),
+    ("/v1/chokepoints", {"region": "Xinjiang", "as_of": "2026-01-01", "top": 2}),
+    ("/v1/chokepoints", {"region": "Atlantis"}),
 ]
 
 
@@ -161,6 +169,10 @@ def test_docs_list_every_endpoint(memory_client: TestClient) -> None:
         "/v1/queries",
         "/v1/queries/{name}",
         "/v1/cypher",
+        "/v1/screen",
+        "/v1/exposure",
+        "/v1/whatif",
+        "/v1/chokepoints",
         "/healthz",
         "/readyz",
     } <= paths
@@ -186,3 +198,59 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
     printed = json.loads(subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120).stdout)
     served = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"})
     assert served.json() == printed
+
+
+WHATIF = {
+    "region": "Xinjiang",
+    "as_of": "2024-12-01",
+    "overlay": {
+        "name": "TPP 2,000",
+        "rules": [
+            {
+                "id": "whatif-tpp-2000",
+                "effect": "license_required",
+                "valid_from": "2024-01-01",
+                "destinations": ["CN"],
+                "criteria": ["3A090.a: tpp >= 2000"],
+            }
+        ],
+    },
+}
+
+
+def test_whatif_over_http_on_both_backends(memory_client: TestClient, neo4j_client: TestClient) -> None:
+    memory, neo4j = memory_client.post("/v1/whatif", json=WHATIF), neo4j_client.post("/v1/whatif", json=WHATIF)
+    assert memory.status_code == 200 and neo4j.json() == memory.json()
+    assert {c["chip"]["id"] for c in memory.json()["chips"]} >= {"chip-nvidia-h20"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"region": "Xinjiang", "overlay": {"rules": [{"id": "r", "criteria": ["tpp >= 1"]}]}}, 422),
+        ({"region": "Xinjiang", "overlay": {"remove_rules": ["no-such-rule"]}}, 422),
+        ({"region": "Xinjiang", "overlay": {"affiliates": "maybe"}}, 422),
+        ({"region": "Atlantis", "overlay": {}}, 404),
+    ],
+)
+def test_bad_whatif_requests_are_problems(memory_client: TestClient, body: dict[str, Any], status: int) -> None:
+    response = memory_client.post("/v1/whatif", json=body)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> None:
+    import json
+    import subprocess
+
+    from tests.test_cli import CLI
+
+    for command, path, params in (
+        (["screen", "scn-jadeport"], "/v1/screen", {"party": "scn-jadeport"}),
+        (["exposure", "--region", "Xinjiang"], "/v1/exposure", {"region": "Xinjiang"}),
+        (["chokepoints", "--region", "Xinjiang"], "/v1/chokepoints", {"region": "Xinjiang"}),
+    ):
+        args = [*command, "--as-of", "2026-01-01", "--format", "json"]
+        run = subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120)
+        served = memory_client.get(path, params={**params, "as_of": "2026-01-01"})
+        assert served.json() == json.loads(run.stdout), command

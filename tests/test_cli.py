@@ -136,3 +136,31 @@ def test_demo_shows_counts_restrictions_routes_and_leads() -> None:
     assert result.returncode == 0, result.stderr
     for text in ("What the graph holds", "ChipModel", "need a US licence", "Routes for", "Leads", "ILLUSTRATIVE"):
         assert text in result.stdout
+    for text in ("screening:", "Licence required for the item and for a party", "Compute reaching", "Chokepoints"):
+        assert text in result.stdout
+
+
+def test_routes_screen_gives_verdicts() -> None:
+    answer = run_json("routes", "--chip", "H20", "--region", "Xinjiang", "--as-of", "2026-01-01", "--screen")
+    verdicts = {tuple(r["path"]): r["screening"]["verdict"] for r in answer["routes"]}
+    assert verdicts[("scn-northgate-systems", "scn-harbor-kite", "scn-jadeport", "scn-dc-urumqi-south")] == "both"
+    assert verdicts[("scn-northgate-systems", "scn-harbor-kite", "scn-dc-changji-north")] == "item"
+
+
+def test_screen_explains_designations_and_ownership() -> None:
+    sugon = run_json("screen", "Sugon", "--as-of", "2020-01-01")
+    assert sugon["status"] == "listed" and sugon["designations"][0]["citation"] == "84 FR 29371"
+    jadeport = run_json("screen", "scn-jadeport", "--as-of", "2026-01-01")
+    assert jadeport["status"] == "affiliate" and jadeport["affiliates"][0]["known_total"] == 54.0
+    missing = run("screen", "Sugonn")
+    assert missing.returncode == 2 and "Sugon" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_whatif_reads_an_overlay_file(tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("name: affiliates off\naffiliates: false\n", encoding="utf-8")
+    answer = run_json("whatif", str(overlay), "--region", "Xinjiang", "--as-of", "2026-01-01")
+    assert [(r["before"], r["after"]) for r in answer["routes"]] == [("both", "item")]
+    overlay.write_text("rules:\n  - {id: x, effect: license_required}\n", encoding="utf-8")
+    broken = run("whatif", str(overlay), "--region", "Xinjiang")
+    assert broken.returncode == 1 and "valid_from" in broken.stderr and "Traceback" not in broken.stderr

@@ -16,11 +16,17 @@ import pytest
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from queries.chokepoints import chokepoints
+from queries.exposure import exposure
+from queries.exposure_view import exposure_view
 from queries.lookup import all_decisions
 from queries.named import run
+from queries.overlay import parse_overlay
+from queries.policies import screen_party
 from queries.registry import REGISTRY
 from queries.routes import find_routes
 from queries.views import Viewer
+from queries.whatif import whatif
 
 D = dt.date(2026, 1, 1)
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -38,6 +44,13 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"chip_id": "chip-nvidia-h200", "region_id": "place-cn-qh", "as_of": None},
     ],
     "rules": [{}],
+    "designations": [{"org_ids": None}, {"org_ids": ["org-sugon", "scn-redsand", "org-nvidia"]}, {"org_ids": []}],
+    "owners": [
+        {"org_id": "scn-jadeport", "as_of": D},
+        {"org_id": "scn-copperline", "as_of": None},
+        {"org_id": "scn-graywind", "as_of": dt.date(2023, 1, 1)},
+        {"org_id": "org-sugon", "as_of": D},
+    ],
     "entity": [{"term": "Nyocor Co."}, {"term": "chip-nvidia-h20"}, {"term": "新疆"}, {"term": "no such thing"}],
     "neighbours": [{"id": "dc-nyocor-xinjiang"}, {"id": "place-cn-xj"}],
     "subgraph": [
@@ -129,3 +142,40 @@ def test_loading_twice_converges(neo4j_store: Neo4jStore, bundled: Any) -> None:
 
 def test_any_store_fixture_runs_both(any_store: GraphStore) -> None:
     assert any_store.counts()["ChipModel"] == 15
+
+
+POLICY_DAYS = (dt.date(2024, 3, 1), dt.date(2024, 7, 1), dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("day", POLICY_DAYS)
+def test_screening_agrees(store: MemoryStore, neo4j_store: Neo4jStore, day: dt.date) -> None:
+    for party in ("scn-redsand", "scn-jadeport", "scn-graywind", "scn-copperline", "org-sugon", "Nyocor"):
+        assert screen_party(neo4j_store, party, day) == screen_party(store, party, day), party
+
+
+@pytest.mark.parametrize("chip", ["H100", "H20", "H200"])
+def test_screened_routes_agree(store: MemoryStore, neo4j_store: Neo4jStore, chip: str) -> None:
+    memory = Viewer(store).routes_answer(find_routes(store, chip, "Xinjiang", as_of=D, screen=True))
+    assert all("screening" in r for r in memory["routes"])
+    assert Viewer(neo4j_store).routes_answer(find_routes(neo4j_store, chip, "Xinjiang", as_of=D, screen=True)) == memory
+
+
+@pytest.mark.parametrize("day", POLICY_DAYS)
+def test_exposure_and_chokepoints_agree(store: MemoryStore, neo4j_store: Neo4jStore, day: dt.date) -> None:
+    assert exposure_view(Viewer(neo4j_store), exposure(neo4j_store, "Xinjiang", as_of=day)) == exposure_view(
+        Viewer(store), exposure(store, "Xinjiang", as_of=day)
+    )
+    assert chokepoints(neo4j_store, "Xinjiang", as_of=day) == chokepoints(store, "Xinjiang", as_of=day)
+
+
+def test_whatif_agrees(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
+    overlay = parse_overlay(
+        {
+            "affiliates": False,
+            "remove_designations": ["scn-redsand"],
+            "rules": [{"id": "rule-2023-11-17-advanced-computing", "criteria": ["3A090.a: tpp >= 2000"]}],
+        }
+    )
+    memory = whatif(store, overlay, "Xinjiang", D)
+    assert memory["changed"] is True
+    assert whatif(neo4j_store, overlay, "Xinjiang", D) == memory

@@ -34,6 +34,9 @@ def get_routes(
     max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = DEFAULT_MAX_HOPS,
     time_respecting: bool = False,
     limit: Annotated[int, Query(ge=1, le=100_000, description="Most routes to return.")] = 100,
+    screen: Annotated[
+        bool, Query(description="Screen each hop's parties (designations, affiliates) and give a verdict per route.")
+    ] = False,
 ) -> Any:
     """Routes that carry the chip into the region, each hop with its evidence, and leads — the same
     JSON as `chiptrail routes --format json`."""
@@ -45,5 +48,6 @@ def get_routes(
         max_hops=max_hops,
         time_respecting_only=time_respecting,
         limit=min(limit, settings.max_limit),
+        screen=screen,
     )
     return JSONResponse(Viewer(store).routes_answer(answer))

@@ -1,0 +1,88 @@
+"""Policy reasoning over HTTP: screening, exposure, what-if overlays and chokepoints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.deps import StoreDep
+from queries.chokepoints import DEFAULT_TOP, chokepoints
+from queries.exposure import exposure
+from queries.exposure_view import exposure_view
+from queries.overlay import Overlay
+from queries.policies import screen_party
+from queries.views import Viewer
+from queries.whatif import whatif
+
+router = APIRouter(tags=["policy"])
+Region = Annotated[
+    str, Query(min_length=1, max_length=200, description="Region id, name or ISO code.", examples=["Xinjiang"])
+]
+AsOf = Annotated[dt.date | None, Query(description="Date the answer holds for (default today).")]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown name; the problem lists the closest."}}
+
+
+@router.get("/screen", responses=NOT_FOUND)
+def get_screen(
+    store: StoreDep,
+    party: Annotated[
+        str, Query(min_length=1, max_length=200, description="Organisation id, name or alias.", examples=["Sugon"])
+    ],
+    as_of: AsOf = None,
+) -> Any:
+    """Whether the organisation is designated on the date (which listing, citation, licence terms), or
+    owned at or above an affiliates rule's threshold by listed parties — with every ownership chain,
+    percentage and total. The same JSON as `chiptrail screen --format json`."""
+    return JSONResponse(screen_party(store, party, as_of))
+
+
+@router.get("/exposure", responses=NOT_FOUND)
+def get_exposure(store: StoreDep, region: Region, as_of: AsOf = None) -> Any:
+    """Compute reaching the region — chips, TPP and H100-equivalents by chip model and by confidence,
+    each data centre with its evidence and a power plausibility check. Same JSON as `chiptrail exposure`."""
+    return JSONResponse(exposure_view(Viewer(store), exposure(store, region, as_of=as_of)))
+
+
+@router.get("/chokepoints", responses=NOT_FOUND)
+def get_chokepoints(
+    store: StoreDep, region: Region, as_of: AsOf = None, top: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_TOP
+) -> Any:
+    """Intermediaries ranked by the licence-requiring routes into the region that pass through them,
+    then by betweenness on the chip-carrying subgraph. Same JSON as `chiptrail chokepoints`."""
+    return JSONResponse(chokepoints(store, region, as_of=as_of, top=top))
+
+
+class WhatIfRequest(BaseModel):
+    region: str = Field(min_length=1, max_length=200, examples=["Xinjiang"])
+    as_of: dt.date | None = None
+    overlay: Overlay
+
+
+EXAMPLE = {
+    "region": "Xinjiang",
+    "as_of": "2024-12-01",
+    "overlay": {
+        "name": "TPP threshold 2,000 from 2024-01-01",
+        "rules": [
+            {
+                "id": "whatif-tpp-2000",
+                "effect": "license_required",
+                "valid_from": "2024-01-01",
+                "destinations": ["CN"],
+                "criteria": ["3A090.a: tpp >= 2000"],
+            }
+        ],
+    },
+}
+
+
+@router.post("/whatif", responses=NOT_FOUND)
+def post_whatif(store: StoreDep, request: Annotated[WhatIfRequest, Body(examples=[EXAMPLE])]) -> Any:
+    """Chip models, routes and data centres whose status changes under the overlay (changed or added
+    rules, added or removed listings, the affiliates rule off), against the rules in force. Nothing is
+    written. Same JSON as `chiptrail whatif`."""
+    return JSONResponse(whatif(store, request.overlay, request.region, request.as_of, "request body"))
