@@ -17,8 +17,9 @@ import networkx as nx
 from graph.store import GraphStore, valid_on
 from ontology.vocab import Prop, Rel
 from queries.policies import Policies
+from queries.region import RegionFacts
 from queries.resolve import resolve_place
-from queries.routes import Route, routes_into
+from queries.routes import Route
 from queries.views import Viewer
 from queries.whatif import verdict
 
@@ -46,7 +47,7 @@ def chokepoints(
     """The top intermediaries on licence-requiring routes into `region`, as plain data."""
     day = as_of or dt.date.today()
     place = resolve_place(store, region)
-    routes = routes_into(store, place.id, day, policies or Policies.load(store))
+    routes = RegionFacts.gather(store, place, day).routes(store, policies or Policies.load(store))
     flagged = [r for r in routes if verdict(r) != "neither"]
     through: dict[str, list[Route]] = defaultdict(list)
     for route in flagged:

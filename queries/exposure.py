@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from loaders.records import Edge, Node
-from ontology.vocab import Label, Prop
-from queries import named
-from queries.decide import decide
+from ontology.vocab import Prop
 from queries.policies import Policies
+from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import chip_metrics
-from queries.routes import DEFAULT_MAX_HOPS, country_of, rank
+from queries.routes import rank
 
 REFERENCE_CHIP = "chip-nvidia-h100-sxm"
 
@@ -53,19 +52,6 @@ def _count(edges: list[Edge], key: str) -> int | None:
     return sum(values) if values else None
 
 
-def _items_for(store: GraphStore, chip: Node, region: str, day: dt.date) -> list[tuple[str, list[Edge], list[Edge]]]:
-    """(site, deployment edges, final-hop edges) for one chip model."""
-    finals: dict[str, dict[str, Edge]] = defaultdict(dict)
-    for path in named.supply_paths(store, chip.id, region, DEFAULT_MAX_HOPS, day):
-        last = path[-1]
-        finals[last.target][last.id] = last
-    deploys: dict[str, list[Edge]] = defaultdict(list)
-    for edge in named.deployments(store, chip.id, region, day):
-        deploys[edge.source].append(edge)
-    sites = sorted(set(finals) | set(deploys))
-    return [(s, deploys.get(s, []), sorted(finals.get(s, {}).values(), key=lambda e: e.id)) for s in sites]
-
-
 def _item(site: str, chip: Node, deploys: list[Edge], finals: list[Edge], restricted: bool) -> Item:
     single = [e for e in finals if e.props.get(Prop.CHIPS) == [chip.id]]
     delivered = _count(single, Prop.QUANTITY)
@@ -78,17 +64,21 @@ def _item(site: str, chip: Node, deploys: list[Edge], finals: list[Edge], restri
     return Item(site, chip, None, "unknown", _weakest(evidence), restricted, tuple(evidence), None)
 
 
-def collect(store: GraphStore, region: Node, day: dt.date, policies: Policies) -> list[Item]:
+def collect(facts: RegionFacts, policies: Policies) -> list[Item]:
     """Every (site, chip model) the region's routes and deployments name, with its count."""
-    countries: dict[str, str | None] = {}
+    decisions = facts.decisions(policies)
     items = []
-    for chip in sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id):
-        for site, deploys, finals in _items_for(store, chip, region.id, day):
-            if site not in countries:
-                countries[site] = country_of(store, site)
-            country = countries[site]
-            restricted = bool(country and decide(chip, list(policies.rules), country, day).restricted)
-            items.append(_item(site, chip, deploys, finals, restricted))
+    for chip in facts.chips:
+        finals: dict[str, dict[str, Edge]] = defaultdict(dict)
+        for path in facts.paths[chip.id]:
+            finals[path[-1].target][path[-1].id] = path[-1]
+        deploys: dict[str, list[Edge]] = defaultdict(list)
+        for edge in facts.deployments[chip.id]:
+            deploys[edge.source].append(edge)
+        for site in sorted(set(finals) | set(deploys)):
+            decision = facts.restricted(decisions, chip.id, site)
+            last = sorted(finals.get(site, {}).values(), key=lambda e: e.id)
+            items.append(_item(site, chip, deploys.get(site, []), last, bool(decision and decision.restricted)))
     return items
 
 
@@ -143,6 +133,6 @@ def exposure(
 ) -> ExposureAnswer:
     """The compute reaching `region` on `as_of`. Raises `NotFound` for an unknown region."""
     day = as_of or dt.date.today()
-    place = resolve_place(store, region)
-    items = collect(store, place, day, policies or Policies.load(store))
-    return ExposureAnswer(place, day, store.node(REFERENCE_CHIP), items)
+    facts = RegionFacts.gather(store, resolve_place(store, region), day)
+    items = collect(facts, policies or Policies.load(store))
+    return ExposureAnswer(facts.region, day, store.node(REFERENCE_CHIP), items)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graph.store import valid_on
 from loaders.records import Edge
-from ontology.vocab import Prop, Rel
+from ontology.vocab import Prop
 from queries.restrictions import Decision
 from queries.screening import PartyScreen, Screener
 
@@ -47,7 +47,7 @@ def _hop_day(edge: Edge, as_of: dt.date) -> dt.date:
 
 
 def _operators(screener: Screener, site: str, day: dt.date) -> list[str]:
-    return sorted(e.source for e in screener.store.edges(Rel.OPERATES, target=site) if valid_on(e.props, day))
+    return sorted(e.source for e in screener.operators(site) if valid_on(e.props, day))
 
 
 def screen_hop(screener: Screener, edge: Edge, as_of: dt.date, last: bool) -> HopScreen:
@@ -65,6 +65,7 @@ def verdict(item: bool, party: bool) -> str:
 def screen_route(
     screener: Screener, edges: tuple[Edge, ...], restriction: Decision | None, as_of: dt.date
 ) -> RouteScreen:
+    screener.prefetch({i for e in edges for i in (e.source, e.target)})
     hops = tuple(screen_hop(screener, e, as_of, i == len(edges) - 1) for i, e in enumerate(edges))
     item = bool(restriction and restriction.restricted)
     flagged = [(n, s) for n, h in enumerate(hops, 1) for s in h.receivers if s.flagged]

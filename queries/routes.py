@@ -170,12 +170,3 @@ def find_routes(
         screener = policies.screener(store)
         shown = [replace(r, screening=screen_route(screener, r.edges, r.restriction, day)) for r in shown]
     return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen)
-
-
-def routes_into(store: GraphStore, region_id: str, day: dt.date, policies: Policies) -> list[Route]:
-    """Every chip model's screened routes into a region (for exposure, what-if and chokepoints)."""
-    out: list[Route] = []
-    for chip in sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id):
-        answer = find_routes(store, chip.id, region_id, as_of=day, screen=True, policies=policies)
-        out.extend(answer.routes)
-    return out

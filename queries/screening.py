@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.store import GraphStore, valid_on
-from loaders.records import Node
-from ontology.vocab import Label, Prop
+from loaders.records import Edge, Node
+from ontology.vocab import Label, Prop, Rel
 from queries.named import run, to_edge
 from queries.ownership import AffiliateFinding, holding_stakes
 from queries.restrictions import Rule
@@ -139,6 +139,8 @@ class Screener:
         self.designations = designations
         self._names: dict[str, Node | None] = {}
         self._screens: dict[tuple[str, dt.date], PartyScreen] = {}
+        self._chains: dict[str, list[tuple[Edge, ...]]] = {}
+        self._operators: dict[str, list[Edge]] = {}
 
     def node(self, node_id: str) -> Node | None:
         if node_id not in self._names:
@@ -156,14 +158,31 @@ class Screener:
     def listed(self, lists: frozenset[str], day: dt.date) -> set[str]:
         return {d.party for d in self.designations if d.in_force(day) and set(d.lists) & lists}
 
+    def chains(self, party: str) -> list[tuple[Edge, ...]]:
+        """Every ownership chain into the party, whatever its dates (filtered per day by the caller)."""
+        if party not in self._chains:
+            rows = run(self.store, "owners", org_id=party, as_of=None)
+            self._chains[party] = [tuple(to_edge(e) for e in row["edges"]) for row in rows]
+        return self._chains[party]
+
+    def operators(self, site: str) -> list[Edge]:
+        """OPERATES edges into a site, whatever their dates."""
+        if site not in self._operators:
+            self._operators[site] = self.store.edges(Rel.OPERATES, target=site)
+        return self._operators[site]
+
+    def prefetch(self, ids: set[str]) -> None:
+        """Look up many nodes in one round trip."""
+        wanted = ids - self._names.keys()
+        found = self.store.nodes_by_id(wanted) if wanted else {}
+        self._names.update({i: found.get(i) for i in wanted})
+
     def _affiliate(self, party: str, rule: Rule, day: dt.date) -> AffiliateFinding | None:
-        chains = [tuple(to_edge(e) for e in row["edges"]) for row in run(self.store, "owners", org_id=party, as_of=day)]
+        chains = [c for c in self.chains(party) if all(valid_on(e.props, day) for e in c)]
         stakes = holding_stakes(chains, self.listed(rule.extends, day))
         if not stakes:
             return None
-        wanted = {i for s in stakes for e in s.edges for i in (e.source, e.target)} - self._names.keys()
-        found = self.store.nodes_by_id(wanted) if wanted else {}
-        self._names.update({i: found.get(i) for i in wanted})
+        self.prefetch({i for s in stakes for e in s.edges for i in (e.source, e.target)})
         return AffiliateFinding(party, rule, day, tuple(stakes))
 
     def screen(self, party: str, day: dt.date) -> PartyScreen:

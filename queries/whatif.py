@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.store import GraphStore
-from loaders.records import Node
-from ontology.vocab import Label
-from queries.decide import decide
 from queries.exposure import REFERENCE_CHIP, ExposureAnswer, collect
 from queries.overlay import Overlay, apply
 from queries.policies import Policies
+from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import Decision
-from queries.routes import Route, country_of, routes_into
+from queries.routes import Route
 from queries.views import Viewer
 
 RouteKey = tuple[str, tuple[str, ...]]
@@ -53,13 +51,13 @@ def verdict(route: Route) -> str:
     return route.screening.verdict if route.screening else "neither"
 
 
-def evaluate(store: GraphStore, region: Node, day: dt.date, policies: Policies) -> Evaluation:
-    country = country_of(store, region.id)
-    chips = sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id)
-    decisions = {c.id: decide(c, list(policies.rules), country, day) for c in chips} if country else {}
-    routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in routes_into(store, region.id, day, policies)}
-    items = collect(store, region, day, policies)
-    return Evaluation(decisions, routes, ExposureAnswer(region, day, store.node(REFERENCE_CHIP), items))
+def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies) -> Evaluation:
+    decisions = facts.decisions(policies)
+    country = facts.country
+    by_chip = {c.id: decisions[c.id, country] for c in facts.chips if country and (c.id, country) in decisions}
+    routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies)}
+    items = collect(facts, policies)
+    return Evaluation(by_chip, routes, ExposureAnswer(facts.region, facts.day, store.node(REFERENCE_CHIP), items))
 
 
 def whatif(
@@ -69,8 +67,8 @@ def whatif(
     day = as_of or overlay.as_of or dt.date.today()
     place = resolve_place(store, region)
     base = Policies.load(store)
-    before = evaluate(store, place, day, base)
-    after = evaluate(store, place, day, apply(overlay, base, where))
+    facts = RegionFacts.gather(store, place, day)
+    before, after = evaluate(store, facts, base), evaluate(store, facts, apply(overlay, base, where))
     viewer = Viewer(store)
     chips = [
         {

@@ -1,0 +1,65 @@
+"""What a region's policy answers rest on, read from the graph once: every chip model's routes and
+deployments there, and the country of each site.
+
+Exposure, what-if and chokepoints evaluate these facts under a policy layer; a what-if evaluates
+the same facts twice (rules in force, then the overlay) without asking the graph again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from loaders.records import Edge, Node
+from ontology.vocab import Label
+from queries import named
+from queries.decide import decide
+from queries.policies import Policies
+from queries.restrictions import Decision
+from queries.route_screen import screen_route
+from queries.routes import DEFAULT_MAX_HOPS, Route, country_of, sort_key
+
+Path = tuple[Edge, ...]
+
+
+@dataclass(frozen=True)
+class RegionFacts:
+    region: Node
+    country: str | None  # the region's own country (ISO 3166-1)
+    day: dt.date
+    chips: tuple[Node, ...]
+    paths: dict[str, tuple[Path, ...]]
+    deployments: dict[str, tuple[Edge, ...]]
+    countries: dict[str, str | None]
+
+    @classmethod
+    def gather(cls, store: GraphStore, region: Node, day: dt.date) -> RegionFacts:
+        chips = tuple(sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id))
+        paths = {c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) for c in chips}
+        deployments = {c.id: tuple(named.deployments(store, c.id, region.id, day)) for c in chips}
+        sites = {p[-1].target for found in paths.values() for p in found}
+        sites |= {e.source for found in deployments.values() for e in found}
+        countries = {s: country_of(store, s) for s in sorted(sites)}
+        return cls(region, country_of(store, region.id), day, chips, paths, deployments, countries)
+
+    def decisions(self, policies: Policies) -> dict[tuple[str, str], Decision]:
+        """Each chip model's decision for each country a site of the region lies in."""
+        countries = sorted({c for c in (self.country, *self.countries.values()) if c})
+        rules = list(policies.rules)
+        return {(chip.id, c): decide(chip, rules, c, self.day) for chip in self.chips for c in countries}
+
+    def restricted(self, decisions: dict[tuple[str, str], Decision], chip: str, site: str) -> Decision | None:
+        country = self.countries.get(site)
+        return decisions.get((chip, country)) if country else None
+
+    def routes(self, store: GraphStore, policies: Policies) -> list[Route]:
+        """Every chip model's routes into the region, screened, in the routes order."""
+        decisions = self.decisions(policies)
+        screener = policies.screener(store)
+        routes = []
+        for chip in self.chips:
+            for path in self.paths[chip.id]:
+                decision = self.restricted(decisions, chip.id, path[-1].target)
+                routes.append(Route(chip, path, decision, screen_route(screener, path, decision, self.day)))
+        return sorted(routes, key=sort_key)
