@@ -14,6 +14,7 @@ from graph.neo4j_store import Neo4jStore
 from loaders.records import Dataset, Edge, Node, Props
 from ontology import load_schema
 from queries.named import run
+from queries.policies import screen_party
 from queries.routes import find_routes
 from queries.views import Viewer
 
@@ -133,3 +134,77 @@ def test_the_generator_reaches_interesting_graphs() -> None:
 
     many = find(supply_graphs(), lambda d: len(routes(d)) >= 3)
     assert len(routes(many)) >= 3
+
+
+OWNERSHIP_EXAMPLES = 100 if os.environ.get("CI") else 30
+
+
+@st.composite
+def ownership_graphs(draw: st.DrawFn) -> tuple[Dataset, int]:
+    """Organisations with random OWNS edges (cycles, unknown shares, dates), some of them listed."""
+    orgs = draw(st.integers(3, 7))
+    data = base(orgs, [])
+    extra = [
+        node("list-x", "SanctionsList"),
+        node("listing-x", "ListingAction", valid_from=DAYS[0]),
+        node(
+            "rule-aff",
+            "ExportControlRule",
+            citation="c",
+            valid_from=DAYS[2],
+            effect="affiliates",
+            ownership_threshold=50,
+        ),
+    ]
+    data.nodes.update({n.id: n for n in extra})
+    edges = [edge("AMENDS", "listing-x", "list-x"), edge("EXTENDS", "rule-aff", "list-x")]
+    for i in sorted(draw(st.sets(st.integers(0, orgs - 1), min_size=1, max_size=2))):
+        listed_from = draw(st.sampled_from(DAYS))
+        edges.append(edge("DESIGNATED_BY", f"org-{i}", "listing-x", valid_from=listed_from))
+    for _ in range(draw(st.integers(1, 12))):
+        source, target = draw(st.integers(0, orgs - 1)), draw(st.integers(0, orgs - 1))
+        if source == target:
+            continue
+        share = draw(st.none() | st.sampled_from([10, 25, 30, 40, 50, 60, 100]))
+        start = draw(st.none() | st.sampled_from(DAYS))
+        props: dict[str, Any] = {
+            **({"percentage": share} if share is not None else {}),
+            **({"valid_from": start} if start else {}),
+        }
+        edges.append(edge("OWNS", f"org-{source}", f"org-{target}", **props))
+    data.edges.update({e.id: e for e in edges})
+    return data, orgs
+
+
+@settings(
+    max_examples=OWNERSHIP_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(graph=ownership_graphs(), day=st.sampled_from(DAYS))
+def test_random_ownership_gives_identical_screening(
+    neo4j_settings: Any, graph: tuple[Dataset, int], day: dt.date
+) -> None:
+    data, orgs = graph
+    memory = MemoryStore()
+    memory.load(data)
+    neo4j = _shared_neo4j(neo4j_settings)
+    neo4j.clear()
+    neo4j.load(data)
+    for i in range(orgs):
+        params = {"org_id": f"org-{i}", "as_of": day}
+        key = lambda row: [e["props"]["id"] for e in row["edges"]]  # noqa: E731
+        assert sorted(map(key, run(neo4j, "owners", **params))) == sorted(map(key, run(memory, "owners", **params)))
+        assert screen_party(neo4j, f"org-{i}", day) == screen_party(memory, f"org-{i}", day)
+
+
+def test_the_ownership_generator_reaches_affiliates() -> None:
+    """Not vacuous: some generated graphs make an unlisted organisation a ≥ 50% affiliate."""
+
+    def statuses(graph: tuple[Dataset, int]) -> set[str]:
+        memory = MemoryStore()
+        memory.load(graph[0])
+        return {screen_party(memory, f"org-{i}", DAYS[-1])["status"] for i in range(graph[1])}
+
+    assert "affiliate" in statuses(find(ownership_graphs(), lambda g: "affiliate" in statuses(g)))
+    assert "undetermined" in statuses(find(ownership_graphs(), lambda g: "undetermined" in statuses(g)))
