@@ -254,3 +254,14 @@ def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> 
         run = subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120)
         served = memory_client.get(path, params={**params, "as_of": "2026-01-01"})
         assert served.json() == json.loads(run.stdout), command
+
+
+def test_policy_bodies_match_their_documented_models(memory_client: TestClient) -> None:
+    from api.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
+
+    day = {"as_of": "2026-01-01"}
+    for party in ("scn-jadeport", "scn-copperline", "Sugon", "Nyocor"):
+        ScreenAnswer.model_validate(memory_client.get("/v1/screen", params={"party": party, **day}).json())
+    ExposureAnswer.model_validate(memory_client.get("/v1/exposure", params={"region": "Xinjiang", **day}).json())
+    ChokepointsAnswer.model_validate(memory_client.get("/v1/chokepoints", params={"region": "Xinjiang", **day}).json())
+    WhatIfAnswer.model_validate(memory_client.post("/v1/whatif", json=WHATIF).json())

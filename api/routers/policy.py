@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.deps import StoreDep
+from api.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 from queries.chokepoints import DEFAULT_TOP, chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
@@ -26,7 +27,7 @@ AsOf = Annotated[dt.date | None, Query(description="Date the answer holds for (d
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown name; the problem lists the closest."}}
 
 
-@router.get("/screen", responses=NOT_FOUND)
+@router.get("/screen", response_model=ScreenAnswer, responses=NOT_FOUND)
 def get_screen(
     store: StoreDep,
     party: Annotated[
@@ -40,14 +41,14 @@ def get_screen(
     return JSONResponse(screen_party(store, party, as_of))
 
 
-@router.get("/exposure", responses=NOT_FOUND)
+@router.get("/exposure", response_model=ExposureAnswer, responses=NOT_FOUND)
 def get_exposure(store: StoreDep, region: Region, as_of: AsOf = None) -> Any:
     """Compute reaching the region — chips, TPP and H100-equivalents by chip model and by confidence,
     each data centre with its evidence and a power plausibility check. Same JSON as `chiptrail exposure`."""
     return JSONResponse(exposure_view(Viewer(store), exposure(store, region, as_of=as_of)))
 
 
-@router.get("/chokepoints", responses=NOT_FOUND)
+@router.get("/chokepoints", response_model=ChokepointsAnswer, responses=NOT_FOUND)
 def get_chokepoints(
     store: StoreDep, region: Region, as_of: AsOf = None, top: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_TOP
 ) -> Any:
@@ -80,7 +81,7 @@ EXAMPLE = {
 }
 
 
-@router.post("/whatif", responses=NOT_FOUND)
+@router.post("/whatif", response_model=WhatIfAnswer, responses=NOT_FOUND)
 def post_whatif(store: StoreDep, request: Annotated[WhatIfRequest, Body(examples=[EXAMPLE])]) -> Any:
     """Chip models, routes and data centres whose status changes under the overlay (changed or added
     rules, added or removed listings, the affiliates rule off), against the rules in force. Nothing is
