@@ -68,16 +68,20 @@ def supply_paths(
         }
     )
     sites = _sites(store, region_id)
-    out: dict[str, list[Edge]] = {}
-    for edge in store.edges(Rel.SUPPLIES):
-        if carries(edge, chip_id) and valid_on(edge.props, as_of):
-            out.setdefault(edge.source, []).append(edge)
+    out: dict[str, list[Edge]] = {}  # each node's usable out-edges, read once, only where the walk goes
+
+    def usable(here: str) -> list[Edge]:
+        if here not in out:
+            found = store.edges(Rel.SUPPLIES, source=here)
+            out[here] = [e for e in found if carries(e, chip_id) and valid_on(e.props, as_of)]
+        return out[here]
+
     paths: list[tuple[Edge, ...]] = []
 
     def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
         if len(path) >= max_hops:
             return
-        for edge in out.get(here, []):
+        for edge in usable(here):
             if edge.target in seen:
                 continue
             step = (*path, edge)
