@@ -1,6 +1,9 @@
-"""Requests per second and latency of GET /v1/routes on both backends, over loopback.
+"""Requests per second and latency of the API on both backends, over loopback.
 
-    python -m bench.api [--requests 400] [--concurrency 8]
+    python -m bench.api [--requests 400] [--policy-requests 40] [--concurrency 8]
+
+GET /v1/routes (--requests), and the heavier policy answers (--policy-requests each): screened
+routes, exposure, chokepoints and a what-if.
 
 Serves the bundled data with uvicorn (one process per backend; Neo4j from the local jars), and
 drives it with a bounded pool of httpx clients. The machine is shared: compare the backends.
@@ -33,6 +36,24 @@ from loaders import default_data_dir, load_paths
 
 RESULTS = Path(__file__).parent / "results"
 QUERIES = [("H100", "Xinjiang"), ("H200", "Xinjiang"), ("A100", "Hami"), ("H20", "CN")]
+DAY = {"as_of": "2026-01-01"}
+OVERLAY = {"name": "affiliates off", "affiliates": False}
+Call = tuple[str, str, dict[str, Any]]  # method, path, params or JSON body
+
+
+def routes_call(i: int, screen: bool = False) -> Call:
+    chip, region = QUERIES[i % len(QUERIES)]
+    params = {"chip": chip, "region": region, **DAY, **({"screen": "true"} if screen else {})}
+    return "GET", "/v1/routes", params
+
+
+ENDPOINTS: dict[str, Any] = {
+    "routes": routes_call,
+    "routes screen=true": lambda i: routes_call(i, screen=True),
+    "exposure": lambda i: ("GET", "/v1/exposure", {"region": "Xinjiang", **DAY}),
+    "chokepoints": lambda i: ("GET", "/v1/chokepoints", {"region": "Xinjiang", **DAY}),
+    "whatif": lambda i: ("POST", "/v1/whatif", {"region": "Xinjiang", **DAY, "overlay": OVERLAY}),
+}
 
 
 def serve(backend: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -55,11 +76,14 @@ def serve(backend: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], s
     raise RuntimeError(f"the {backend} API did not become ready")
 
 
-def drive(base: str, requests: int, concurrency: int) -> dict[str, float]:
+def drive(base: str, call: Any, requests: int, concurrency: int) -> dict[str, float]:
     def one(i: int) -> float:
-        chip, region = QUERIES[i % len(QUERIES)]
+        method, path, data = call(i)
         start = time.perf_counter()
-        response = client.get(f"{base}/v1/routes", params={"chip": chip, "region": region, "as_of": "2026-01-01"})
+        if method == "GET":
+            response = client.get(f"{base}{path}", params=data)
+        else:
+            response = client.post(f"{base}{path}", json=data)
         response.raise_for_status()
         return time.perf_counter() - start
 
@@ -77,15 +101,23 @@ def drive(base: str, requests: int, concurrency: int) -> dict[str, float]:
     }
 
 
+def drive_all(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    return {
+        name: drive(base, call, args.requests if name == "routes" else args.policy_requests, args.concurrency)
+        for name, call in ENDPOINTS.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--policy-requests", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     results: dict[str, Any] = {}
     process, base = serve("memory", {})
     try:
-        results["memory"] = drive(base, args.requests, args.concurrency)
+        results["memory"] = drive_all(base, args)
     finally:
         process.terminate()
     with tempfile.TemporaryDirectory() as home:
@@ -98,7 +130,7 @@ def main() -> None:
             store.close()
             process, base = serve("neo4j", {"NEO4J_URI": config.bolt_uri, "NEO4J_PASSWORD": password})
             try:
-                results["neo4j"] = drive(base, args.requests, args.concurrency)
+                results["neo4j"] = drive_all(base, args)
             finally:
                 process.terminate()
         finally:
@@ -107,12 +139,23 @@ def main() -> None:
 
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> None:
-    table = Table(title=f"GET /v1/routes, {args.requests} requests, {args.concurrency} concurrent (bundled data)")
-    for column in ("backend", "requests/s", "p50 ms", "p95 ms"):
+    title = (
+        f"API on bundled data, {args.concurrency} concurrent "
+        f"({args.requests} routes requests, {args.policy_requests} of each other)"
+    )
+    table = Table(title=title)
+    for column in ("endpoint", "backend", "requests/s", "p50 ms", "p95 ms", "memory ÷ Neo4j requests/s"):
         table.add_column(column, justify="right")
-    for backend, r in results.items():
-        table.add_row(backend, f"{r['requests_per_s']:,.1f}", f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}")
-    Console(width=120).print(table)
+    for name in ENDPOINTS:
+        for backend, by_endpoint in results.items():
+            r = by_endpoint[name]
+            ratio = ""
+            if backend == "memory" and "neo4j" in results:
+                ratio = f"{r['requests_per_s'] / results['neo4j'][name]['requests_per_s']:.1f}×"
+            table.add_row(
+                name, backend, f"{r['requests_per_s']:,.1f}", f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", ratio
+            )
+    Console(width=140).print(table)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"api-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))

@@ -14,9 +14,15 @@ from ontology.errors import BackendUnavailable
 from ontology.vocab import Prop
 from queries.registry import DEPTH_QUANTIFIER, HOP_QUANTIFIER, MAX_DEPTH, MAX_HOPS, REGISTRY
 from queries.twins import TWINS, Row
-from queries.twins_policy import designations, owners
+from queries.twins_policy import countries, designations, owners, region_chips
 
-ALL_TWINS: dict[str, Callable[..., list[Row]]] = {**TWINS, "designations": designations, "owners": owners}
+ALL_TWINS: dict[str, Callable[..., list[Row]]] = {
+    **TWINS,
+    "designations": designations,
+    "owners": owners,
+    "region_chips": region_chips,
+    "countries": countries,
+}
 
 
 def run(store: GraphStore, name: str, **params: Any) -> list[Row]:

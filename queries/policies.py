@@ -22,8 +22,9 @@ class Policies:
     designations: tuple[Designation, ...]
 
     @classmethod
-    def load(cls, store: GraphStore) -> Policies:
-        return cls(tuple(load_rules(store)), tuple(load_designations(store)))
+    def load(cls, store: GraphStore, *, designations: bool = True) -> Policies:
+        """The rules in the store and (unless not needed) every designation."""
+        return cls(tuple(load_rules(store)), tuple(load_designations(store)) if designations else ())
 
     def screener(self, store: GraphStore) -> Screener:
         return Screener(store, list(self.rules), list(self.designations))

@@ -18,7 +18,7 @@ from queries.decide import decide
 from queries.policies import Policies
 from queries.restrictions import Decision
 from queries.route_screen import screen_route
-from queries.routes import DEFAULT_MAX_HOPS, Route, country_of, sort_key
+from queries.routes import DEFAULT_MAX_HOPS, Route, countries_of, sort_key
 
 Path = tuple[Edge, ...]
 
@@ -36,12 +36,16 @@ class RegionFacts:
     @classmethod
     def gather(cls, store: GraphStore, region: Node, day: dt.date) -> RegionFacts:
         chips = tuple(sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id))
-        paths = {c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) for c in chips}
-        deployments = {c.id: tuple(named.deployments(store, c.id, region.id, day)) for c in chips}
+        reaching = {row["id"] for row in named.run(store, "region_chips", region_id=region.id, as_of=day)}
+        traced = [c for c in chips if c.id in reaching]  # no edge into the region carries the others
+        paths = {c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) for c in traced}
+        deployments = {c.id: tuple(named.deployments(store, c.id, region.id, day)) for c in traced}
+        paths.update({c.id: () for c in chips if c.id not in reaching})
+        deployments.update({c.id: () for c in chips if c.id not in reaching})
         sites = {p[-1].target for found in paths.values() for p in found}
         sites |= {e.source for found in deployments.values() for e in found}
-        countries = {s: country_of(store, s) for s in sorted(sites)}
-        return cls(region, country_of(store, region.id), day, chips, paths, deployments, countries)
+        countries = countries_of(store, sites | {region.id})
+        return cls(region, countries.pop(region.id), day, chips, paths, deployments, countries)
 
     def decisions(self, policies: Policies) -> dict[tuple[str, str], Decision]:
         """Each chip model's decision for each country a site of the region lies in."""

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from graph.store import GraphStore
 from loaders.records import Edge, Node
-from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop, Rel
+from ontology.vocab import CONFIDENCE_LEVELS, Prop
 from queries import named
 from queries.decide import decide
 from queries.policies import Policies
@@ -81,20 +81,15 @@ def time_respecting(edges: tuple[Edge, ...]) -> bool:
     return all(a <= b for a, b in pairwise(dates))
 
 
+def countries_of(store: GraphStore, node_ids: set[str]) -> dict[str, str | None]:
+    """ISO 3166-1 code of the country each site or place lies in (LOCATED_IN, then PART_OF), in one query."""
+    rows = named.run(store, "countries", node_ids=sorted(node_ids)) if node_ids else []
+    found = {row["id"]: row["country"] for row in rows}
+    return {i: found.get(i) for i in node_ids}
+
+
 def country_of(store: GraphStore, node_id: str) -> str | None:
-    """ISO 3166-1 code of the country a site or place lies in, following LOCATED_IN then PART_OF."""
-    todo = [e.target for e in store.edges(Rel.LOCATED_IN, source=node_id)] or [node_id]
-    seen: set[str] = set()
-    while todo:
-        place_id = todo.pop(0)
-        place = store.node(place_id)
-        if place is None or place_id in seen:
-            continue
-        seen.add(place_id)
-        if Label.COUNTRY in place.labels and isinstance(code := place.props.get(Prop.ISO3166), str):
-            return code
-        todo.extend(e.target for e in store.edges(Rel.PART_OF, source=place_id))
-    return None
+    return countries_of(store, {node_id})[node_id]
 
 
 def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
@@ -108,6 +103,9 @@ class _Restrictions:
         self.store, self.rules, self.day = store, rules, day
         self.countries: dict[str, str | None] = {}
         self.decisions: dict[tuple[str, str], Decision] = {}
+
+    def prefetch(self, sites: set[str]) -> None:
+        self.countries.update(countries_of(self.store, sites - self.countries.keys()))
 
     def __call__(self, chip: Node, site: str) -> Decision | None:
         if site not in self.countries:
@@ -154,14 +152,16 @@ def find_routes(
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
-    policies = policies or Policies.load(store)
+    policies = policies or Policies.load(store, designations=screen)
     restriction = _Restrictions(store, list(policies.rules), day)
-    routes = [
-        Route(c, path, restriction(c, path[-1].target))
+    found = [
+        (c, path)
         for c in chips
         for path in named.supply_paths(store, c.id, place.id, max_hops, day)
         if not time_respecting_only or time_respecting(path)
     ]
+    restriction.prefetch({path[-1].target for _, path in found})
+    routes = [Route(c, path, restriction(c, path[-1].target)) for c, path in found]
     routes.sort(key=sort_key)
     leads = _leads(store, chips, place.id, day, routes)
     truncated = limit is not None and len(routes) > limit

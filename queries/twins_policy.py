@@ -1,4 +1,6 @@
-"""In-process twins of the policy queries (designations, owners); same rows as their `.cypher` files."""
+"""In-process twins of the policy and region queries (designations, owners, region_chips,
+countries); same rows as
+their `.cypher` files."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from graph.memory import MemoryStore
 from graph.store import valid_on
 from loaders.records import Edge
 from ontology.vocab import Label, Prop, Rel
-from queries.twins import Row, edge_map
+from queries.twins import Row, _sites, edge_map
 
 MAX_OWNERSHIP_HOPS = 6  # the {1,6} of owners.cypher
 
@@ -61,3 +63,42 @@ def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None) -> list[Ro
 
     walk(org_id, (), frozenset({org_id}))
     return [{"edges": [edge_map(e) for e in chain]} for chain in chains]
+
+
+def region_chips(store: MemoryStore, *, region_id: str, as_of: dt.date | None) -> list[Row]:
+    found: set[str] = set()
+    for site in _sites(store, region_id):
+        for edge in store.edges(Rel.SUPPLIES, target=site):
+            if valid_on(edge.props, as_of) and isinstance(chips := edge.props.get(Prop.CHIPS), list):
+                found.update(chips)
+        for edge in store.edges(Rel.DEPLOYS, source=site):
+            model = store.node(edge.target)
+            if valid_on(edge.props, as_of) and model is not None and Label.CHIP_MODEL in model.labels:
+                found.add(edge.target)
+    return [{"id": chip} for chip in sorted(found)]
+
+
+def _country(store: MemoryStore, node_id: str) -> str | None:
+    located = [e.target for e in store.edges(Rel.LOCATED_IN, source=node_id)]
+    places = [s for s in located if (n := store.node(s)) is not None and Label.PLACE in n.labels]
+    starts = places if located else [node_id]
+    found: set[str] = set()
+    todo, seen = list(starts), set(starts)
+    while todo:
+        place = store.node(here := todo.pop())
+        if (
+            place is not None
+            and Label.COUNTRY in place.labels
+            and isinstance(code := place.props.get(Prop.ISO3166), str)
+        ):
+            found.add(code)
+        for edge in store.edges(Rel.PART_OF, source=here):
+            if edge.target not in seen:
+                seen.add(edge.target)
+                todo.append(edge.target)
+    return min(found) if found else None
+
+
+def countries(store: MemoryStore, *, node_ids: list[str]) -> list[Row]:
+    known = [i for i in dict.fromkeys(node_ids) if (n := store.node(i)) is not None and Label.ENTITY in n.labels]
+    return [{"id": i, "country": _country(store, i)} for i in sorted(known)]

@@ -45,6 +45,17 @@ CASES: dict[str, list[dict[str, Any]]] = {
     ],
     "rules": [{}],
     "designations": [{"org_ids": None}, {"org_ids": ["org-sugon", "scn-redsand", "org-nvidia"]}, {"org_ids": []}],
+    "countries": [
+        {"node_ids": ["dc-nyocor-xinjiang", "agg-bloomberg-39-projects", "scn-dc-yiwu-east", "place-cn-xj-hami"]},
+        {"node_ids": ["place-cn", "place-hk", "scn-redsand", "org-sugon", "chip-nvidia-h20", "no-such-node"]},
+        {"node_ids": []},
+    ],
+    "region_chips": [
+        {"region_id": "place-cn-xj", "as_of": D},
+        {"region_id": "place-cn-xj", "as_of": dt.date(2024, 3, 1)},
+        {"region_id": "place-cn", "as_of": None},
+        {"region_id": "place-us", "as_of": D},
+    ],
     "owners": [
         {"org_id": "scn-jadeport", "as_of": D},
         {"org_id": "scn-copperline", "as_of": None},
