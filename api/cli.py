@@ -23,7 +23,7 @@ from api.cli_common import (
     FormatOpt,
     emit,
     err,
-    open_loaded,
+    loaded,
     out,
     parse_date,
     user_errors,
@@ -71,8 +71,7 @@ def routes(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """Routes that carry a chip model into a region, each hop with its evidence, and leads."""
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         answer = find_routes(
             store,
             chip,
@@ -96,8 +95,7 @@ def restrictions(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """Whether a chip model needs a US licence for a destination on a date, and why."""
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         decisions = restrictions_for(store, chip, destination, parse_date(as_of))
         payload = restrictions_view(chip, decisions)
 
@@ -134,8 +132,7 @@ def demo(
 ) -> None:
     """Load the curated and scenario data; show counts, restrictions, screened routes into Xinjiang, leads,
     the region's exposure and the top chokepoints."""
-    with user_errors():
-        store = open_loaded(None)
+    with loaded(None) as store:
         day = parse_date(as_of) or dt.date.today()
         out.print("[bold]What the graph holds[/] (curated facts with sources, plus the illustrative scenario)")
         render.print_counts(out, store.counts(), set(load_schema().classes))

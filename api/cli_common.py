@@ -97,6 +97,17 @@ def open_loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> G
     return store
 
 
+@contextmanager
+def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterator[GraphStore]:
+    """A command's store (see `open_loaded`), closed at the end, with domain errors translated."""
+    with user_errors():
+        store = open_loaded(data, backend)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
 def emit(fmt: Format, payload: Any, table: Callable[[], None]) -> None:
     if fmt is Format.json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

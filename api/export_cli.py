@@ -6,13 +6,12 @@ api/cli.py registers it; the shared options and error handling come from api/cli
 from __future__ import annotations
 
 import sys
-from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli_common import Backend, DataOpt, check_date, err, fail, open_loaded, parse_date, user_errors
+from api.cli_common import Backend, DataOpt, check_date, err, fail, loaded, parse_date
 from graph.formats import FORMATS, ExportFormat
 from ontology.errors import ExportTooLarge
 from queries.export import DEFAULT_MAX_NODES, subgraph
@@ -51,8 +50,7 @@ def export(
     """Export the subgraph around seed nodes for networkx, Gephi or Cytoscape, with every edge's evidence."""
     if output is None and fmt is ExportFormat.csv and sys.stdout.isatty():
         fail("refusing to write a zip archive to a terminal; use --output FILE or redirect standard output", 2)
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         try:
             nodes, edges = subgraph(store, seed, depth, rel_type or (), parse_date(as_of), max_nodes)
         except ExportTooLarge as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from api.cli_common import (
     Format,
     FormatOpt,
     emit,
-    open_loaded,
+    loaded,
     out,
     parse_date,
     user_errors,
@@ -42,8 +41,7 @@ def screen(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """Is the organisation designated on the date, by which listing — or a ≥ 50% affiliate of listed parties?"""
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         payload = screen_party(store, party, parse_date(as_of))
         emit(fmt, payload, lambda: render_policy.print_screen(out, payload))
 
@@ -56,8 +54,7 @@ def exposure(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """Compute reaching a region: chips, TPP and H100-equivalents by chip model and confidence, per site."""
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         payload = exposure_view(Viewer(store), compute_exposure(store, region, as_of=parse_date(as_of)))
         emit(fmt, payload, lambda: render_policy.print_exposure(out, payload))
 
@@ -71,9 +68,9 @@ def whatif(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """What changes (chip models, routes, data centres, exposure) under a modified rule set."""
-    with user_errors(), ExitStack() as stack:
+    with user_errors():
         changes = read_overlay(overlay)
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         payload = compare(store, changes, region, parse_date(as_of), str(overlay))
         emit(fmt, payload, lambda: render_policy.print_whatif(out, payload))
 
@@ -87,8 +84,7 @@ def chokepoints(
     backend: BackendOpt = Backend.memory,
 ) -> None:
     """Intermediaries ranked by the licence-requiring routes into a region that pass through them."""
-    with user_errors(), ExitStack() as stack:
-        store = stack.enter_context(closing(open_loaded(data, backend)))
+    with loaded(data, backend) as store:
         payload = rank_chokepoints(store, region, as_of=parse_date(as_of), top=top)
         emit(fmt, payload, lambda: render_policy.print_chokepoints(out, payload))
 

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routers.policy import EXAMPLE
 from api.settings import ApiSettings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
@@ -200,22 +201,7 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
     assert served.json() == printed
 
 
-WHATIF = {
-    "region": "Xinjiang",
-    "as_of": "2024-12-01",
-    "overlay": {
-        "name": "TPP 2,000",
-        "rules": [
-            {
-                "id": "whatif-tpp-2000",
-                "effect": "license_required",
-                "valid_from": "2024-01-01",
-                "destinations": ["CN"],
-                "criteria": ["3A090.a: tpp >= 2000"],
-            }
-        ],
-    },
-}
+WHATIF = EXAMPLE  # the request the OpenAPI document shows: TPP 2,000 from 2024-01-01
 
 
 def test_whatif_over_http_on_both_backends(memory_client: TestClient, neo4j_client: TestClient) -> None:
