@@ -39,7 +39,7 @@ class Item:
     route_count: int | None  # what the routes delivered, shown beside a deployment's count
 
 
-def _num(value: object) -> float | None:
+def number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from graph.store import valid_on
 from loaders.records import Node
 from ontology.vocab import Prop, Rel
-from queries.exposure import ExposureAnswer, Item, _num
+from queries.exposure import ExposureAnswer, Item, number
 from queries.views import Viewer
 
 PLAUSIBILITY_NOTE = (
@@ -17,7 +17,7 @@ PLAUSIBILITY_NOTE = (
 
 
 def _plausibility(items: list[Item], capacity_mw: float | None) -> dict[str, Any]:
-    known = [(i.count, _num(i.chip.props.get(Prop.TDP))) for i in items if i.count is not None]
+    known = [(i.count, number(i.chip.props.get(Prop.TDP))) for i in items if i.count is not None]
     if not known or any(tdp is None for _, tdp in known):
         return {
             "chip_power_mw": None,
@@ -51,7 +51,7 @@ def _list(value: object) -> list[str]:
 
 
 def _capacity(node: Node | None) -> float | None:
-    return _num(node.props.get(Prop.CAPACITY_MW)) if node else None
+    return number(node.props.get(Prop.CAPACITY_MW)) if node else None
 
 
 def _item(viewer: Viewer, item: Item) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def _site(viewer: Viewer, site_id: str, items: list[Item]) -> dict[str, Any]:
         "planned_chips": props.get(Prop.PLANNED_CHIPS),
         "power_plants": [{**viewer.ref(p), "capacity_mw": _capacity(viewer.node(p))} for p in sorted(plants)],
         "chips": [_item(viewer, i) for i in items],
-        "plausibility": _plausibility(items, _num(props.get(Prop.CAPACITY_MW))),
+        "plausibility": _plausibility(items, number(props.get(Prop.CAPACITY_MW))),
     }
 
 

@@ -39,7 +39,7 @@ def _within(store: MemoryStore, place_id: str) -> set[str]:
     return found
 
 
-def _sites(store: MemoryStore, region_id: str) -> set[str]:
+def sites_in(store: MemoryStore, region_id: str) -> set[str]:
     return {
         e.source
         for place in _within(store, region_id)
@@ -53,7 +53,7 @@ def places_within(store: MemoryStore, *, place_id: str) -> list[Row]:
 
 
 def sites_within(store: MemoryStore, *, region_id: str) -> list[Row]:
-    return [{"id": s} for s in sorted(_sites(store, region_id))]
+    return [{"id": s} for s in sorted(sites_in(store, region_id))]
 
 
 def supply_paths(
@@ -67,7 +67,7 @@ def supply_paths(
             if (o := store.node(e.source)) is not None and Label.ORGANIZATION in o.labels
         }
     )
-    sites = _sites(store, region_id)
+    sites = sites_in(store, region_id)
     out: dict[str, list[Edge]] = {}  # each node's usable out-edges, read once, only where the walk goes
 
     def usable(here: str) -> list[Edge]:
@@ -95,7 +95,7 @@ def supply_paths(
 
 
 def deployments(store: MemoryStore, *, chip_id: str, region_id: str, as_of: dt.date | None) -> list[Row]:
-    sites = _sites(store, region_id)
+    sites = sites_in(store, region_id)
     return [
         {"edge": edge_map(e)}
         for e in store.edges(Rel.DEPLOYS, target=chip_id)

@@ -10,7 +10,7 @@ from graph.memory import MemoryStore
 from graph.store import valid_on
 from loaders.records import Edge
 from ontology.vocab import Label, Prop, Rel
-from queries.twins import Row, _sites, edge_map
+from queries.twins import Row, edge_map, sites_in
 
 MAX_OWNERSHIP_HOPS = 6  # the {1,6} of owners.cypher
 
@@ -67,7 +67,7 @@ def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None) -> list[Ro
 
 def region_chips(store: MemoryStore, *, region_id: str, as_of: dt.date | None) -> list[Row]:
     found: set[str] = set()
-    for site in _sites(store, region_id):
+    for site in sites_in(store, region_id):
         for edge in store.edges(Rel.SUPPLIES, target=site):
             if valid_on(edge.props, as_of) and isinstance(chips := edge.props.get(Prop.CHIPS), list):
                 found.update(chips)
