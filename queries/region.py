@@ -37,11 +37,14 @@ class RegionFacts:
     def gather(cls, store: GraphStore, region: Node, day: dt.date) -> RegionFacts:
         chips = tuple(sorted(store.nodes(Label.CHIP_MODEL), key=lambda n: n.id))
         reaching = {row["id"] for row in named.run(store, "region_chips", region_id=region.id, as_of=day)}
-        traced = [c for c in chips if c.id in reaching]  # no edge into the region carries the others
-        paths = {c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) for c in traced}
-        deployments = {c.id: tuple(named.deployments(store, c.id, region.id, day)) for c in traced}
-        paths.update({c.id: () for c in chips if c.id not in reaching})
-        deployments.update({c.id: () for c in chips if c.id not in reaching})
+        # No edge into the region carries the other chip models: nothing to trace for them.
+        paths = {
+            c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) if c.id in reaching else ()
+            for c in chips
+        }
+        deployments = {
+            c.id: tuple(named.deployments(store, c.id, region.id, day)) if c.id in reaching else () for c in chips
+        }
         sites = {p[-1].target for found in paths.values() for p in found}
         sites |= {e.source for found in deployments.values() for e in found}
         countries = countries_of(store, sites | {region.id})
