@@ -12,7 +12,6 @@ drives it with a bounded pool of httpx clients. The machine is shared: compare t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import statistics
@@ -29,12 +28,12 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
+from bench import write_results
 from graph import neo4j_server
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
 from loaders import default_data_dir, load_paths
 
-RESULTS = Path(__file__).parent / "results"
 QUERIES = [("H100", "Xinjiang"), ("H200", "Xinjiang"), ("A100", "Hami"), ("H20", "CN")]
 DAY = {"as_of": "2026-01-01"}
 OVERLAY = {"name": "affiliates off", "affiliates": False}
@@ -156,10 +155,7 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
                 name, backend, f"{r['requests_per_s']:,.1f}", f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", ratio
             )
     Console(width=140).print(table)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"api-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(results, indent=2))
-    Console().print(f"written {path}")
+    Console().print(f"written {write_results('api', results)}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
+from bench import write_results
 from graph import neo4j_server
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore, identifier
@@ -36,8 +37,6 @@ from graph.store import GraphStore
 from loaders.records import Dataset
 from loaders.synthetic import generate
 from queries import named
-
-RESULTS = Path(__file__).parent / "results"
 
 
 def route_queries(data: Dataset, count: int, seed: int = 11) -> list[tuple[str, str]]:
@@ -204,10 +203,7 @@ def report(results: dict[str, Any]) -> None:
             f"{e['peak_rss_mb']:,.0f} / {n['server_peak_rss_mb']:,.0f}",
         )
     Console(width=200).print(table)
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(results, indent=2))
-    Console().print(f"written {path}")
+    Console().print(f"written {write_results('load', results)}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from ontology.vocab import Prop
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
-from queries.restrictions import chip_metrics
+from queries.restrictions import Decision, chip_metrics
 from queries.routes import rank
 
 REFERENCE_CHIP = "chip-nvidia-h100-sxm"
@@ -64,9 +64,9 @@ def _item(site: str, chip: Node, deploys: list[Edge], finals: list[Edge], restri
     return Item(site, chip, None, "unknown", _weakest(evidence), restricted, tuple(evidence), None)
 
 
-def collect(facts: RegionFacts, policies: Policies) -> list[Item]:
-    """Every (site, chip model) the region's routes and deployments name, with its count."""
-    decisions = facts.decisions(policies)
+def collect(facts: RegionFacts, decisions: dict[tuple[str, str], Decision]) -> list[Item]:
+    """Every (site, chip model) the region's routes and deployments name, with its count (decisions:
+    `RegionFacts.decisions` under the policy layer asked for)."""
     items = []
     for chip in facts.chips:
         finals: dict[str, dict[str, Edge]] = defaultdict(dict)
@@ -134,5 +134,5 @@ def exposure(
     """The compute reaching `region` on `as_of`. Raises `NotFound` for an unknown region."""
     day = as_of or dt.date.today()
     facts = RegionFacts.gather(store, resolve_place(store, region), day)
-    items = collect(facts, policies or Policies.load(store))
+    items = collect(facts, facts.decisions(policies or Policies.load(store)))
     return ExposureAnswer(facts.region, day, store.node(REFERENCE_CHIP), items)

@@ -60,9 +60,11 @@ class RegionFacts:
         country = self.countries.get(site)
         return decisions.get((chip, country)) if country else None
 
-    def routes(self, store: GraphStore, policies: Policies) -> list[Route]:
+    def routes(
+        self, store: GraphStore, policies: Policies, decisions: dict[tuple[str, str], Decision] | None = None
+    ) -> list[Route]:
         """Every chip model's routes into the region, screened, in the routes order."""
-        decisions = self.decisions(policies)
+        decisions = decisions if decisions is not None else self.decisions(policies)
         screener = policies.screener(store)
         routes = []
         for chip in self.chips:

@@ -17,8 +17,6 @@ from ontology.vocab import Prop
 from queries.restrictions import Decision
 from queries.screening import PartyScreen, Screener
 
-VERDICTS = ("both", "item", "party", "neither")
-
 
 @dataclass(frozen=True)
 class HopScreen:

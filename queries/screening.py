@@ -19,8 +19,6 @@ from queries.named import run, to_edge
 from queries.ownership import AffiliateFinding, holding_stakes
 from queries.restrictions import Rule
 
-SEVERITY = ("listed", "affiliate", "undetermined", "clear")
-
 
 def _date(value: object) -> dt.date | None:
     return value if isinstance(value, dt.date) else None

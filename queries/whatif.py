@@ -55,8 +55,8 @@ def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies) -> Evalu
     decisions = facts.decisions(policies)
     country = facts.country
     by_chip = {c.id: decisions[c.id, country] for c in facts.chips if country and (c.id, country) in decisions}
-    routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies)}
-    items = collect(facts, policies)
+    routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies, decisions)}
+    items = collect(facts, decisions)
     return Evaluation(by_chip, routes, ExposureAnswer(facts.region, facts.day, store.node(REFERENCE_CHIP), items))
 
 
