@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NEO4J_TOOLS := tools/neo4j
 NEO4J_STAMP := $(NEO4J_TOOLS)/lib/.resolved
 
-.PHONY: demo test check lint typecheck install neo4j-jars bench clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(STAMP)
 test: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/pytest
 
+# Everything that needs no Neo4j server (about a minute).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not neo4j"
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -36,7 +40,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck test
+# The layering (pyproject.toml [tool.importlinter]): ontology ← {loaders | graph} ← queries ← api.
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+# The one quality gate, what CI runs: lint, types, the import contract, then every test.
+check: lint typecheck imports test
 
 bench: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.load

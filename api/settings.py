@@ -1,43 +1,48 @@
-"""Typed settings for the HTTP API, in one place (CHIPTRAIL_* environment variables)."""
+"""Settings both faces share, read from the environment in one place and one format.
+
+`CHIPTRAIL_BACKEND` (memory | neo4j) and `CHIPTRAIL_DATA`: the YAML files or folders the embedded
+store loads, several separated by the system's path separator (`:` on Linux and macOS), like
+`PATH`. Unset, it is the bundled `data/` folder. `chiptrail serve`, every other command and the
+API read it the same way.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from loaders import BUNDLED_DATA
+
+Backend = Literal["memory", "neo4j"]
 
 
-class ApiSettings(BaseSettings):
-    """What the API serves from and the bounds it enforces. Neo4j itself is configured by NEO4J_*."""
+class ChiptrailSettings(BaseSettings):
+    """Where answers come from: the backend, and the data the embedded backend loads."""
 
     model_config = SettingsConfigDict(env_prefix="CHIPTRAIL_", extra="ignore")
 
-    backend: Literal["memory", "neo4j"] = "memory"
-    data: list[Path] = Field(default_factory=list, description="YAML for the memory backend (default: data/).")
-    api_key: SecretStr | None = Field(default=None, description="Enables POST /v1/cypher for callers sending it.")
-    cors_origins: list[str] = Field(default_factory=list, description="Allowed origins; none by default.")
-    max_depth: int = Field(default=3, ge=1, le=5)
-    max_limit: int = Field(default=1000, ge=1, le=100_000)
-    export_max_nodes: int = Field(default=5000, ge=1, le=1_000_000)
-    cypher_timeout_s: float = Field(default=10.0, gt=0, le=300)
-    cypher_row_limit: int = Field(default=1000, ge=1, le=100_000)
+    backend: Backend = "memory"
+    data: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [BUNDLED_DATA],
+        description="YAML files or folders for the embedded backend, separated by the path separator.",
+    )
 
-    @field_validator("api_key", mode="before")
+    @field_validator("data", mode="before")
     @classmethod
-    def _key(cls, value: object) -> object:
-        """An empty key means 'off'; a short one is refused (it would be guessable)."""
-        text = value.get_secret_value() if isinstance(value, SecretStr) else value
-        if text is None or text == "":
-            return None
-        if not isinstance(text, str) or len(text) < 16:
-            raise ValueError("CHIPTRAIL_API_KEY must be at least 16 characters")
-        return value
+    def _paths(cls, value: object) -> object:
+        """`a:b` (the path separator) -> [a, b]; empty or unset -> the bundled data."""
+        if isinstance(value, str):
+            parts = [part for part in value.split(os.pathsep) if part.strip()]
+            return parts or [BUNDLED_DATA]
+        return value or [BUNDLED_DATA]
 
 
 @lru_cache
-def get_settings() -> ApiSettings:
-    """Settings read once; tests override this dependency instead of mutating globals."""
-    return ApiSettings()
+def shared_settings() -> ChiptrailSettings:
+    """The shared settings, read once per process."""
+    return ChiptrailSettings()

@@ -32,7 +32,7 @@ from bench import write_results
 from graph import neo4j_server
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
-from loaders import default_data_dir, load_paths
+from loaders import BUNDLED_DATA, load_paths
 
 QUERIES = [("H100", "Xinjiang"), ("H200", "Xinjiang"), ("A100", "Hami"), ("H20", "CN")]
 DAY = {"as_of": "2026-01-01"}
@@ -124,8 +124,8 @@ def main() -> None:
         password = secrets.token_urlsafe(16)
         neo4j_server.start(config, password)
         try:
-            store = Neo4jStore(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
-            store.load(load_paths([default_data_dir()]))
+            store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
+            store.load(load_paths([BUNDLED_DATA]))
             store.close()
             process, base = serve("neo4j", {"NEO4J_URI": config.bolt_uri, "NEO4J_PASSWORD": password})
             try:

@@ -34,8 +34,8 @@ from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore, identifier
 from graph.settings import Neo4jSettings
 from graph.store import GraphStore
-from loaders.records import Dataset
 from loaders.synthetic import generate
+from ontology.records import Dataset
 from queries import named
 
 
@@ -51,7 +51,7 @@ def latencies(store: GraphStore, queries: list[tuple[str, str]]) -> dict[str, fl
     times = []
     for chip, region in queries:
         start = time.perf_counter()
-        named.supply_paths(store, chip, region, 6, None)
+        named.route_paths(store, chip, region, 6, None)
         times.append(time.perf_counter() - start)
     times.sort()
     return {"p50_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))]}
@@ -157,7 +157,7 @@ def main() -> None:
         password = secrets.token_urlsafe(16)
         with console.status("starting Neo4j"):
             pid = neo4j_server.start(config, password)
-        store = Neo4jStore(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
+        store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
         try:
             for scale in scales:
                 with console.status(f"{scale:,} relationships: embedded"):

@@ -30,8 +30,8 @@ from typing import Any
 
 import networkx as nx
 
-from loaders.records import Edge, Node, Value
 from ontology.rdf import to_rdf
+from ontology.records import Edge, Node, Value
 from ontology.schema import load_schema
 from ontology.vocab import Prop
 

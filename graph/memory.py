@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from graph.store import LoadReport, Progress, sorted_by_id
-from loaders.records import Dataset, Edge, Node
+from ontology.records import Dataset, Edge, Node
 
 
 class MemoryStore:
@@ -70,6 +70,14 @@ class MemoryStore:
         keys = {k for _, _, k in self.graph.out_edges(node_id, keys=True)}
         keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
         return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
+
+    def ping(self, timeout: float = 2.0) -> None:
+        """In process: always answers."""
+
+    def clear(self) -> None:
+        self.graph.clear()
+        self._nodes.clear()
+        self._edges.clear()
 
     def close(self) -> None:
         """Nothing to release."""

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from graph.settings import Neo4jSettings
 from graph.store import LoadReport, Progress
-from loaders.records import Dataset, Edge, Node, Props
-from ontology.errors import BackendUnavailable, DataError, Problem
+from ontology.errors import BackendUnavailable, DataError, OntologyError, Problem, WriteRefused
+from ontology.records import Dataset, Edge, Node, Props
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Prop
 
@@ -27,7 +29,7 @@ from ontology.vocab import Prop
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
     """Backtick-quote a label or type, after checking the ontology declares it."""
     if name not in allowed:
-        raise ValueError(f"'{name}' is not declared by the ontology")
+        raise OntologyError(f"'{name}' is not declared by the ontology")
     return "`" + name.replace("`", "``") + "`"
 
 
@@ -56,19 +58,29 @@ class Neo4jStore:
 
     backend = "neo4j"
 
-    def __init__(self, settings: Neo4jSettings | None = None, schema: Schema | None = None) -> None:
-        self.settings = settings or Neo4jSettings()
+    def __init__(self, driver: Driver, settings: Neo4jSettings, schema: Schema | None = None) -> None:
+        """Wrap a driver that is already connected (see `connect`); no I/O here."""
+        self.driver = driver
+        self.settings = settings
         self.schema = schema or load_schema()
         self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
-        auth = (self.settings.username, self.settings.checked_password())
-        # Server notifications (e.g. "label does not exist yet") are for query authors, not users.
-        self.driver = GraphDatabase.driver(self.settings.uri, auth=auth, notifications_min_severity="OFF")
         self._schema_ready = False
+        self._pinger: Driver | None = None
+
+    @classmethod
+    def connect(cls, settings: Neo4jSettings | None = None, schema: Schema | None = None) -> Neo4jStore:
+        """Open a driver and check the server answers. Raises `BackendUnavailable` if it does not,
+        `ConfigurationError` if the password is the placeholder or too short."""
+        settings = settings or Neo4jSettings()
+        auth = (settings.username, settings.checked_password())
+        # Server notifications (e.g. "label does not exist yet") are for query authors, not users.
+        driver = GraphDatabase.driver(settings.uri, auth=auth, notifications_min_severity="OFF")
         try:
-            self.driver.verify_connectivity()
+            driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError) as exc:
-            self.driver.close()
-            raise BackendUnavailable(f"cannot reach Neo4j at {self.settings.uri}: {exc}") from exc
+            driver.close()
+            raise BackendUnavailable(f"cannot reach Neo4j at {settings.uri}: {exc}") from exc
+        return cls(driver, settings, schema)
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -81,6 +93,34 @@ class Neo4jStore:
         except ServiceUnavailable as exc:
             raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
         return [native(record.data()) for record in records]
+
+    def ping(self, timeout: float = 2.0) -> None:
+        """`RETURN 1` without retries, given up after `timeout` seconds whatever the server does.
+
+        A separate driver with a short connection timeout, so a probe never waits behind the main
+        pool or the retry budget; it reconnects by itself when the server is back.
+        """
+        if self._pinger is None:
+            auth = (self.settings.username, self.settings.checked_password())
+            self._pinger = GraphDatabase.driver(
+                self.settings.uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout
+            )
+        pinger = self._pinger
+
+        def probe() -> None:
+            with pinger.session(database=self.settings.database) as session:
+                session.run("RETURN 1").consume()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            future = pool.submit(probe)
+            try:
+                future.result(timeout=timeout)
+            except FutureTimeout:
+                raise BackendUnavailable(f"Neo4j at {self.settings.uri} did not answer within {timeout:g} s") from None
+            except (Neo4jError, ServiceUnavailable, OSError) as exc:
+                raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def _any_root(self) -> str:
         return "|".join(identifier(r, self.roots) for r in sorted(self.roots))
@@ -147,8 +187,10 @@ class Neo4jStore:
     def _write(self, query: str, **params: Any) -> None:
         try:
             self.driver.execute_query(query, params, database_=self.settings.database)
+        except ServiceUnavailable as exc:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
         except Neo4jError as exc:
-            raise BackendUnavailable(f"Neo4j refused a schema or write statement: {exc}") from exc
+            raise WriteRefused(f"Neo4j refused a schema or write statement: {exc}") from exc
 
     def _batches(self, query: str, rows: list[dict[str, Any]], progress: Progress | None, what: str) -> None:
         def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
@@ -214,3 +256,5 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+        if self._pinger is not None:
+            self._pinger.close()

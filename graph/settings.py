@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ontology.errors import BackendUnavailable
+from ontology.errors import ConfigurationError
 
 PLACEHOLDER_PASSWORD = "change-me"  # noqa: S105 - the value we refuse, not a secret
 
@@ -25,7 +25,7 @@ class Neo4jSettings(BaseSettings):
         """The password, refusing the placeholder: a database must never run on a known password."""
         value = self.password.get_secret_value()
         if value == PLACEHOLDER_PASSWORD or len(value) < 8:
-            raise BackendUnavailable(
+            raise ConfigurationError(
                 "set NEO4J_PASSWORD to a password of at least 8 characters (the placeholder is refused)"
             )
         return value

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from loaders.records import Dataset, Edge, Node, Props
+from ontology.records import Dataset, Edge, Node, Props
 from ontology.vocab import Label, Prop
 
 Progress = Callable[[int], None]
@@ -56,8 +56,24 @@ class GraphStore(Protocol):
         """Relationships of a type, optionally from or to one node, sorted by id."""
         ...
 
+    def ping(self, timeout: float = 2.0) -> None:
+        """Return within `timeout` seconds if the backend answers; raise `BackendUnavailable` if not."""
+        ...
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
+        ...
+
+
+class CypherStore(GraphStore, Protocol):
+    """A store that runs Cypher text (the Neo4j backend): what the named-query runner needs."""
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of a read query, as dicts."""
         ...
 
 

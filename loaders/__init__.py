@@ -1,15 +1,10 @@
-"""Loaders: each source format -> validated node and edge records."""
+"""Loaders: each source format -> validated node and edge records (`ontology.records`)."""
 
-import os
 from pathlib import Path
 
 from loaders.curated import load_paths
-from loaders.records import Dataset, Edge, Node
+
+BUNDLED_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def default_data_dir() -> Path:
-    """`CHIPTRAIL_DATA` if set, else the `data/` folder beside the package."""
-    return Path(os.environ.get("CHIPTRAIL_DATA", Path(__file__).resolve().parents[1] / "data"))
-
-
-__all__ = ["Dataset", "Edge", "Node", "default_data_dir", "load_paths"]
+__all__ = ["BUNDLED_DATA", "load_paths"]

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import cast
 
-from loaders.records import Scalar, Value
+from ontology.records import Scalar, Value
 from ontology.schema import PropertySpec
 
 
-class CoercionError(ValueError):
+class CoercionError(Exception):
     """The value does not fit the property's datatype."""
 
 

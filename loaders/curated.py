@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from loaders.coerce import CoercionError, coerce
-from loaders.records import Dataset, Edge, Node, Origin, Props, default_edge_id
 from loaders.yamlfile import LINE, LINES, read_yaml
 from ontology.errors import DataError, Problem
+from ontology.records import Dataset, Edge, Node, Origin, Props, default_edge_id
 from ontology.schema import PropertySpec, Schema, load_schema
 from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop
 

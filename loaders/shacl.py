@@ -8,9 +8,9 @@ from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from loaders.records import Dataset
 from ontology.errors import Problem
 from ontology.rdf import ID, to_rdf
+from ontology.records import Dataset
 from ontology.schema import Schema, load_schema, load_shapes
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from loaders.records import Dataset, Edge, Node, Props, default_edge_id
+from ontology.records import Dataset, Edge, Node, Props, default_edge_id
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Label, Prop, Rel
 
@@ -64,15 +64,15 @@ def _places(b: _Builder, shape: Shape) -> list[str]:
     counties = []
     for p in range(shape.provinces):
         province = f"syn-place-p{p}"
-        b.node(province, "Province")
+        b.node(province, Label.PROVINCE)
         b.edge(Rel.PART_OF, province, "syn-place-cn")
         for f in range(5):
             prefecture = f"{province}-f{f}"
-            b.node(prefecture, "Prefecture")
+            b.node(prefecture, Label.PREFECTURE)
             b.edge(Rel.PART_OF, prefecture, province)
             for c in range(4):
                 county = f"{prefecture}-c{c}"
-                b.node(county, "County")
+                b.node(county, Label.COUNTY)
                 b.edge(Rel.PART_OF, county, prefecture)
                 counties.append(county)
     return counties
@@ -96,7 +96,7 @@ def generate(relationships: int, seed: int = 7, schema: Schema | None = None) ->
     for i, chip in enumerate(chips):
         b.node(chip, Label.CHIP_MODEL, vendor=designers[i % 3], tpp=float(2000 + 3000 * i))
     for i, designer in enumerate(designers):
-        b.node(designer, "ChipDesigner")
+        b.node(designer, Label.CHIP_DESIGNER)
         for chip in chips[i::3]:
             b.edge(Rel.DESIGNS, designer, chip)
     tiers = _organisations(b, shape)
@@ -119,7 +119,7 @@ def _organisations(b: _Builder, shape: Shape) -> list[list[str]]:
     """Distributors, then wholesalers, resellers and shells: each tier larger than the last."""
     sizes = [max(3, shape.organisations // 40), shape.organisations // 5, shape.organisations // 2]
     sizes.append(shape.organisations - sum(sizes))
-    roles = ("Distributor", "Reseller", "Reseller", "ShellCompany")
+    roles = (Label.DISTRIBUTOR, Label.RESELLER, Label.RESELLER, Label.SHELL_COMPANY)
     tiers = []
     for t, (size, role) in enumerate(zip(sizes, roles, strict=True)):
         tier = [f"syn-org-t{t}-{i}" for i in range(max(3, size))]

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
-from loaders.records import Edge, Node, Props
+from ontology.records import Edge, Node, Props
 from ontology.schema import CT, Schema
 
 ID = Namespace("https://w3id.org/chiptrail/id/")

@@ -17,6 +17,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from ontology.errors import OntologyError
+from ontology.vocab import Label, Prop, Rel
 
 CT = Namespace("https://w3id.org/chiptrail/ontology#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -95,10 +96,6 @@ class Schema:
             seen.add(current)
             todo.extend(self.classes[current].parents)
         return frozenset(seen)
-
-    def descendants(self, label: str) -> frozenset[str]:
-        """The label and every class below it."""
-        return frozenset(c for c in self.classes if label in self.ancestors(c))
 
     def closure(self, labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Labels plus every superclass, in a stable order (most general first)."""
@@ -282,14 +279,28 @@ def parse_turtle(path: Path) -> Graph:
 @cache
 def load_schema() -> Schema:
     """The project's schema, compiled once per process from `chiptrail.ttl` and `shapes.ttl`."""
-    from ontology import vocab
-
-    schema = compile_schema(parse_turtle(ONTOLOGY_PATH), parse_turtle(SHAPES_PATH))
-    vocab.check(schema)
+    schema = compile_schema(parse_turtle(ONTOLOGY_PATH), load_shapes())
+    check_code_terms(schema)
     return schema
 
 
 @cache
 def load_shapes() -> Graph:
-    """The SHACL shapes graph, parsed once."""
+    """The SHACL shapes graph, parsed once per process (the schema's consistency check reads it too).
+
+    Both caches hold package data, so they cannot go stale; another ontology needs a new process.
+    """
     return parse_turtle(SHAPES_PATH)
+
+
+def _constants(holder: type) -> list[str]:
+    return [v for k, v in vars(holder).items() if k.isupper() and isinstance(v, str)]
+
+
+def check_code_terms(schema: Schema) -> None:
+    """Raise `OntologyError` if the ontology no longer declares a name the code relies on (`ontology.vocab`)."""
+    missing = [f"class {x}" for x in _constants(Label) if x not in schema.classes]
+    missing += [f"relationship {x}" for x in _constants(Rel) if x not in schema.relationships]
+    missing += [f"property {x}" for x in _constants(Prop) if x not in schema.properties]
+    if missing:
+        raise OntologyError("the code relies on terms the ontology does not declare: " + ", ".join(missing))

@@ -1,17 +1,10 @@
-"""Names the code refers to, checked against the compiled ontology when it loads.
+"""Names the code refers to: constants only, imported by the schema and checked when it loads.
 
 Code never types a label, relationship type or property as a bare string: it uses these
-constants, and `check` fails the schema load if the ontology stops declaring any of them.
+constants, and `ontology.schema.load_schema` fails if the ontology stops declaring any of them.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from ontology.errors import OntologyError
-
-if TYPE_CHECKING:
-    from ontology.schema import Schema
 
 
 class Label:
@@ -23,6 +16,13 @@ class Label:
     PROJECT_AGGREGATE = "ProjectAggregate"
     PLACE = "Place"
     COUNTRY = "Country"
+    PROVINCE = "Province"
+    PREFECTURE = "Prefecture"
+    COUNTY = "County"
+    CHIP_DESIGNER = "ChipDesigner"
+    DISTRIBUTOR = "Distributor"
+    RESELLER = "Reseller"
+    SHELL_COMPANY = "ShellCompany"
     EXPORT_CONTROL_RULE = "ExportControlRule"
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
@@ -84,16 +84,3 @@ ORIGIN_RELS = (Rel.DESIGNS, Rel.MANUFACTURES)
 
 # Strongest first. Routes sort by their weakest hop in this order.
 CONFIDENCE_LEVELS = ("confirmed", "reported", "alleged", "estimated", "illustrative")
-
-
-def _constants(holder: type) -> list[str]:
-    return [v for k, v in vars(holder).items() if k.isupper() and isinstance(v, str)]
-
-
-def check(schema: Schema) -> None:
-    """Raise `OntologyError` if the ontology no longer declares a name the code relies on."""
-    missing = [f"class {x}" for x in _constants(Label) if x not in schema.classes]
-    missing += [f"relationship {x}" for x in _constants(Rel) if x not in schema.relationships]
-    missing += [f"property {x}" for x in _constants(Prop) if x not in schema.properties]
-    if missing:
-        raise OntologyError("the code relies on terms the ontology does not declare: " + ", ".join(missing))

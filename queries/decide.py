@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from loaders.records import Node
+from ontology.records import Node
 from ontology.vocab import Prop
 from queries.restrictions import Decision, Finding, Rule, chip_metrics
 

@@ -3,9 +3,6 @@
 `subgraph` runs the `subgraph` named query (Cypher on Neo4j, its twin in process), so both
 backends export the same nodes and edges. The writers that turn them into files live in
 `graph.formats`.
-
-Layering note: this module runs a named query, so it imports `queries.named` (graph -> queries,
-against the usual direction). Nothing in `queries` imports it back.
 """
 
 from __future__ import annotations
@@ -15,13 +12,12 @@ import difflib
 from collections.abc import Iterable
 
 from graph.store import GraphStore
-from loaders.records import Edge, Node
-from ontology.errors import ExportTooLarge, NotFound
+from ontology.errors import ExportTooLarge, InvalidParameter, NotFound
+from ontology.records import Edge, Node
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Label, Prop
-from queries.named import run, to_edge
+from queries.named import Row, run, to_edge
 from queries.resolve import normalise
-from queries.twins import Row
 
 DEFAULT_MAX_NODES = 5000
 
@@ -38,13 +34,14 @@ def subgraph(
 
     Only relationships of `types` (all if empty) valid on `as_of` (any date if None) are followed.
     Both lists come sorted by id. Raises `NotFound` for an unknown seed or relationship type (with
-    the closest names), `ExportTooLarge` past `max_nodes`, `ValueError` for a depth outside 0..3.
+    the closest names), `ExportTooLarge` past `max_nodes`, `InvalidParameter` for a depth outside
+    the bounds written in subgraph.cypher.
     """
     schema = load_schema()
     wanted = list(dict.fromkeys(seeds))
     followed = list(dict.fromkeys(types))
     if not wanted:
-        raise ValueError("name at least one seed node id")
+        raise InvalidParameter("name at least one seed node id")
     _check_types(followed, schema)
     _check_seeds(store, wanted)
     row = run(store, "subgraph", seeds=wanted, depth=depth, types=followed, as_of=as_of)[0]

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from graph.store import GraphStore
-from loaders.records import Edge, Node
+from ontology.records import Edge, Node
 from ontology.vocab import Prop
 from queries.policies import Policies
 from queries.region import RegionFacts

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from graph.store import valid_on
-from loaders.records import Node
+from ontology.records import Node
 from ontology.vocab import Prop, Rel
 from queries.exposure import ExposureAnswer, Item, number
 from queries.views import Viewer

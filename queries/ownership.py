@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from loaders.records import Edge
+from ontology.records import Edge
 from ontology.vocab import Prop
 from queries.restrictions import Rule, fmt
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.store import GraphStore
-from loaders.records import Edge, Node
+from ontology.records import Edge, Node
 from ontology.vocab import Label
 from queries import named
 from queries.decide import decide
@@ -39,11 +39,11 @@ class RegionFacts:
         reaching = {row["id"] for row in named.run(store, "region_chips", region_id=region.id, as_of=day)}
         # No edge into the region carries the other chip models: nothing to trace for them.
         paths = {
-            c.id: tuple(named.supply_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) if c.id in reaching else ()
+            c.id: tuple(named.route_paths(store, c.id, region.id, DEFAULT_MAX_HOPS, day)) if c.id in reaching else ()
             for c in chips
         }
         deployments = {
-            c.id: tuple(named.deployments(store, c.id, region.id, day)) if c.id in reaching else () for c in chips
+            c.id: tuple(named.deployment_edges(store, c.id, region.id, day)) if c.id in reaching else () for c in chips
         }
         sites = {p[-1].target for found in paths.values() for p in found}
         sites |= {e.source for found in deployments.values() for e in found}

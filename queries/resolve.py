@@ -6,8 +6,8 @@ import difflib
 import re
 
 from graph.store import GraphStore
-from loaders.records import Node
 from ontology.errors import NotFound
+from ontology.records import Node
 from ontology.vocab import Label, Prop
 
 NAME_KEYS = (Prop.NAME, Prop.NAME_ZH, Prop.ALIASES)

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.store import GraphStore, valid_on
-from loaders.records import Node
 from ontology.errors import DataError, Problem
+from ontology.records import Node
 from ontology.vocab import Label, Prop
 from queries.named import run
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.store import valid_on
-from loaders.records import Edge
+from ontology.records import Edge
 from ontology.vocab import Prop
 from queries.restrictions import Decision
 from queries.screening import PartyScreen, Screener

@@ -14,12 +14,11 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from graph.store import GraphStore
-from loaders.records import Edge, Node
+from ontology.records import Edge, Node
 from ontology.vocab import CONFIDENCE_LEVELS, Prop
 from queries import named
 from queries.decide import decide
 from queries.policies import Policies
-from queries.registry import MAX_HOPS
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, Rule
 from queries.route_screen import RouteScreen, screen_route
@@ -123,7 +122,7 @@ def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, r
     leads = [
         Lead(chip, e.source, e)
         for chip in chips
-        for e in named.deployments(store, chip.id, region_id, day)
+        for e in named.deployment_edges(store, chip.id, region_id, day)
         if (chip.id, e.source) not in reached
     ]
     return sorted(leads, key=lambda lead: (rank(str(lead.edge.props.get(Prop.CONFIDENCE))), lead.site, lead.chip.id))
@@ -145,10 +144,10 @@ def find_routes(
 
     With `screen`, each route also reports the parties' designations per hop and a verdict (item,
     party, both, neither). `policies` replaces the rules and designations in the store (what-if).
-    Raises `NotFound` (with suggestions) for an unknown chip or region, `ValueError` for max_hops < 1.
+    Raises `NotFound` (with suggestions) for an unknown chip or region, `InvalidParameter` for max_hops
+    outside 1 to the bound written in supply_paths.cypher.
     """
-    if not 1 <= max_hops <= MAX_HOPS:
-        raise ValueError(f"max_hops must be from 1 to {MAX_HOPS}")
+    named.registry()["supply_paths"].check_bound(max_hops)
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
@@ -157,7 +156,7 @@ def find_routes(
     found = [
         (c, path)
         for c in chips
-        for path in named.supply_paths(store, c.id, place.id, max_hops, day)
+        for path in named.route_paths(store, c.id, place.id, max_hops, day)
         if not time_respecting_only or time_respecting(path)
     ]
     restriction.prefetch({path[-1].target for _, path in found})

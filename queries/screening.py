@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.store import GraphStore, valid_on
-from loaders.records import Edge, Node
+from ontology.records import Edge, Node
 from ontology.vocab import Label, Prop, Rel
 from queries.named import run, to_edge
 from queries.ownership import AffiliateFinding, holding_stakes

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from graph.store import GraphStore
-from loaders.records import Edge, Node, Value
+from ontology.records import Edge, Node, Value
 from ontology.vocab import Prop
 from queries.route_screen import route_screen_view
 from queries.routes import Lead, Route, RoutesAnswer

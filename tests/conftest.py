@@ -12,10 +12,10 @@ from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
 from graph.store import GraphStore
-from loaders import default_data_dir, load_paths
-from loaders.records import Dataset
+from loaders import BUNDLED_DATA, load_paths
+from ontology.records import Dataset
 
-DATA = default_data_dir()
+DATA = BUNDLED_DATA
 
 # Evidence every hand-built record shares: one source node, cited by the defaults.
 PREAMBLE = """\
@@ -52,7 +52,7 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSe
 @pytest.fixture(scope="module")
 def neo4j_store(neo4j_settings: Neo4jSettings, bundled: Dataset) -> Iterator[Neo4jStore]:
     """A clean database per module, holding the bundled data."""
-    store = Neo4jStore(neo4j_settings)
+    store = Neo4jStore.connect(neo4j_settings)
     store.clear()
     store.load(bundled)
     yield store

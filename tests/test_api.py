@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.routers.policy import EXAMPLE
-from api.settings import ApiSettings
+from api.http.app import create_app
+from api.http.routers.policy import EXAMPLE
+from api.http.settings import ApiSettings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
@@ -143,19 +143,44 @@ def test_health_and_readiness(memory_client: TestClient, neo4j_client: TestClien
     assert neo4j_client.get("/readyz").json() == {"status": "ready", "backend": "neo4j"}
 
 
-def test_readyz_is_503_when_neo4j_does_not_answer(neo4j_settings: Any) -> None:
+def _store_at(uri: str, neo4j_settings: Any) -> Neo4jStore:
+    """A store whose server is at `uri` (no I/O until it is used)."""
     from neo4j import GraphDatabase
 
+    settings = neo4j_settings.model_copy(update={"uri": uri})
+    return Neo4jStore(GraphDatabase.driver(uri, auth=("neo4j", "irrelevant")), settings)
+
+
+def test_readyz_is_503_when_neo4j_refuses_connections(neo4j_settings: Any) -> None:
     from graph.neo4j_server import free_port
 
-    store = Neo4jStore(neo4j_settings)
-    store.driver.close()
-    store.driver = GraphDatabase.driver(f"bolt://127.0.0.1:{free_port()}", auth=("neo4j", "irrelevant"))
+    store = _store_at(f"bolt://127.0.0.1:{free_port()}", neo4j_settings)
     with client_for(store) as client:
         response = client.get("/readyz")
     store.close()
     assert response.status_code == 503
     assert response.json()["title"] == "Backend unavailable"
+
+
+def test_readyz_is_503_within_2_seconds_when_neo4j_hangs(neo4j_settings: Any) -> None:
+    """A server that accepts connections and never answers (a frozen process) must not hold the probe."""
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    store = _store_at(f"bolt://127.0.0.1:{silent.getsockname()[1]}", neo4j_settings)
+    try:
+        with client_for(store) as client:
+            started = time.monotonic()
+            response = client.get("/readyz")
+            elapsed = time.monotonic() - started
+    finally:
+        store.close()
+        silent.close()
+    assert response.status_code == 503
+    assert elapsed < 2.5, elapsed
 
 
 def test_docs_list_every_endpoint(memory_client: TestClient) -> None:
@@ -243,7 +268,7 @@ def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> 
 
 
 def test_policy_bodies_match_their_documented_models(memory_client: TestClient) -> None:
-    from api.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
+    from api.http.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 
     day = {"as_of": "2026-01-01"}
     for party in ("scn-jadeport", "scn-copperline", "Sugon", "Nyocor"):

@@ -20,10 +20,9 @@ from queries.chokepoints import chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
 from queries.lookup import all_decisions
-from queries.named import run
+from queries.named import registry, run
 from queries.overlay import parse_overlay
 from queries.policies import screen_party
-from queries.registry import REGISTRY
 from queries.routes import find_routes
 from queries.views import Viewer
 from queries.whatif import whatif
@@ -79,7 +78,7 @@ def normalised(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def test_every_named_query_has_contract_cases() -> None:
-    assert set(CASES) == set(REGISTRY)
+    assert set(CASES) == set(registry())
 
 
 @pytest.mark.parametrize(("name", "params"), [(n, p) for n, cases in CASES.items() for p in cases])
@@ -94,9 +93,9 @@ def test_named_queries_return_real_rows(store: MemoryStore) -> None:
     assert len(non_empty) >= 15
 
 
-@pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.parametrize("name", sorted(registry()))
 def test_every_named_query_compiles_on_neo4j(neo4j_store: Neo4jStore, name: str) -> None:
-    query = REGISTRY[name]
+    query = registry()[name]
     params = {p.name: None for p in query.parameters}
     assert neo4j_store.run("EXPLAIN " + query.text, **params) == []
 

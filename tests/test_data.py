@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from loaders import load_paths
-from loaders.records import Dataset, Edge, Node
 from loaders.shacl import check_dataset
+from ontology.records import Dataset, Edge, Node
 from tests.conftest import DATA
 
 

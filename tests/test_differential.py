@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from loaders.records import Dataset, Edge, Node, Props
 from ontology import load_schema
+from ontology.records import Dataset, Edge, Node, Props
 from queries.named import run
 from queries.policies import screen_party
 from queries.routes import find_routes
@@ -119,7 +119,7 @@ _STORES: dict[str, Neo4jStore] = {}
 def _shared_neo4j(settings: Any) -> Neo4jStore:
     """One driver for all examples (opening one per example would dominate the run)."""
     if settings.uri not in _STORES:
-        _STORES[settings.uri] = Neo4jStore(settings)
+        _STORES[settings.uri] = Neo4jStore.connect(settings)
     return _STORES[settings.uri]
 
 

@@ -27,14 +27,13 @@ from graph.formats import to_csv_zip, to_gexf, to_graphml, to_node_link_json, to
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
 from graph.store import GraphStore
-from loaders.records import Edge, Node, Value
 from loaders.shacl import shacl_problems
-from ontology.errors import ExportTooLarge, NotFound
+from ontology.errors import ExportTooLarge, InvalidParameter, NotFound
 from ontology.rdf import iri
+from ontology.records import Edge, Node, Value
 from ontology.schema import CT, load_schema
 from queries.export import subgraph
-from queries.named import bounded
-from queries.registry import REGISTRY
+from queries.named import registry
 from tests.conftest import DATA
 from tests.test_cli import CLI
 
@@ -213,18 +212,19 @@ def test_too_many_nodes_is_refused_with_the_limit(any_store: GraphStore) -> None
 
 def test_depth_outside_zero_to_three_is_refused(any_store: GraphStore) -> None:
     for depth in (-1, 4):
-        with pytest.raises(ValueError, match="depth"):
+        with pytest.raises(InvalidParameter, match="depth"):
             subgraph(any_store, [SITE], depth=depth)
 
 
 def test_the_runner_tightens_the_depth_quantifier() -> None:
-    text = REGISTRY["subgraph"].text
-    assert "{0,3}" in text
-    assert "{0,2}" in bounded(text, None, 2) and "{0,3}" not in bounded(text, None, 2)
-    assert "{0,1}" in bounded(text, None, 0)  # Cypher refuses {0,0}; `length(p) <= $depth` stops at 0
+    query = registry()["subgraph"]
+    params: dict[str, Any] = {"seeds": ["x"], "types": [], "as_of": None}
+    assert "{0,3}" in query.text
+    assert "{0,2}" in query.bounded({**params, "depth": 2}) and "{0,3}" not in query.bounded({**params, "depth": 2})
+    assert "{0,1}" in query.bounded({**params, "depth": 0})  # Cypher refuses {0,0}; `length(p) <= $depth` stops at 0
     for bad in (4, -1, True, "2"):
-        with pytest.raises(ValueError, match="depth"):
-            bounded(text, None, bad)
+        with pytest.raises(InvalidParameter, match="depth"):
+            query.bounded({**params, "depth": bad})
 
 
 # --- every format, read back and compared with the store ---------------------------------------------

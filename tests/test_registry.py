@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from ontology import load_schema
-from ontology.errors import OntologyError
-from queries.named import bounded
-from queries.registry import REGISTRY, parse
+from ontology.errors import InvalidParameter, OntologyError
+from queries.named import hop_bound, pair, registry, run
+from queries.named.registry import parse, parse_folder
+from queries.named.rows import TWINS, Row
 
 HEADER = "// name: q\n// description: d\n// param: id STRING -- an id\n// example: :param {id: 'x'}\n"
 
@@ -21,7 +22,7 @@ def write(tmp_path: Path, body: str, header: str = HEADER) -> Path:
 
 
 def test_headers_are_parsed() -> None:
-    query = REGISTRY["supply_paths"]
+    query = registry()["supply_paths"]
     assert [(p.name, p.type) for p in query.parameters] == [
         ("chip_id", "STRING"),
         ("region_id", "STRING"),
@@ -60,9 +61,65 @@ def test_the_name_must_match_the_file(tmp_path: Path) -> None:
 
 
 def test_hop_quantifier_is_tightened_only_with_a_checked_integer() -> None:
-    text = REGISTRY["supply_paths"].text
-    assert "{1,20}" in text
-    assert "{1,4}" in bounded(text, 4) and "{1,20}" not in bounded(text, 4)
+    query = registry()["supply_paths"]
+    params = {"chip_id": "c", "region_id": "r", "as_of": None}
+    assert "{1,20}" in query.text
+    tightened = query.bounded({**params, "max_hops": 4})
+    assert "{1,4}" in tightened and "{1,20}" not in tightened
     for bad in (0, 21, "4} MATCH (x) DETACH DELETE x //", 2.5, True):
-        with pytest.raises(ValueError, match="from 1 to 20"):
-            bounded(text, bad)
+        with pytest.raises(InvalidParameter, match="from 1 to 20"):
+            query.bounded({**params, "max_hops": bad})
+
+
+def test_hop_bounds_are_read_from_the_files() -> None:
+    assert hop_bound("supply_paths") == 20
+    assert hop_bound("owners") == 6
+    assert hop_bound("subgraph") == 3
+
+
+def test_a_quantifier_written_with_spaces_is_still_tightened(tmp_path: Path) -> None:
+    header = HEADER.replace("// example", "// param: max_hops INTEGER -- hops\n// example")
+    body = "MATCH p = (a {id: $id}) ((x)-[:SUPPLIES]->(y)){1, 9} (b) WHERE length(p) <= $max_hops RETURN b"
+    query = parse(write(tmp_path, body, header), load_schema())
+    assert query.hops is not None and (query.hops.lower, query.hops.upper) == (1, 9)
+    assert "{1,2}" in query.bounded({"id": "x", "max_hops": 2})
+
+
+@pytest.mark.parametrize(
+    ("params", "body", "message"),
+    [
+        ("max_hops", "MATCH (a {id: $id})-[:SUPPLIES]->+(b) WHERE $max_hops > 0 RETURN b", "no bounded quantifier"),
+        (
+            "max_hops",
+            "MATCH p = (a {id: $id}) ((x)-[:SUPPLIES]->(y)){1,5} (b) ((u)-[:OWNS]->(v)){1,3} (c) "
+            "WHERE length(p) <= $max_hops RETURN c",
+            "2 bounded quantifiers",
+        ),
+        ("", "MATCH (a {id: $id}) ((x)-[:SUPPLIES]->(y)){1,5} (b) ((u)-[:OWNS]->(v)){1,3} (c) RETURN c", "2 bounded"),
+    ],
+)
+def test_a_missing_or_repeated_quantifier_fails(tmp_path: Path, params: str, body: str, message: str) -> None:
+    header = HEADER.replace("// example", f"// param: {params} INTEGER -- hops\n// example") if params else HEADER
+    with pytest.raises(OntologyError, match=message):
+        parse(write(tmp_path, body, header), load_schema())
+
+
+def _twin(store: object, *, id: str) -> list[Row]:
+    return []
+
+
+def test_every_query_file_has_exactly_one_twin_with_its_parameters(tmp_path: Path) -> None:
+    queries = {**registry(), **parse_folder(tmp_path, load_schema())}
+    assert pair(registry(), TWINS) == []
+    write(tmp_path, "MATCH (n {id: $id}) RETURN n")
+    extra = parse_folder(tmp_path, load_schema())
+    assert pair({**registry(), **extra}, TWINS) == ["q.cypher has no in-process twin"]
+    assert pair(queries, {**TWINS, "q": _twin}) == ["twin 'q' has no q.cypher"]
+    assert pair({**registry(), **extra}, {**TWINS, "q": _twin}) == []
+    wrong = {**TWINS, "entity": _twin}
+    assert pair(registry(), wrong) == ["twin 'entity' takes ['id'], entity.cypher declares ['term']"]
+
+
+def test_named_queries_refuse_wrong_parameters(store: object) -> None:
+    with pytest.raises(InvalidParameter, match="takes"):
+        run(store, "places_within", place="x")  # type: ignore[arg-type]

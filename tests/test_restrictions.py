@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from graph.memory import MemoryStore
-from loaders.records import Node
+from ontology.records import Node
 from queries.decide import decide
 from queries.lookup import restrictions_for
 from queries.restrictions import CriteriaLine, chip_metrics, computed_tpp, load_rules

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.memory import MemoryStore
-from ontology.errors import NotFound
+from ontology.errors import InvalidParameter, NotFound
 from queries.routes import find_routes
 from tests.conftest import graph_from
 
@@ -144,9 +144,9 @@ def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
     )
     assert paths(store, max_hops=3) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
     assert paths(store, max_hops=2) == []
-    with pytest.raises(ValueError, match="from 1 to 20"):
+    with pytest.raises(InvalidParameter, match="from 1 to 20"):
         paths(store, max_hops=0)
-    with pytest.raises(ValueError, match="from 1 to 20"):
+    with pytest.raises(InvalidParameter, match="from 1 to 20"):
         paths(store, max_hops=21)
 
 

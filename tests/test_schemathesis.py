@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from api.app import create_app
-from api.settings import ApiSettings
+from api.http.app import create_app
+from api.http.settings import ApiSettings
 from graph.neo4j_store import Neo4jStore
 from tests.test_api import API_KEY
 

@@ -118,7 +118,7 @@ def test_parameters_the_driver_cannot_encode_are_a_400(client: TestClient) -> No
 def test_an_empty_api_key_keeps_the_endpoint_off_and_a_short_one_is_refused() -> None:
     from pydantic import ValidationError
 
-    from api.settings import ApiSettings
+    from api.http.settings import ApiSettings
 
     assert ApiSettings(api_key="").api_key is None  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="at least 16"):

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from loaders.records import Edge, Node, Props, Value
 from loaders.shacl import shacl_problems
 from ontology import load_schema
 from ontology.rdf import to_rdf
+from ontology.records import Edge, Node, Props, Value
 
 SCHEMA = load_schema()
 EVIDENCE: Props = {"sources": ["src-a"], "confidence": "reported"}

@@ -1,30 +1,19 @@
-"""In-process twins of the named Cypher queries, over the embedded store.
+"""In-process twins of the route, place and lookup queries, over the embedded store.
 
 Each function answers with exactly the rows its `.cypher` file returns on Neo4j (same keys, same
-values; order is not part of the contract). The contract tests hold the two to that.
+values; order is not part of the contract). The contract tests hold the two to that; the
+registry pairs each file with its twin and checks their parameters agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
 
 from graph.memory import MemoryStore
 from graph.store import SITE_LABELS, carries, valid_on
-from loaders.records import Edge, Node
+from ontology.records import Edge, Node
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
-from queries.registry import MAX_DEPTH
-
-Row = dict[str, Any]
-
-
-def edge_map(edge: Edge) -> Row:
-    return {"type": edge.type, "source": edge.source, "target": edge.target, "props": {**edge.props, Prop.ID: edge.id}}
-
-
-def node_map(node: Node) -> Row:
-    return {"id": node.id, "labels": sorted(node.labels), "props": {**node.props, Prop.ID: node.id}}
+from queries.named.rows import Row, edge_map, node_map, twin
 
 
 def _within(store: MemoryStore, place_id: str) -> set[str]:
@@ -48,14 +37,17 @@ def sites_in(store: MemoryStore, region_id: str) -> set[str]:
     }
 
 
+@twin("places_within")
 def places_within(store: MemoryStore, *, place_id: str) -> list[Row]:
     return [{"id": p} for p in sorted(_within(store, place_id))]
 
 
+@twin("sites_within")
 def sites_within(store: MemoryStore, *, region_id: str) -> list[Row]:
     return [{"id": s} for s in sorted(sites_in(store, region_id))]
 
 
+@twin("supply_paths")
 def supply_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[Row]:
@@ -94,6 +86,7 @@ def supply_paths(
     return [{"edges": [edge_map(e) for e in path]} for path in paths]
 
 
+@twin("deployments")
 def deployments(store: MemoryStore, *, chip_id: str, region_id: str, as_of: dt.date | None) -> list[Row]:
     sites = sites_in(store, region_id)
     return [
@@ -103,6 +96,7 @@ def deployments(store: MemoryStore, *, chip_id: str, region_id: str, as_of: dt.d
     ]
 
 
+@twin("rules")
 def rules(store: MemoryStore) -> list[Row]:
     return [
         {
@@ -119,6 +113,7 @@ def _names(node: Node) -> set[str]:
     return set(aliases) if isinstance(aliases, list) else set()
 
 
+@twin("entity")
 def entity(store: MemoryStore, *, term: str) -> list[Row]:
     candidates = [*store.nodes(Label.ENTITY), *store.nodes(Label.SOURCE)]
     return sorted(
@@ -134,6 +129,7 @@ def entity(store: MemoryStore, *, term: str) -> list[Row]:
     )
 
 
+@twin("neighbours")
 def neighbours(store: MemoryStore, *, id: str) -> list[Row]:
     rows = []
     for edge in store.all_edges_of(id):
@@ -144,10 +140,9 @@ def neighbours(store: MemoryStore, *, id: str) -> list[Row]:
     return rows
 
 
+@twin("subgraph")
 def subgraph(store: MemoryStore, *, seeds: list[str], depth: int, types: list[str], as_of: dt.date | None) -> list[Row]:
     """Breadth first: an edge lies on a trail of at most `depth` hops iff an end is nearer than `depth`."""
-    if not 0 <= depth <= MAX_DEPTH:
-        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}")
     frontier = {s for s in seeds if store.node(s) is not None}
     found, traversed = set(frontier), {}
     for _ in range(depth):
@@ -163,15 +158,3 @@ def subgraph(store: MemoryStore, *, seeds: list[str], depth: int, types: list[st
     nodes = sorted((n for n in map(store.node, found) if n is not None), key=lambda n: n.id)
     edges = sorted(traversed.values(), key=lambda e: e.id)
     return [{"nodes": [node_map(n) for n in nodes], "edges": [edge_map(e) for e in edges]}]
-
-
-TWINS: dict[str, Callable[..., list[Row]]] = {
-    "supply_paths": supply_paths,
-    "places_within": places_within,
-    "sites_within": sites_within,
-    "deployments": deployments,
-    "rules": rules,
-    "entity": entity,
-    "neighbours": neighbours,
-    "subgraph": subgraph,
-}

@@ -1,6 +1,6 @@
 """`chiptrail export`: the subgraph around seed nodes as GraphML, GEXF, node-link JSON, CSV or Turtle.
 
-api/cli.py registers it; the shared options and error handling come from api/cli_common.py.
+The shared options and error handling come from `api.cli.options` and `api.cli.console`.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import Backend, DataOpt, check_date, err, fail, loaded, parse_date
+from api.cli.console import err, fail, loaded
+from api.cli.options import Backend, DataOpt, check_date, parse_date
 from graph.formats import FORMATS, ExportFormat
 from ontology.errors import ExportTooLarge
 from queries.export import DEFAULT_MAX_NODES, subgraph
-from queries.registry import MAX_DEPTH
+
+app = typer.Typer()
 
 
+@app.command()
 def export(
     seed: Annotated[list[str], typer.Option("--seed", help="Node id to start from; repeat for several.")],
     fmt: Annotated[
@@ -25,7 +28,10 @@ def export(
         typer.Option("--format", help="graphml, gexf (Gephi), json (networkx node-link), csv (zip), ttl (RDF)."),
     ],
     depth: Annotated[
-        int, typer.Option("--depth", min=0, max=MAX_DEPTH, help="Hops from the seeds, either direction.")
+        int,
+        typer.Option(
+            "--depth", min=0, help="Hops from the seeds, either direction (up to the bound in subgraph.cypher)."
+        ),
     ] = 1,
     rel_type: Annotated[
         list[str] | None, typer.Option("--type", help="Relationship type to follow; repeat; default: every type.")

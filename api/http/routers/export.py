@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep, StoreDep
+from api.http.deps import SettingsDep, StoreDep
 from graph.formats import FORMATS, ExportFormat
 from queries.export import subgraph
 

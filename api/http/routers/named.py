@@ -10,14 +10,10 @@ from fastapi import APIRouter, Body, Header, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.cypher import run_read_only
-from api.deps import SettingsDep, StoreDep
-from api.errors import Refused
-from api.models import NamedQueryInfo
-from graph.neo4j_store import Neo4jStore
-from ontology.errors import NotFound
-from queries.named import run
-from queries.registry import REGISTRY, NamedQuery
+from api.http.deps import SettingsDep, StoreDep
+from api.http.models import NamedQueryInfo
+from ontology.errors import InvalidParameter, NotFound, Refused
+from queries.named import NamedQuery, registry, run
 from queries.views import plain
 
 router = APIRouter(tags=["queries"])
@@ -33,10 +29,10 @@ class CypherRequest(BaseModel):
 
 
 def _coerce(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
-    """Values of the declared types, or Refused naming the parameter."""
+    """Values of the declared types, or `InvalidParameter` naming the parameter."""
     declared = {p.name: p.type for p in query.parameters}
     if set(given) != set(declared):
-        raise Refused(f"query '{query.name}' takes {sorted(declared)}, got {sorted(given)}", 422)
+        raise InvalidParameter(f"query '{query.name}' takes {sorted(declared)}, got {sorted(given)}")
     out: dict[str, Any] = {}
     for name, kind in declared.items():
         value = given[name]
@@ -47,12 +43,12 @@ def _coerce(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
             "DATE": value is None or isinstance(value, str),
         }.get(kind, False)
         if not ok:
-            raise Refused(f"parameter '{name}' must be {kind}", 422)
+            raise InvalidParameter(f"parameter '{name}' must be {kind}")
         if kind == "DATE" and value is not None:
             try:
                 value = dt.date.fromisoformat(value)
             except ValueError:
-                raise Refused(f"parameter '{name}' must be a date YYYY-MM-DD", 422) from None
+                raise InvalidParameter(f"parameter '{name}' must be a date YYYY-MM-DD") from None
         out[name] = value
     return out
 
@@ -71,7 +67,7 @@ def _info(query: NamedQuery) -> NamedQueryInfo:
 @router.get("/queries", response_model=list[NamedQueryInfo])
 def list_queries() -> list[NamedQueryInfo]:
     """Every named query: its name, what it answers and its parameters."""
-    return [_info(q) for q in REGISTRY.values()]
+    return [_info(q) for q in registry().values()]
 
 
 @router.post(
@@ -84,9 +80,9 @@ def run_named(
     request: Annotated[QueryRequest, Body()],
 ) -> Any:
     """Run a named query with validated parameters; rows as the query file returns them."""
-    query = REGISTRY.get(name)
+    query = registry().get(name)
     if query is None:
-        raise NotFound("query", name, sorted(REGISTRY))
+        raise NotFound("query", name, sorted(registry()))
     rows = run(store, name, **_coerce(query, request.parameters))
     limit = settings.max_limit
     return JSONResponse({"name": name, "rows": _plain(rows[:limit]), "truncated": len(rows) > limit})
@@ -119,8 +115,8 @@ def run_cypher(
         raise Refused("the Cypher endpoint is disabled (set CHIPTRAIL_API_KEY to enable it)", 403)
     if x_api_key is None or not hmac.compare_digest(x_api_key, settings.api_key.get_secret_value()):
         raise Refused("missing or wrong X-API-Key", 401)
-    if not isinstance(store, Neo4jStore):
-        raise Refused("the Cypher endpoint needs the Neo4j backend", 400)
+    from graph.neo4j_readonly import run_read_only  # the driver loads only when this endpoint is used
+
     return JSONResponse(
         run_read_only(store, request.query, request.parameters, settings.cypher_timeout_s, settings.cypher_row_limit)
     )

@@ -1,54 +1,26 @@
-"""The `chiptrail` command line: routes, restrictions, validate, demo, load, export, serve, neo4j.
-
-Bad input never shows a traceback: `api/cli_common.user_errors` translates domain errors once.
-"""
+"""Tracing commands: routes, restrictions, and the demo that runs the main job."""
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import ExitStack, closing
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import MofNCompleteColumn, Progress
 
-from api import export_cli, neo4j_cli, policy_cli, render, render_policy
-from api.cli_common import (
-    AsOfOpt,
-    Backend,
-    BackendOpt,
-    DataOpt,
-    Format,
-    FormatOpt,
-    emit,
-    err,
-    loaded,
-    out,
-    parse_date,
-    user_errors,
-)
-from graph import open_store
-from graph.neo4j_store import Neo4jStore
-from loaders import default_data_dir, load_paths
-from loaders.shacl import check_dataset
+from api.cli.console import emit, loaded, out
+from api.cli.options import AsOfOpt, Backend, BackendOpt, DataOpt, Format, FormatOpt, parse_date
+from api.cli.render import policy as render_policy
+from api.cli.render import routes as render
 from ontology import load_schema
-from ontology.errors import DataError
 from ontology.vocab import Prop
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
 from queries.lookup import all_decisions, restrictions_for, restrictions_view
-from queries.registry import MAX_HOPS
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer
 
-app = typer.Typer(
-    help="chiptrail: a knowledge graph of the AI compute supply chain and the export controls on it.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = typer.Typer()
 
 
 @app.command()
@@ -57,7 +29,10 @@ def routes(
     region: Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")],
     as_of: AsOfOpt = None,
     max_hops: Annotated[
-        int, typer.Option("--max-hops", min=1, max=MAX_HOPS, help="Longest route, in SUPPLIES hops.")
+        int,
+        typer.Option(
+            "--max-hops", min=1, help="Longest route, in SUPPLIES hops (up to the bound in supply_paths.cypher)."
+        ),
     ] = DEFAULT_MAX_HOPS,
     time_respecting: Annotated[
         bool, typer.Option("--time-respecting", help="Only routes whose hop dates never decrease.")
@@ -107,24 +82,6 @@ def restrictions(
 
 
 @app.command()
-def validate(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="YAML files or folders (default: the bundled data/).")
-    ] = None,
-) -> None:
-    """Check data files against the ontology and the SHACL shapes; exit 1 on any problem."""
-    with user_errors():
-        data = load_paths(paths or [default_data_dir()])
-        problems = check_dataset(data)
-        if problems:
-            raise DataError(problems)
-        out.print(
-            f"[green]valid[/]: {len(data.nodes):,} nodes, {len(data.edges):,} relationships; "
-            "ontology, references and SHACL shapes all pass."
-        )
-
-
-@app.command()
 def demo(
     region: Annotated[str, typer.Option(help="Region to trace into.")] = "Xinjiang",
     destination: Annotated[str, typer.Option(help="Destination country for the restriction check.")] = "CN",
@@ -152,53 +109,3 @@ def demo(
         out.rule("Chokepoints")
         render_policy.print_chokepoints(out, chokepoints(store, region, as_of=day, top=5))
         out.print(f"\n✱ = {render.FICTIONAL}: an invented network from data/scenarios, not evidence.")
-
-
-@app.command()
-def load(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="YAML files or folders (default: the bundled data/).")
-    ] = None,
-    backend: BackendOpt = Backend.neo4j,
-    replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
-) -> None:
-    """Validate data and MERGE it into the store (idempotent: loading twice changes nothing)."""
-    with user_errors(), ExitStack() as stack:
-        data = load_paths(paths or [default_data_dir()])
-        store = stack.enter_context(closing(open_store(backend.value)))
-        if replace and isinstance(store, Neo4jStore):
-            store.clear()
-        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err) as progress:
-            task = progress.add_task(f"loading into {backend.value}", total=len(data.nodes) + len(data.edges))
-            report = store.load(data, progress=lambda n: progress.advance(task, n))
-        out.print(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {backend.value}")
-        render.print_counts(out, store.counts(), set(load_schema().classes))
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    backend: BackendOpt = Backend.memory,
-) -> None:
-    """Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables."""
-    import uvicorn
-
-    from api.app import create_app
-    from api.settings import ApiSettings
-
-    with user_errors():
-        settings = ApiSettings(backend=backend.value)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-
-
-app.add_typer(neo4j_cli.app, name="neo4j")
-
-app.command()(export_cli.export)
-for command in policy_cli.COMMANDS:
-    app.command()(command)
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

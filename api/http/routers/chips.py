@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import StoreDep
-from api.models import Entity, RestrictionAnswer
+from api.http.deps import StoreDep
+from api.http.models import Entity, RestrictionAnswer
 from ontology.vocab import Label
 from queries.lookup import restrictions_for, restrictions_view
 from queries.resolve import resolve_chips

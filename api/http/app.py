@@ -1,6 +1,7 @@
 """The HTTP API: `create_app()` builds it; its lifespan opens and closes the store.
 
 chiptrail serve [--host 127.0.0.1] [--port 8000] [--backend memory|neo4j]
+(or any ASGI server: `uvicorn --factory api.http.app:create_app`)
 """
 
 from __future__ import annotations
@@ -11,26 +12,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors
-from api.routers import chips, entities, export, health, named, policy, routes
-from api.settings import ApiSettings, get_settings
-from graph import open_store
+from api.http import errors
+from api.http.routers import chips, entities, export, health, named, policy, routes
+from api.http.settings import ApiSettings, get_settings
+from api.stores import open_loaded_store
 from graph.store import GraphStore
-from loaders import default_data_dir, load_paths
 
 DESCRIPTION = """A knowledge graph of the AI compute supply chain: which routes connect a restricted
 chip model to a data centre in a region, on what evidence, restricted under which rule in force on
 which date. Every fact carries its sources and a confidence; illustrative (fictional) records are
 marked `illustrative: true`. Errors are RFC 9457 problem objects."""
-
-
-def open_app_store(settings: ApiSettings) -> GraphStore:
-    """Neo4j as configured by NEO4J_*, or the embedded store loaded from the data folder."""
-    if settings.backend == "neo4j":
-        return open_store("neo4j")
-    store = open_store("memory")
-    store.load(load_paths(settings.data or [default_data_dir()]))
-    return store
 
 
 def create_app(settings: ApiSettings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -39,7 +30,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_app_store(settings)
+        app.state.store = store or open_loaded_store(settings.backend, settings.data)
         try:
             yield
         finally:

@@ -1,4 +1,8 @@
-"""Domain errors -> RFC 9457 problem details, translated once at the HTTP boundary."""
+"""Domain errors -> RFC 9457 problem details, translated once at the HTTP boundary.
+
+Each domain error carries its status (`ontology.errors`); one handler reads it. Anything else that
+escapes is a fault of the server: 500, with no internals in the body.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ontology.errors import BackendUnavailable, ChiptrailError, DataError, NotFound
+from ontology.errors import ChiptrailError
 
 PROBLEM = "application/problem+json"
-
-
-class Refused(ChiptrailError):
-    """A request the API declines on purpose (e.g. a write sent to the read-only Cypher endpoint)."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -28,31 +24,10 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-async def _not_found(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, NotFound)
-    return problem(404, "Not found", str(exc), suggestions=exc.suggestions)
-
-
-async def _data(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DataError)
-    return problem(422, "Invalid data", str(exc), problems=[p.as_dict() for p in exc.problems])
-
-
-async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
-    return problem(503, "Backend unavailable", str(exc))
-
-
-async def _refused(_: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Refused)
-    return problem(exc.status, "Refused", str(exc))
-
-
-async def _bad_value(_: Request, exc: Exception) -> JSONResponse:
-    return problem(400, "Bad request", str(exc))
-
-
 async def _domain(_: Request, exc: Exception) -> JSONResponse:
-    return problem(400, "Bad request", str(exc))
+    """Every domain error carries its own status, title and extra members."""
+    assert isinstance(exc, ChiptrailError)
+    return problem(exc.status, exc.title, str(exc), **exc.details())
 
 
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
@@ -69,11 +44,6 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 
 
 HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[JSONResponse]]] = {
-    NotFound: _not_found,
-    DataError: _data,
-    BackendUnavailable: _unavailable,
-    Refused: _refused,
-    ValueError: _bad_value,
     ChiptrailError: _domain,
     RequestValidationError: _validation,
     HTTPException: _http,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.settings import ApiSettings, get_settings
+from api.http.settings import ApiSettings, get_settings
 from graph.store import GraphStore
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.models import Ref, SourceRef
+from api.http.models import Ref, SourceRef
 
 
 class DesignationOut(BaseModel):

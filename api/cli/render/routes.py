@@ -1,4 +1,4 @@
-"""Human-readable (rich) rendering of answers for the terminal."""
+"""Terminal (rich) rendering of routes, leads, restriction decisions and counts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ FICTIONAL = "[bold magenta]ILLUSTRATIVE (fictional)[/]"
 STATUS_STYLE = {"license_required": "bold red", "not_restricted": "green", "undetermined": "yellow"}
 
 
-def _name(ref: dict[str, Any]) -> str:
+def display_name(ref: dict[str, Any]) -> str:
     mark = " ✱" if ref.get("illustrative") else ""
     return f"{ref['name']}{mark}"
 
@@ -43,7 +43,7 @@ def print_routes(console: Console, answer: dict[str, Any]) -> None:
     for number, route in enumerate(answer["routes"], 1):
         flag = f"  {FICTIONAL}" if route["illustrative"] else ""
         console.print(
-            f"\n[bold]{number}. {route['chip']['name']} → {_name(route['destination'])}[/]  "
+            f"\n[bold]{number}. {route['chip']['name']} → {display_name(route['destination'])}[/]  "
             f"{route['length']} hops, weakest evidence: {route['weakest_confidence']}{flag}"
         )
         decision = route["restriction"]
@@ -57,8 +57,8 @@ def print_routes(console: Console, answer: dict[str, Any]) -> None:
         for hop in route["hops"]:
             qty = f"{hop['quantity']:,}" if hop["quantity"] is not None else ""
             table.add_row(
-                _name(hop["from"]),
-                _name(hop["to"]),
+                display_name(hop["from"]),
+                display_name(hop["to"]),
                 hop["date"] or "",
                 qty,
                 hop["confidence"],
@@ -83,7 +83,7 @@ def print_screening(console: Console, screening: dict[str, Any]) -> None:
         roles = [("sender", hop["sender"]), ("recipient", hop["recipient"])]
         roles += [("end user", u) for u in hop["end_users"]]
         for role, party in ((r, p) for r, p in roles if p and p["status"] != "clear"):
-            line = Text(f"     hop {number} ({hop['date']}), {role} {_name(party)}: ")
+            line = Text(f"     hop {number} ({hop['date']}), {role} {display_name(party)}: ")
             line += Text(party["status"], style=PARTY_STYLE[party["status"]])
             console.print(line + Text(" — " + party.get("explanation", "")))
 
@@ -99,7 +99,7 @@ def print_leads(console: Console, leads: list[dict[str, Any]]) -> None:
     for lead in leads:
         count = f"{lead['count']:,}" if lead["count"] is not None else "unknown"
         table.add_row(
-            _name(lead["site"]),
+            display_name(lead["site"]),
             lead["chip"]["name"],
             count,
             lead["status"] or "",

@@ -1,4 +1,7 @@
-"""Validated node and edge records: what every loader produces and every store accepts."""
+"""Validated node and edge records: what every loader produces and every store accepts.
+
+They live beside the schema, at the bottom layer, because every layer passes them around.
+"""
 
 from __future__ import annotations
 
@@ -49,10 +52,6 @@ class Dataset:
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[str, Edge] = field(default_factory=dict)
-
-    def merge(self, other: Dataset) -> Dataset:
-        """A new dataset with both; `other` wins on equal ids (callers check conflicts first)."""
-        return Dataset({**self.nodes, **other.nodes}, {**self.edges, **other.edges})
 
 
 def default_edge_id(source: str, rel_type: str, target: str) -> str:

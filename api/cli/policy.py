@@ -7,20 +7,9 @@ from typing import Annotated
 
 import typer
 
-from api import render_policy
-from api.cli_common import (
-    AsOfOpt,
-    Backend,
-    BackendOpt,
-    DataOpt,
-    Format,
-    FormatOpt,
-    emit,
-    loaded,
-    out,
-    parse_date,
-    user_errors,
-)
+from api.cli.console import emit, loaded, out, user_errors
+from api.cli.options import AsOfOpt, Backend, BackendOpt, DataOpt, Format, FormatOpt, RegionOpt, parse_date
+from api.cli.render import policy as render_policy
 from queries.chokepoints import DEFAULT_TOP
 from queries.chokepoints import chokepoints as rank_chokepoints
 from queries.exposure import exposure as compute_exposure
@@ -30,9 +19,10 @@ from queries.policies import screen_party
 from queries.views import Viewer
 from queries.whatif import whatif as compare
 
-RegionOpt = Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")]
+app = typer.Typer()
 
 
+@app.command()
 def screen(
     party: Annotated[str, typer.Argument(help="Organisation id, name, alias or Chinese name.")],
     as_of: AsOfOpt = None,
@@ -46,6 +36,7 @@ def screen(
         emit(fmt, payload, lambda: render_policy.print_screen(out, payload))
 
 
+@app.command()
 def exposure(
     region: RegionOpt,
     as_of: AsOfOpt = None,
@@ -59,6 +50,7 @@ def exposure(
         emit(fmt, payload, lambda: render_policy.print_exposure(out, payload))
 
 
+@app.command()
 def whatif(
     overlay: Annotated[Path, typer.Argument(help="YAML overlay: changed or added rules, listings, affiliates on/off.")],
     region: RegionOpt,
@@ -75,6 +67,7 @@ def whatif(
         emit(fmt, payload, lambda: render_policy.print_whatif(out, payload))
 
 
+@app.command()
 def chokepoints(
     region: RegionOpt,
     as_of: AsOfOpt = None,
@@ -87,6 +80,3 @@ def chokepoints(
     with loaded(data, backend) as store:
         payload = rank_chokepoints(store, region, as_of=parse_date(as_of), top=top)
         emit(fmt, payload, lambda: render_policy.print_chokepoints(out, payload))
-
-
-COMMANDS = (screen, exposure, whatif, chokepoints)

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from api.render import FICTIONAL, PARTY_STYLE, _name
+from api.cli.render.routes import FICTIONAL, PARTY_STYLE, display_name
 
 
 def _n(value: float | int | None, digits: int = 0) -> str:
@@ -63,7 +63,7 @@ def print_exposure(console: Console, payload: dict[str, Any]) -> None:
             if check["ratio"] is None
             else f"{check['verdict']} ({check['chip_power_mw']} MW of chips / {check['capacity_mw']} MW)"
         )
-        sites.add_row(_name(site["site"]), chips, basis, confidence, power)
+        sites.add_row(display_name(site["site"]), chips, basis, confidence, power)
     console.print(sites)
 
 
@@ -82,7 +82,8 @@ def print_whatif(console: Console, payload: dict[str, Any]) -> None:
     for site in payload["sites"]:
         b, a = site["before"], site["after"]
         console.print(
-            f"  site {_name(site['site'])}: restricted chips {b['restricted_chips']:,} → {a['restricted_chips']:,}, "
+            f"  site {display_name(site['site'])}: "
+            f"restricted chips {b['restricted_chips']:,} → {a['restricted_chips']:,}, "
             f"licence routes {b['licence_routes']} → {a['licence_routes']}"
         )
     e = payload["restricted_exposure"]
@@ -100,7 +101,7 @@ def print_chokepoints(console: Console, payload: dict[str, Any]) -> None:
         table.add_column(column, overflow="fold")
     for row in payload["chokepoints"]:
         table.add_row(
-            _name(row["node"]),
+            display_name(row["node"]),
             str(row["licence_routes"]),
             f"{row['share']:.0%}",
             f"{row['betweenness']:.3f}",

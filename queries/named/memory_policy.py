@@ -1,6 +1,5 @@
 """In-process twins of the policy and region queries (designations, owners, region_chips,
-countries); same rows as
-their `.cypher` files."""
+countries): the same rows as their `.cypher` files."""
 
 from __future__ import annotations
 
@@ -8,11 +7,10 @@ import datetime as dt
 
 from graph.memory import MemoryStore
 from graph.store import valid_on
-from loaders.records import Edge
+from ontology.records import Edge
 from ontology.vocab import Label, Prop, Rel
-from queries.twins import Row, edge_map, sites_in
-
-MAX_OWNERSHIP_HOPS = 6  # the {1,6} of owners.cypher
+from queries.named.memory import sites_in
+from queries.named.rows import Row, edge_map, twin
 
 
 def _is_org(store: MemoryStore, node_id: str) -> bool:
@@ -20,6 +18,7 @@ def _is_org(store: MemoryStore, node_id: str) -> bool:
     return node is not None and Label.ORGANIZATION in node.labels
 
 
+@twin("designations")
 def designations(store: MemoryStore, *, org_ids: list[str] | None) -> list[Row]:
     wanted = None if org_ids is None else set(org_ids)
     rows = []
@@ -45,13 +44,15 @@ def designations(store: MemoryStore, *, org_ids: list[str] | None) -> list[Row]:
     return sorted(rows, key=lambda r: (r["party"], r["edge"][Prop.ID]))
 
 
-def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None) -> list[Row]:
+@twin("owners")
+def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None, max_hops: int) -> list[Row]:
+    """`max_hops` is the bound of the quantifier in owners.cypher, passed in by the runner."""
     if not _is_org(store, org_id):
         return []
     chains: list[tuple[Edge, ...]] = []
 
     def walk(here: str, chain: tuple[Edge, ...], seen: frozenset[str]) -> None:
-        if len(chain) >= MAX_OWNERSHIP_HOPS:
+        if len(chain) >= max_hops:
             return
         for edge in store.edges(Rel.OWNS, target=here):
             if edge.source in seen or not valid_on(edge.props, as_of):
@@ -65,6 +66,7 @@ def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None) -> list[Ro
     return [{"edges": [edge_map(e) for e in chain]} for chain in chains]
 
 
+@twin("region_chips")
 def region_chips(store: MemoryStore, *, region_id: str, as_of: dt.date | None) -> list[Row]:
     found: set[str] = set()
     for site in sites_in(store, region_id):
@@ -99,6 +101,7 @@ def _country(store: MemoryStore, node_id: str) -> str | None:
     return min(found) if found else None
 
 
+@twin("countries")
 def countries(store: MemoryStore, *, node_ids: list[str]) -> list[Row]:
     known = [i for i in dict.fromkeys(node_ids) if (n := store.node(i)) is not None and Label.ENTITY in n.labels]
     return [{"id": i, "country": _country(store, i)} for i in sorted(known)]

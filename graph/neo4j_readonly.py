@@ -1,4 +1,4 @@
-"""Read-only Cypher for power users: refused unless Neo4j itself says the query only reads.
+"""Read-only Cypher for power users (`POST /v1/cypher`): refused unless Neo4j itself says the query only reads.
 
 Layers, each enough on its own for the common attack: text checks (no LOAD CSV, no USE, only
 allow-listed procedures), EXPLAIN's query type must be 'r', and the query then runs inside a READ
@@ -16,8 +16,9 @@ from neo4j import Query
 from neo4j.exceptions import ClientError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from api.errors import Refused
 from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from ontology.errors import Refused
 
 ALLOWED_PROCEDURES = {
     "db.labels",
@@ -51,23 +52,26 @@ def check_text(text: str) -> None:
             raise Refused(f"procedure {name} is not allowed; allowed: {', '.join(sorted(ALLOWED_PROCEDURES))}", 403)
 
 
-def plain(value: Any) -> Any:
-    """Driver values as JSON."""
+def driver_json(value: Any) -> Any:
+    """Driver values (nodes, relationships, paths, temporal types) as JSON."""
     if isinstance(value, Node):
-        return {"labels": sorted(value.labels), "properties": plain(dict(value))}
+        return {"labels": sorted(value.labels), "properties": driver_json(dict(value))}
     if isinstance(value, Relationship):
         return {
             "type": value.type,
             "start": value.start_node["id"] if value.start_node else None,
             "end": value.end_node["id"] if value.end_node else None,
-            "properties": plain(dict(value)),
+            "properties": driver_json(dict(value)),
         }
     if isinstance(value, Path):
-        return {"nodes": [plain(n) for n in value.nodes], "relationships": [plain(r) for r in value.relationships]}
+        return {
+            "nodes": [driver_json(n) for n in value.nodes],
+            "relationships": [driver_json(r) for r in value.relationships],
+        }
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [driver_json(v) for v in value]
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: driver_json(v) for k, v in value.items()}
     if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | dt.date):
         return value.isoformat()
     if value is None or isinstance(value, str | int | float | bool):
@@ -75,8 +79,14 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def run_read_only(store: Neo4jStore, text: str, params: dict[str, Any], timeout: float, limit: int) -> dict[str, Any]:
-    """Rows of a query Neo4j classifies as read-only, at most `limit`, within `timeout` seconds."""
+def run_read_only(store: GraphStore, text: str, params: dict[str, Any], timeout: float, limit: int) -> dict[str, Any]:
+    """Rows of a query Neo4j classifies as read-only, at most `limit`, within `timeout` seconds.
+
+    Raises `Refused` (403) for anything that may write or reach beyond the graph, (400) on another
+    backend or when Neo4j refuses the query.
+    """
+    if not isinstance(store, Neo4jStore):
+        raise Refused("the Cypher endpoint needs the Neo4j backend", 400)
     check_text(text)
     database = store.settings.database
     try:
@@ -91,7 +101,8 @@ def run_read_only(store: Neo4jStore, text: str, params: dict[str, Any], timeout:
             def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
                 result = tx.run(text, params)
                 rows = [
-                    [plain(v) for v in record.values()] for _, record in zip(range(limit + 1), result, strict=False)
+                    [driver_json(v) for v in record.values()]
+                    for _, record in zip(range(limit + 1), result, strict=False)
                 ]
                 return list(result.keys()), rows
 

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, StoreDep
-from api.models import Entity, Neighbourhood, SearchHit
+from api.http.deps import SettingsDep, StoreDep
+from api.http.models import Entity, Neighbourhood, SearchHit
 from ontology.errors import NotFound
 from queries.export import subgraph
 from queries.search import search

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
-from api.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
+from api.http.deps import StoreDep
+from api.http.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 from queries.chokepoints import DEFAULT_TOP, chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view

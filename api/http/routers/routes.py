@@ -8,9 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import SettingsDep, StoreDep
-from api.models import RoutesAnswer
-from queries.registry import MAX_HOPS
+from api.http.deps import SettingsDep, StoreDep
+from api.http.models import RoutesAnswer
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer
 
@@ -31,7 +30,9 @@ def get_routes(
         str, Query(min_length=1, max_length=200, description="Region id, name or ISO code.", examples=["Xinjiang"])
     ],
     as_of: Annotated[dt.date | None, Query(description="Date the answer holds for (default today).")] = None,
-    max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = DEFAULT_MAX_HOPS,
+    max_hops: Annotated[
+        int, Query(ge=1, description="Longest route in SUPPLIES hops, up to the bound in supply_paths.cypher.")
+    ] = DEFAULT_MAX_HOPS,
     time_respecting: bool = False,
     limit: Annotated[int, Query(ge=1, le=100_000, description="Most routes to return.")] = 100,
     screen: Annotated[

@@ -6,15 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from api.cli.console import out, user_errors
 from graph import neo4j_server
 from graph.settings import Neo4jSettings
-from ontology.errors import ChiptrailError
 
-app = typer.Typer(help="Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).")
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+app = typer.Typer(name="neo4j", help="Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).")
 
 HomeOpt = Annotated[Path, typer.Option("--home", help="Folder for the server's data, logs and config.")]
 BoltOpt = Annotated[int, typer.Option("--bolt-port", help="Loopback Bolt port.")]
@@ -30,13 +27,10 @@ def _config(home: Path, bolt_port: int, http_port: int) -> neo4j_server.ServerCo
 def start(home: HomeOpt = DEFAULT_HOME, bolt_port: BoltOpt = 7687, http_port: HttpOpt = 7474) -> None:
     """Start the server (password from NEO4J_PASSWORD) and wait until Bolt answers."""
     config = _config(home, bolt_port, http_port)
-    try:
+    with user_errors():
         password = Neo4jSettings().checked_password()
         with out.status("starting Neo4j (about 20 s)…"):
             pid = neo4j_server.start(config, password)
-    except ChiptrailError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        raise typer.Exit(1) from None
     out.print(f"Neo4j running (pid {pid})\n  Bolt:    {config.bolt_uri}\n  Browser: {config.browser_url}")
     out.print(f"  export NEO4J_URI={config.bolt_uri}   # then: chiptrail load --backend neo4j")
 

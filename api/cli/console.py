@@ -1,0 +1,74 @@
+"""What every command shares at run time: the consoles, error translation, opening a store, output.
+
+Domain errors are translated here, once, by reading them: the message goes to standard error and
+the exit code is the error's own (2 for what the user typed — an unknown name, an invalid
+parameter; 1 for invalid data, an unavailable backend or a fault).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from api.cli.options import Backend, Format
+from api.settings import shared_settings
+from api.stores import open_loaded_store
+from graph import GraphStore
+from ontology.errors import ChiptrailError, DataError
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Translate domain errors (and invalid settings) into a message and the error's exit code."""
+    try:
+        yield
+    except DataError as exc:
+        fail(f"invalid data ({len(exc.problems)} problems):\n" + "\n".join(f"  {p}" for p in exc.problems), 1)
+    except ChiptrailError as exc:
+        fail(str(exc), exc.exit_code)
+    except ValidationError as exc:  # settings read from the environment
+        fail("invalid settings: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()), 2)
+
+
+def data_paths(data: list[Path] | None) -> list[Path]:
+    """The paths given, else CHIPTRAIL_DATA, else the bundled data."""
+    return list(data) if data else shared_settings().data
+
+
+@contextmanager
+def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterator[GraphStore]:
+    """A command's store, closed at the end, with domain errors translated: the Neo4j store as
+    loaded, or an embedded store holding the given data."""
+    if backend is Backend.neo4j and data:
+        raise typer.BadParameter("--data is for the memory backend; put data into Neo4j with `chiptrail load`")
+    with user_errors():
+        store = open_loaded_store(backend.value, data_paths(data))
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def emit(fmt: Format, answer: BaseModel | Any, table: Callable[[], None]) -> None:
+    """The answer's JSON (its model, as the API returns it) or the table for people."""
+    if fmt is Format.json:
+        payload = answer.model_dump(mode="json", by_alias=True) if isinstance(answer, BaseModel) else answer
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        table()

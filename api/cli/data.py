@@ -1,0 +1,73 @@
+"""Data and service commands: validate, load, serve."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, closing
+from typing import Annotated
+
+import typer
+from rich.progress import MofNCompleteColumn, Progress
+
+from api.cli.console import data_paths, err, out, user_errors
+from api.cli.options import Backend, BackendOpt, PathsArg
+from api.cli.render import routes as render
+from graph import open_store
+from loaders import load_paths
+from loaders.shacl import check_dataset
+from ontology import load_schema
+from ontology.errors import DataError
+
+app = typer.Typer()
+
+
+@app.command()
+def validate(
+    paths: PathsArg = None,
+) -> None:
+    """Check data files against the ontology and the SHACL shapes; exit 1 on any problem."""
+    with user_errors():
+        data = load_paths(data_paths(paths))
+        problems = check_dataset(data)
+        if problems:
+            raise DataError(problems)
+        out.print(
+            f"[green]valid[/]: {len(data.nodes):,} nodes, {len(data.edges):,} relationships; "
+            "ontology, references and SHACL shapes all pass."
+        )
+
+
+@app.command()
+def load(
+    paths: PathsArg = None,
+    backend: BackendOpt = Backend.neo4j,
+    replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
+) -> None:
+    """Validate data and MERGE it into the store (idempotent: loading twice changes nothing)."""
+    with user_errors(), ExitStack() as stack:
+        data = load_paths(data_paths(paths))
+        store = stack.enter_context(closing(open_store(backend.value)))
+        if replace:
+            store.clear()
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err) as progress:
+            task = progress.add_task(f"loading into {backend.value}", total=len(data.nodes) + len(data.edges))
+            report = store.load(data, progress=lambda n: progress.advance(task, n))
+        out.print(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {backend.value}")
+        render.print_counts(out, store.counts(), set(load_schema().classes))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables."""
+    import uvicorn
+
+    # The one place the command line reaches into the HTTP face (declared in the import contract).
+    from api.http.app import create_app
+    from api.http.settings import ApiSettings
+
+    with user_errors():
+        settings = ApiSettings(backend=backend.value)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Terminal rendering of answers, one module per group of commands."""
