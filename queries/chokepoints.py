@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import Any
 
 import networkx as nx
 
 from graph.store import GraphStore, valid_on
 from ontology.vocab import Prop, Rel
+from queries.answers import Chokepoint, ChokepointsAnswer, ChokepointsQuery
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
+from queries.route_screen import verdict_of
 from queries.routes import Route
 from queries.views import Viewer
-from queries.whatif import verdict
 
 DEFAULT_TOP = 10
 
@@ -43,12 +43,12 @@ def chokepoints(
     as_of: dt.date | None = None,
     top: int = DEFAULT_TOP,
     policies: Policies | None = None,
-) -> dict[str, Any]:
-    """The top intermediaries on licence-requiring routes into `region`, as plain data."""
+) -> ChokepointsAnswer:
+    """The top intermediaries on licence-requiring routes into `region`."""
     day = as_of or dt.date.today()
     place = resolve_place(store, region)
     routes = RegionFacts.gather(store, place, day).routes(store, policies or Policies.load(store))
-    flagged = [r for r in routes if verdict(r) != "neither"]
+    flagged = [r for r in routes if verdict_of(r.screening) != "neither"]
     through: dict[str, list[Route]] = defaultdict(list)
     for route in flagged:
         for node in route.nodes[1:-1]:
@@ -57,20 +57,20 @@ def chokepoints(
     ranked = sorted(through, key=lambda n: (-len(through[n]), -central.get(n, 0.0), n))[:top]
     viewer = Viewer(store)
     viewer.prefetch(set(ranked))
-    return {
-        "query": {"region": viewer.ref(place.id), "as_of": day.isoformat(), "top": top},
-        "licence_routes": len(flagged),
-        "routes": len(routes),
-        "chokepoints": [
-            {
-                "node": viewer.ref(n),
-                "licence_routes": len(through[n]),
-                "share": round(len(through[n]) / len(flagged), 4),
-                "betweenness": round(central.get(n, 0.0), 4),
-                "chips": sorted({r.chip.id for r in through[n]}),
-                "sites": sorted({r.edges[-1].target for r in through[n]}),
-                "verdicts": dict(sorted(Counter(verdict(r) for r in through[n]).items())),
-            }
+    return ChokepointsAnswer(
+        query=ChokepointsQuery(region=viewer.ref(place.id), as_of=day.isoformat(), top=top),
+        licence_routes=len(flagged),
+        routes=len(routes),
+        chokepoints=[
+            Chokepoint(
+                node=viewer.ref(n),
+                licence_routes=len(through[n]),
+                share=round(len(through[n]) / len(flagged), 4),
+                betweenness=round(central.get(n, 0.0), 4),
+                chips=sorted({r.chip.id for r in through[n]}),
+                sites=sorted({r.edges[-1].target for r in through[n]}),
+                verdicts=dict(sorted(Counter(str(verdict_of(r.screening)) for r in through[n]).items())),
+            )
             for n in ranked
         ],
-    }
+    )

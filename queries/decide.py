@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from ontology.records import Node
 from ontology.vocab import Prop
+from queries.answers import Outcome, Status
 from queries.restrictions import Decision, Finding, Rule, chip_metrics
 
 
@@ -16,11 +18,11 @@ def _criteria_finding(rule: Rule, metrics: dict[str, float | None]) -> Finding:
     for test in rule.tests:
         met, words = test.check(metrics)
         if met:
-            return Finding(rule, "met", test.classification, f"{words} → {test.classification}, {rule.cite()}")
+            return Finding(rule, Outcome.met, test.classification, f"{words} → {test.classification}, {rule.cite()}")
         (unknown if met is None else failed).append(f"{test.classification}: {words}")
     if unknown:
-        return Finding(rule, "unknown", None, f"cannot decide under {rule.citation}: " + "; ".join(unknown))
-    return Finding(rule, "not_met", None, f"not controlled under {rule.citation}: " + "; ".join(failed))
+        return Finding(rule, Outcome.unknown, None, f"cannot decide under {rule.citation}: " + "; ".join(unknown))
+    return Finding(rule, Outcome.not_met, None, f"not controlled under {rule.citation}: " + "; ".join(failed))
 
 
 def _finding(rule: Rule, chip: Node, metrics: dict[str, float | None]) -> Finding | None:
@@ -28,11 +30,11 @@ def _finding(rule: Rule, chip: Node, metrics: dict[str, float | None]) -> Findin
     if rule.effect == "license_required" and rule.tests:
         return _criteria_finding(rule, metrics)
     if rule.effect == "license_required" and targeted:
-        return Finding(rule, "targeted", None, f"{rule.name} names this chip → licence required, {rule.cite()}")
+        return Finding(rule, Outcome.targeted, None, f"{rule.name} names this chip → licence required, {rule.cite()}")
     if rule.effect == "policy_change" and targeted:
         return Finding(
             rule,
-            "policy_change",
+            Outcome.policy_change,
             None,
             f"review policy now '{rule.license_policy}': {rule.name}, {rule.cite()}",
         )
@@ -56,15 +58,15 @@ def decide(chip: Node, rules: list[Rule], destination: str, day: dt.date) -> Dec
     findings = [f for r in in_force if (f := _finding(r, chip, metrics)) is not None]
     controlling = [f for f in findings if f.outcome in ("met", "targeted")]
     if controlling:
-        status = "license_required"
+        status = Status.license_required
     elif any(f.outcome == "unknown" for f in findings):
-        status = "undetermined"
+        status = Status.undetermined
     else:
-        status = "not_restricted"
+        status = Status.not_restricted
     decision = Decision(
         chip, destination, day, status, _policy(findings) if controlling else None, metrics, tuple(findings)
     )
-    return Decision(**{**decision.__dict__, "explanation": explain(decision)})
+    return replace(decision, explanation=explain(decision))
 
 
 def explain(decision: Decision) -> str:

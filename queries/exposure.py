@@ -4,7 +4,8 @@ For every chip model and every site in the region: the chips a reported deployme
 (DEPLOYS, valid on the date) or, where no deployment gives a count, the chips the final hops of
 its routes delivered (SUPPLIES edges that carry that chip model alone; a mixed shipment has no
 per-model count). Counts convert to TPP (count × the chip's TPP) and H100-equivalents (TPP ÷ the
-H100 SXM's TPP). Each site's power, where reported, is checked against its chips' TDP.
+reference chip's TPP: the H100 SXM unless CHIPTRAIL_REFERENCE_CHIP says otherwise). Each site's
+power, where reported, is checked against its chips' TDP.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from graph.store import GraphStore
 from ontology.records import Edge, Node
 from ontology.vocab import Prop
+from queries.answers import Basis
+from queries.evidence import weakest
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import Decision, chip_metrics
-from queries.routes import rank
-
-REFERENCE_CHIP = "chip-nvidia-h100-sxm"
+from queries.settings import query_settings
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,11 @@ class Item:
     site: str
     chip: Node
     count: int | None
-    basis: str  # deployment | routes | unknown
+    basis: Basis
     confidence: str
     restricted: bool
     edges: tuple[Edge, ...]
     route_count: int | None  # what the routes delivered, shown beside a deployment's count
-
-
-def number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _weakest(edges: list[Edge]) -> str:
-    return max((str(e.props.get(Prop.CONFIDENCE)) for e in edges), key=rank)
 
 
 def _count(edges: list[Edge], key: str) -> int | None:
@@ -57,11 +50,11 @@ def _item(site: str, chip: Node, deploys: list[Edge], finals: list[Edge], restri
     delivered = _count(single, Prop.QUANTITY)
     deployed = _count(deploys, Prop.COUNT)
     if deployed is not None:
-        return Item(site, chip, deployed, "deployment", _weakest(deploys), restricted, tuple(deploys), delivered)
+        return Item(site, chip, deployed, Basis.deployment, weakest(deploys), restricted, tuple(deploys), delivered)
     if delivered is not None:
-        return Item(site, chip, delivered, "routes", _weakest(single), restricted, tuple(single), None)
+        return Item(site, chip, delivered, Basis.routes, weakest(single), restricted, tuple(single), None)
     evidence = deploys or finals
-    return Item(site, chip, None, "unknown", _weakest(evidence), restricted, tuple(evidence), None)
+    return Item(site, chip, None, Basis.unknown, weakest(evidence), restricted, tuple(evidence), None)
 
 
 def collect(facts: RegionFacts, decisions: dict[tuple[str, str], Decision]) -> list[Item]:
@@ -90,15 +83,6 @@ class Measure:
     items: int
     unknown_counts: int
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "chips": self.chips,
-            "tpp": round(self.tpp, 1),
-            "h100_equivalents": round(self.h100_equivalents, 2) if self.h100_equivalents is not None else None,
-            "items": self.items,
-            "unknown_counts": self.unknown_counts,
-        }
-
 
 def measure(items: list[Item], reference_tpp: float | None) -> Measure:
     known = [i for i in items if i.count is not None]
@@ -108,7 +92,7 @@ def measure(items: list[Item], reference_tpp: float | None) -> Measure:
 
 
 @dataclass(frozen=True)
-class ExposureAnswer:
+class Exposure:
     region: Node
     as_of: dt.date
     reference: Node | None
@@ -130,9 +114,9 @@ class ExposureAnswer:
 
 def exposure(
     store: GraphStore, region: str, *, as_of: dt.date | None = None, policies: Policies | None = None
-) -> ExposureAnswer:
+) -> Exposure:
     """The compute reaching `region` on `as_of`. Raises `NotFound` for an unknown region."""
     day = as_of or dt.date.today()
     facts = RegionFacts.gather(store, resolve_place(store, region), day)
     items = collect(facts, facts.decisions(policies or Policies.load(store)))
-    return ExposureAnswer(facts.region, day, store.node(REFERENCE_CHIP), items)
+    return Exposure(facts.region, day, store.node(query_settings().reference_chip), items)

@@ -1,14 +1,28 @@
-"""The JSON shape of an exposure answer: totals, splits, and each site with its power check."""
+"""The exposure answer: totals, splits, and each site with its power plants and power check."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from graph.store import valid_on
 from ontology.records import Node
 from ontology.vocab import Prop, Rel
-from queries.exposure import ExposureAnswer, Item, number
+from queries.answers import (
+    ChipMeasure,
+    ConfidenceMeasure,
+    ExposureAnswer,
+    ExposureItem,
+    ExposureQuery,
+    ExposureSite,
+    Measure,
+    PlantRef,
+    Plausibility,
+    Plausible,
+    ReferenceChip,
+)
+from queries.evidence import number
+from queries.exposure import Exposure, Item
+from queries.exposure import Measure as Totals
 from queries.views import Viewer
 
 PLAUSIBILITY_NOTE = (
@@ -16,34 +30,37 @@ PLAUSIBILITY_NOTE = (
 )
 
 
-def _plausibility(items: list[Item], capacity_mw: float | None) -> dict[str, Any]:
+def measure_view(m: Totals) -> Measure:
+    return Measure(
+        chips=m.chips,
+        tpp=round(m.tpp, 1),
+        h100_equivalents=round(m.h100_equivalents, 2) if m.h100_equivalents is not None else None,
+        items=m.items,
+        unknown_counts=m.unknown_counts,
+    )
+
+
+def _plausibility(items: list[Item], capacity_mw: float | None) -> Plausibility:
     known = [(i.count, number(i.chip.props.get(Prop.TDP))) for i in items if i.count is not None]
     if not known or any(tdp is None for _, tdp in known):
-        return {
-            "chip_power_mw": None,
-            "capacity_mw": capacity_mw,
-            "ratio": None,
-            "verdict": "unknown",
-            "note": "a chip count or TDP is unknown",
-        }
+        note = "a chip count or TDP is unknown"
+        return Plausibility(
+            chip_power_mw=None, capacity_mw=capacity_mw, ratio=None, verdict=Plausible.unknown, note=note
+        )
     power = sum(count * tdp for count, tdp in known if count is not None and tdp is not None) / 1e6
     if not capacity_mw:
-        return {
-            "chip_power_mw": round(power, 3),
-            "capacity_mw": None,
-            "ratio": None,
-            "verdict": "unknown",
-            "note": "the site's power is not reported",
-        }
+        note = "the site's power is not reported"
+        return Plausibility(
+            chip_power_mw=round(power, 3), capacity_mw=None, ratio=None, verdict=Plausible.unknown, note=note
+        )
     ratio = power / capacity_mw
-    verdict = "implausible" if ratio > 1 else "plausible"
-    return {
-        "chip_power_mw": round(power, 3),
-        "capacity_mw": capacity_mw,
-        "ratio": round(ratio, 4),
-        "verdict": verdict,
-        "note": PLAUSIBILITY_NOTE,
-    }
+    return Plausibility(
+        chip_power_mw=round(power, 3),
+        capacity_mw=capacity_mw,
+        ratio=round(ratio, 4),
+        verdict=Plausible.implausible if ratio > 1 else Plausible.plausible,
+        note=PLAUSIBILITY_NOTE,
+    )
 
 
 def _list(value: object) -> list[str]:
@@ -54,54 +71,76 @@ def _capacity(node: Node | None) -> float | None:
     return number(node.props.get(Prop.CAPACITY_MW)) if node else None
 
 
-def _item(viewer: Viewer, item: Item) -> dict[str, Any]:
-    return {
-        "chip": viewer.ref(item.chip.id),
-        "count": item.count,
-        "basis": item.basis,
-        "delivered_by_routes": item.route_count,
-        "confidence": item.confidence,
-        "restricted": item.restricted,
-        "evidence": [e.id for e in item.edges],
-        "sources": viewer.sources(sorted({s for e in item.edges for s in _list(e.props.get(Prop.SOURCES))})),
-    }
+def _item(viewer: Viewer, item: Item) -> ExposureItem:
+    return ExposureItem(
+        chip=viewer.ref(item.chip.id),
+        count=item.count,
+        basis=item.basis,
+        delivered_by_routes=item.route_count,
+        confidence=item.confidence,
+        restricted=item.restricted,
+        evidence=[e.id for e in item.edges],
+        sources=viewer.sources(sorted({s for e in item.edges for s in _list(e.props.get(Prop.SOURCES))})),
+    )
 
 
-def _site(viewer: Viewer, site_id: str, items: list[Item]) -> dict[str, Any]:
+def _plant(viewer: Viewer, plant_id: str) -> PlantRef:
+    return PlantRef(**viewer.ref(plant_id).model_dump(), capacity_mw=_capacity(viewer.node(plant_id)))
+
+
+def _site(viewer: Viewer, answer: Exposure, site_id: str, items: list[Item], plants: list[str]) -> ExposureSite:
     node = viewer.node(site_id)
     props = node.props if node else {}
-    plants = [e.target for e in viewer.store.edges(Rel.POWERED_BY, source=site_id) if valid_on(e.props, None)]
-    return {
-        "site": viewer.ref(site_id),
-        "capacity_mw": _capacity(node),
-        "planned_chips": props.get(Prop.PLANNED_CHIPS),
-        "power_plants": [{**viewer.ref(p), "capacity_mw": _capacity(viewer.node(p))} for p in sorted(plants)],
-        "chips": [_item(viewer, i) for i in items],
-        "plausibility": _plausibility(items, number(props.get(Prop.CAPACITY_MW))),
-    }
+    planned = props.get(Prop.PLANNED_CHIPS)
+    return ExposureSite(
+        site=viewer.ref(site_id),
+        capacity_mw=_capacity(node),
+        planned_chips=planned if isinstance(planned, int) and not isinstance(planned, bool) else None,
+        power_plants=[_plant(viewer, p) for p in plants],
+        chips=[_item(viewer, i) for i in items],
+        plausibility=_plausibility(items, number(props.get(Prop.CAPACITY_MW))),
+    )
 
 
-def exposure_view(viewer: Viewer, answer: ExposureAnswer) -> dict[str, Any]:
+def _plants(viewer: Viewer, answer: Exposure, sites: list[str]) -> dict[str, list[str]]:
+    """Each site's power plants whose POWERED_BY edge holds on the answer's date."""
+    found: dict[str, list[str]] = {}
+    for site in sites:
+        edges = viewer.store.edges(Rel.POWERED_BY, source=site)
+        found[site] = sorted(e.target for e in edges if valid_on(e.props, answer.as_of))
+    viewer.prefetch({p for plants in found.values() for p in plants})
+    return found
+
+
+def exposure_view(viewer: Viewer, answer: Exposure) -> ExposureAnswer:
     by_site: dict[str, list[Item]] = defaultdict(list)
     for item in answer.items:
         by_site[item.site].append(item)
     viewer.prefetch(set(by_site) | {i.chip.id for i in answer.items})
+    sites = sorted(by_site)
+    plants = _plants(viewer, answer, sites)
     restricted = {i.chip.id for i in answer.items if i.restricted}
-    return {
-        "query": {
-            "region": viewer.ref(answer.region.id),
-            "as_of": answer.as_of.isoformat(),
-            "reference_chip": {**viewer.ref(answer.reference.id), "tpp": answer.reference_tpp}
-            if answer.reference
-            else None,
-        },
-        "totals": answer.total().as_dict(),
-        "restricted": answer.total(restricted_only=True).as_dict(),
-        "by_chip": [
-            {"chip": viewer.ref(chip), "restricted": chip in restricted, **m.as_dict()}
-            for chip, m in sorted(answer.by("chip").items())
-        ],
-        "by_confidence": [{"confidence": c, **m.as_dict()} for c, m in sorted(answer.by("confidence").items())],
-        "sites": [_site(viewer, s, by_site[s]) for s in sorted(by_site)],
-        "illustrative": any(viewer.ref(s).get("illustrative") for s in by_site),
-    }
+    reference = (
+        ReferenceChip(**viewer.ref(answer.reference.id).model_dump(), tpp=answer.reference_tpp)
+        if answer.reference
+        else None
+    )
+    by_chip = [
+        ChipMeasure(chip=viewer.ref(chip), restricted=chip in restricted, **measure_view(m).model_dump())
+        for chip, m in sorted(answer.by("chip").items())
+    ]
+    by_confidence = [
+        ConfidenceMeasure(confidence=c, **measure_view(m).model_dump())
+        for c, m in sorted(answer.by("confidence").items())
+    ]
+    return ExposureAnswer(
+        query=ExposureQuery(
+            region=viewer.ref(answer.region.id), as_of=answer.as_of.isoformat(), reference_chip=reference
+        ),
+        totals=measure_view(answer.total()),
+        restricted=measure_view(answer.total(restricted_only=True)),
+        by_chip=by_chip,
+        by_confidence=by_confidence,
+        sites=[_site(viewer, answer, s, by_site[s], plants[s]) for s in sites],
+        illustrative=any(viewer.ref(s).illustrative for s in by_site),
+    )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, cast
 
 from graph.store import GraphStore
 from ontology.vocab import Label
+from queries.answers import Ref, RestrictionAnswer, Status
 from queries.decide import decide
+from queries.places import country_of
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, load_rules
-from queries.routes import country_of
+from queries.views import restriction_view
 
 
 def destination_code(store: GraphStore, term: str) -> str:
@@ -36,25 +37,25 @@ def all_decisions(store: GraphStore, destination: str, as_of: dt.date) -> list[D
     return [decide(c, rules, destination, as_of) for c in store.nodes(Label.CHIP_MODEL)]
 
 
-def restrictions_view(term: str, decisions: list[Decision]) -> dict[str, Any]:
-    """The `restrictions` JSON: one decision's fields at the top; a family adds `variants`.
+def restrictions_view(term: str, decisions: list[Decision]) -> RestrictionAnswer:
+    """The `restrictions` answer: one decision's fields at the top; a family adds `variants`.
 
     For a family, `restricted` is true only if every variant is; `status` is shared or 'mixed'.
     """
-    views = [d.as_dict() for d in decisions]
+    views = [restriction_view(d) for d in decisions]
     if len(views) == 1:
-        return {**views[0], "query": term, "variants": []}
-    statuses = {v["status"] for v in views}
-    return {
-        "query": term,
-        "chip": {"id": None, "name": term},
-        "destination": views[0]["destination"],
-        "as_of": views[0]["as_of"],
-        "restricted": all(v["restricted"] for v in views),
-        "status": statuses.pop() if len(statuses) == 1 else "mixed",
-        "license_policy": None,
-        "metrics": None,
-        "rules": [r for v in views for r in cast(list[dict[str, Any]], v["rules"])],
-        "explanation": " ".join(str(v["explanation"]) for v in views),
-        "variants": views,
-    }
+        return RestrictionAnswer(**dict(views[0]), query=term, variants=[])
+    statuses = {v.status for v in views}
+    return RestrictionAnswer(
+        query=term,
+        chip=Ref(id=None, name=term),
+        destination=views[0].destination,
+        as_of=views[0].as_of,
+        restricted=all(v.restricted for v in views),
+        status=statuses.pop() if len(statuses) == 1 else Status.mixed,
+        license_policy=None,
+        metrics=None,
+        rules=[r for v in views for r in v.rules],
+        explanation=" ".join(v.explanation for v in views),
+        variants=views,
+    )

@@ -9,7 +9,7 @@
         criteria: ["3A090.a: tpp >= 2000"]
     remove_rules: [rule-2025-04-09-h20-licence]
     affiliates: false            # switch every affiliates rule off (true or absent: as stored)
-    designations:                # added listings
+    designations:                # added listings (list: default CHIPTRAIL_DEFAULT_LIST, the Entity List)
       - {party: org-example, list: list-bis-entity-list, valid_from: 2026-01-01}
     remove_designations: [org-sugon]   # parties whose designations are dropped
 
@@ -30,6 +30,7 @@ from ontology.errors import DataError, Problem
 from queries.policies import Policies
 from queries.restrictions import CriteriaLine, Rule
 from queries.screening import Designation
+from queries.settings import query_settings
 
 EFFECTS = ("license_required", "policy_change", "affiliates", "informational")
 
@@ -53,7 +54,9 @@ class RuleChange(BaseModel):
 class DesignationAdd(BaseModel):
     model_config = ConfigDict(extra="forbid")
     party: str = Field(min_length=1, max_length=200)
-    list: str = Field(default="list-bis-entity-list", min_length=1, max_length=200)
+    list: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Default: CHIPTRAIL_DEFAULT_LIST (the BIS Entity List)."
+    )
     valid_from: dt.date
     valid_to: dt.date | None = None
     citation: str | None = None
@@ -98,17 +101,17 @@ def _new_rule(change: RuleChange, where: str) -> Rule:
             [Problem(f"a new rule needs {' and '.join(missing)}", file=where, record=change.id, field=missing[0])]
         )
     base = Rule(
-        change.id,
-        change.name or change.id,
-        change.citation or "what-if overlay (hypothetical)",
-        str(change.effect),
-        change.valid_from,
-        None,
-        frozenset(),
-        (),
-        None,
-        (),
-        frozenset(),
+        id=change.id,
+        name=change.name or change.id,
+        citation=change.citation or "what-if overlay (hypothetical)",
+        effect=str(change.effect),
+        valid_from=change.valid_from,
+        valid_to=None,
+        destinations=frozenset(),
+        country_groups=(),
+        license_policy=None,
+        tests=(),
+        targets=frozenset(),
     )
     return _changed(base, change)
 
@@ -133,17 +136,17 @@ def _changed(rule: Rule, change: RuleChange) -> Rule:
 
 def _designation(add: DesignationAdd, name: str) -> Designation:
     return Designation(
-        add.party,
-        "what-if",
-        f"{name} (hypothetical listing)",
-        (add.list,),
-        add.valid_from,
-        add.valid_to,
-        add.citation,
-        add.license_requirement,
-        add.license_policy,
-        "hypothetical",
-        (),
+        party=add.party,
+        listing="what-if",
+        listing_name=f"{name} (hypothetical listing)",
+        lists=(add.list or query_settings().default_list,),
+        valid_from=add.valid_from,
+        valid_to=add.valid_to,
+        citation=add.citation,
+        license_requirement=add.license_requirement,
+        license_policy=add.license_policy,
+        confidence="hypothetical",
+        sources=(),
     )
 
 

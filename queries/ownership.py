@@ -18,7 +18,9 @@ from fractions import Fraction
 
 from ontology.records import Edge
 from ontology.vocab import Prop
-from queries.restrictions import Rule, fmt
+from queries.answers import AffiliateFindingOut, AffiliateRule, AffiliateStatus, ChainLink, StakeOut
+from queries.evidence import fmt
+from queries.restrictions import Rule
 
 Namer = Callable[[str], str]
 
@@ -61,25 +63,6 @@ class Stake:
         result = pct(share) if share is not None else "unknown"
         return " × ".join(steps) + (f" = {result}" if len(self.edges) > 1 or share is None else "")
 
-    def as_dict(self, name: Namer) -> dict[str, object]:
-        share = self.share
-        return {
-            "holder": self.holder,
-            "chain": [
-                {
-                    "from": e.source,
-                    "to": e.target,
-                    "percentage": float(p) if (p := percentage(e)) is not None else None,
-                    "edge": e.id,
-                    "sources": e.props.get(Prop.SOURCES),
-                    "confidence": e.props.get(Prop.CONFIDENCE),
-                }
-                for e in self.edges
-            ],
-            "share": float(share) if share is not None else None,
-            "explanation": self.describe(name),
-        }
-
 
 def holding_stakes(chains: Iterable[tuple[Edge, ...]], listed: set[str]) -> list[Stake]:
     """The distinct chains from listed parties, each cut at the listed party nearest the owned one."""
@@ -115,11 +98,10 @@ class AffiliateFinding:
         return tuple(s for s in self.stakes if s.share is None)
 
     @property
-    def status(self) -> str:
-        """affiliate | undetermined | below."""
+    def status(self) -> AffiliateStatus:
         if self.known_total >= self.threshold:
-            return "affiliate"
-        return "undetermined" if self.unknown else "below"
+            return AffiliateStatus.affiliate
+        return AffiliateStatus.undetermined if self.unknown else AffiliateStatus.below
 
     def explain(self, name: Namer) -> str:
         lists = ", ".join(sorted(name(x) for x in self.rule.extends)) or "its lists"
@@ -137,20 +119,41 @@ class AffiliateFinding:
             f"under {self.rule.name} ({self.rule.cite()})"
         )
 
-    def as_dict(self, name: Namer) -> dict[str, object]:
-        return {
-            "rule": {
-                "id": self.rule.id,
-                "name": self.rule.name,
-                "citation": self.rule.citation,
-                "valid_from": self.rule.valid_from.isoformat() if self.rule.valid_from else None,
-                "valid_to": self.rule.valid_to.isoformat() if self.rule.valid_to else None,
-                "threshold": float(self.threshold),
-                "extends": sorted(self.rule.extends),
-            },
-            "status": self.status,
-            "known_total": float(self.known_total),
-            "unknown_chains": len(self.unknown),
-            "stakes": [s.as_dict(name) for s in self.stakes],
-            "explanation": self.explain(name),
-        }
+
+def stake_view(stake: Stake, name: Namer) -> StakeOut:
+    share = stake.share
+    chain = [
+        ChainLink(
+            from_=e.source,
+            to=e.target,
+            percentage=float(p) if (p := percentage(e)) is not None else None,
+            edge=e.id,
+            sources=sources if isinstance(sources := e.props.get(Prop.SOURCES), list) else None,
+            confidence=str(c) if (c := e.props.get(Prop.CONFIDENCE)) is not None else None,
+        )
+        for e in stake.edges
+    ]
+    explanation = stake.describe(name)
+    return StakeOut(
+        holder=stake.holder, chain=chain, share=float(share) if share is not None else None, explanation=explanation
+    )
+
+
+def affiliate_view(finding: AffiliateFinding, name: Namer) -> AffiliateFindingOut:
+    rule = finding.rule
+    return AffiliateFindingOut(
+        rule=AffiliateRule(
+            id=rule.id,
+            name=rule.name,
+            citation=rule.citation,
+            valid_from=rule.valid_from.isoformat() if rule.valid_from else None,
+            valid_to=rule.valid_to.isoformat() if rule.valid_to else None,
+            threshold=float(finding.threshold),
+            extends=sorted(rule.extends),
+        ),
+        status=finding.status,
+        known_total=float(finding.known_total),
+        unknown_chains=len(finding.unknown),
+        stakes=[stake_view(s, name) for s in finding.stakes],
+        explanation=finding.explain(name),
+    )

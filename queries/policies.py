@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from graph.store import GraphStore
+from queries.answers import ScreenAnswer
 from queries.resolve import resolve_organization
 from queries.restrictions import Rule, load_rules
 from queries.screening import Designation, Screener, load_designations
@@ -30,7 +30,7 @@ class Policies:
         return Screener(store, list(self.rules), list(self.designations))
 
 
-def screen_party(store: GraphStore, party: str, as_of: dt.date | None = None) -> dict[str, Any]:
+def screen_party(store: GraphStore, party: str, as_of: dt.date | None = None) -> ScreenAnswer:
     """`chiptrail screen`: is the organisation (id, name or alias) designated on the date, and how."""
     node = resolve_organization(store, party)
     screener = Policies.load(store).screener(store)

@@ -15,10 +15,11 @@ from ontology.records import Edge, Node
 from ontology.vocab import Label
 from queries import named
 from queries.decide import decide
+from queries.places import countries_of
 from queries.policies import Policies
 from queries.restrictions import Decision
 from queries.route_screen import screen_route
-from queries.routes import DEFAULT_MAX_HOPS, Route, countries_of, sort_key
+from queries.routes import DEFAULT_MAX_HOPS, Route, sort_key
 
 Path = tuple[Edge, ...]
 

@@ -19,6 +19,8 @@ from graph.store import GraphStore, valid_on
 from ontology.errors import DataError, Problem
 from ontology.records import Node
 from ontology.vocab import Label, Prop
+from queries.answers import Outcome, Status
+from queries.evidence import fmt, number
 from queries.named import run
 
 OPS: dict[str, Callable[[float, float], bool]] = {
@@ -33,11 +35,6 @@ METRIC_NAMES = {"tpp": "TPP", "pd": "performance density", "interconnect_gbps": 
 UNITS = {"interconnect_gbps": " GB/s"}
 TERM = re.compile(r"^(tpp|pd|interconnect_gbps) (>=|>|<=|<) ([0-9]+(?:\.[0-9]+)?)$")
 BITS = {"peak_tops_fp4": 4, "peak_tops_fp8": 8, "peak_tops_fp16": 16}
-
-
-def fmt(value: float) -> str:
-    """15832.0 -> '15,832'; 5.92 -> '5.92'."""
-    return f"{value:,.0f}" if float(value).is_integer() or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -123,23 +120,9 @@ class Finding:
     """How one rule in force bears on the chip."""
 
     rule: Rule
-    outcome: str  # met | not_met | unknown | targeted | policy_change
+    outcome: Outcome
     classification: str | None
     reason: str
-
-    def as_dict(self) -> dict[str, object]:
-        r = self.rule
-        return {
-            "id": r.id,
-            "name": r.name,
-            "citation": r.citation,
-            "effect": r.effect,
-            "valid_from": r.valid_from.isoformat() if r.valid_from else None,
-            "valid_to": r.valid_to.isoformat() if r.valid_to else None,
-            "outcome": self.outcome,
-            "classification": self.classification,
-            "reason": self.reason,
-        }
 
 
 @dataclass(frozen=True)
@@ -147,7 +130,7 @@ class Decision:
     chip: Node
     destination: str
     as_of: dt.date
-    status: str  # license_required | not_restricted | undetermined
+    status: Status
     license_policy: str | None
     metrics: dict[str, float | None]
     findings: tuple[Finding, ...] = field(default=())
@@ -157,23 +140,9 @@ class Decision:
     def restricted(self) -> bool:
         return self.status == "license_required"
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "chip": {"id": self.chip.id, "name": self.chip.props.get(Prop.NAME)},
-            "destination": self.destination,
-            "as_of": self.as_of.isoformat(),
-            "restricted": self.restricted,
-            "status": self.status,
-            "license_policy": self.license_policy,
-            "metrics": self.metrics,
-            "rules": [f.as_dict() for f in self.findings],
-            "explanation": self.explanation,
-        }
-
 
 def _num(node: Node, key: str) -> float | None:
-    value = node.props.get(key)
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return number(node.props.get(key))
 
 
 def computed_tpp(chip: Node) -> float | None:
@@ -209,19 +178,19 @@ def load_rules(store: GraphStore) -> list[Rule]:
         targets = frozenset(row["targets"])
         rules.append(
             Rule(
-                node.id,
-                str(node.props.get(Prop.NAME, node.id)),
-                str(node.props.get(Prop.CITATION, "")),
-                str(node.props.get(Prop.EFFECT, "informational")),
-                _date(node, Prop.VALID_FROM),
-                _date(node, Prop.VALID_TO),
-                frozenset(_strings(node, Prop.DESTINATIONS)),
-                tuple(_strings(node, Prop.COUNTRY_GROUPS)),
-                str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
-                tuple(CriteriaLine.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
-                targets,
-                _num(node, Prop.OWNERSHIP_THRESHOLD),
-                frozenset(row["extends"]),
+                id=node.id,
+                name=str(node.props.get(Prop.NAME, node.id)),
+                citation=str(node.props.get(Prop.CITATION, "")),
+                effect=str(node.props.get(Prop.EFFECT, "informational")),
+                valid_from=_date(node, Prop.VALID_FROM),
+                valid_to=_date(node, Prop.VALID_TO),
+                destinations=frozenset(_strings(node, Prop.DESTINATIONS)),
+                country_groups=tuple(_strings(node, Prop.COUNTRY_GROUPS)),
+                license_policy=str(node.props[Prop.LICENSE_POLICY]) if Prop.LICENSE_POLICY in node.props else None,
+                tests=tuple(CriteriaLine.parse(line, node.id) for line in _strings(node, Prop.CRITERIA)),
+                targets=targets,
+                threshold=_num(node, Prop.OWNERSHIP_THRESHOLD),
+                extends=frozenset(row["extends"]),
             )
         )
     return sorted(rules, key=lambda r: (r.valid_from or dt.date.min, r.id))

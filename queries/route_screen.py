@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from graph.store import valid_on
 from ontology.records import Edge
-from ontology.vocab import Prop
+from queries.answers import HopScreening, PartyRef, PartyStatus, RouteScreening, Verdict
+from queries.evidence import hop_date
 from queries.restrictions import Decision
 from queries.screening import PartyScreen, Screener
 
@@ -35,13 +36,12 @@ class HopScreen:
 class RouteScreen:
     hops: tuple[HopScreen, ...]
     item: bool
-    verdict: str
+    verdict: Verdict
     explanation: str
 
 
 def _hop_day(edge: Edge, as_of: dt.date) -> dt.date:
-    value = edge.props.get(Prop.VALID_FROM)
-    return value if isinstance(value, dt.date) else as_of
+    return hop_date(edge) or as_of
 
 
 def _operators(screener: Screener, site: str, day: dt.date) -> list[str]:
@@ -56,8 +56,14 @@ def screen_hop(screener: Screener, edge: Edge, as_of: dt.date, last: bool) -> Ho
     return HopScreen(edge, day, sender, recipient, users)
 
 
-def verdict(item: bool, party: bool) -> str:
-    return "both" if item and party else "item" if item else "party" if party else "neither"
+def verdict_of(screening: RouteScreen | None) -> Verdict:
+    """A route's verdict (an unscreened route: neither)."""
+    return screening.verdict if screening else Verdict.neither
+
+
+def _verdict(item: bool, party: bool) -> Verdict:
+    """Why a licence is needed: for the item, a party, both, or neither."""
+    return Verdict.both if item and party else Verdict.item if item else Verdict.party if party else Verdict.neither
 
 
 def screen_route(
@@ -68,7 +74,7 @@ def screen_route(
     item = bool(restriction and restriction.restricted)
     flagged = [(n, s) for n, h in enumerate(hops, 1) for s in h.receivers if s.flagged]
     unsure = [(n, s) for n, h in enumerate(hops, 1) for s in h.receivers if s.status == "undetermined"]
-    result = verdict(item, bool(flagged))
+    result = _verdict(item, bool(flagged))
     reasons = []
     if item and restriction:
         deciding = [f.reason for f in restriction.findings if f.outcome in ("met", "targeted")]
@@ -84,31 +90,31 @@ def screen_route(
     return RouteScreen(hops, item, result, head + (": " + "; ".join(reasons) if reasons else "") + ".")
 
 
-def party_view(screen: PartyScreen | None) -> dict[str, object] | None:
+def party_view(screen: PartyScreen | None) -> PartyRef | None:
     if screen is None:
         return None
-    out: dict[str, object] = {"id": screen.party, "name": screen.name, "status": screen.status}
-    if screen.illustrative:
-        out["illustrative"] = True
-    if screen.status != "clear" or screen.affiliates:
-        out["explanation"] = screen.explanation
-    return out
+    explained = screen.status != PartyStatus.clear or bool(screen.affiliates)
+    return PartyRef(
+        id=screen.party,
+        name=screen.name,
+        status=screen.status,
+        illustrative=True if screen.illustrative else None,
+        explanation=screen.explanation if explained else None,
+    )
 
 
-def route_screen_view(screen: RouteScreen) -> dict[str, object]:
-    return {
-        "verdict": screen.verdict,
-        "item": screen.item,
-        "party": any(s.flagged for h in screen.hops for s in h.receivers),
-        "explanation": screen.explanation,
-        "hops": [
-            {
-                "edge": h.edge.id,
-                "date": h.day.isoformat(),
-                "sender": party_view(h.sender),
-                "recipient": party_view(h.recipient),
-                "end_users": [party_view(u) for u in h.end_users],
-            }
-            for h in screen.hops
-        ],
-    }
+def route_screen_view(screen: RouteScreen) -> RouteScreening:
+    hops = [
+        HopScreening(
+            edge=h.edge.id,
+            date=h.day.isoformat(),
+            sender=party_view(h.sender),
+            recipient=party_view(h.recipient),
+            end_users=[u for u in map(party_view, h.end_users) if u is not None],
+        )
+        for h in screen.hops
+    ]
+    party = any(s.flagged for h in screen.hops for s in h.receivers)
+    return RouteScreening(
+        verdict=screen.verdict, item=screen.item, party=party, explanation=screen.explanation, hops=hops
+    )

@@ -15,9 +15,11 @@ from itertools import pairwise
 
 from graph.store import GraphStore
 from ontology.records import Edge, Node
-from ontology.vocab import CONFIDENCE_LEVELS, Prop
+from ontology.vocab import Prop
 from queries import named
 from queries.decide import decide
+from queries.evidence import hop_date, rank, weakest
+from queries.places import countries_of, country_of
 from queries.policies import Policies
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, Rule
@@ -39,7 +41,7 @@ class Route:
 
     @property
     def weakest(self) -> str:
-        return max((str(e.props.get(Prop.CONFIDENCE)) for e in self.edges), key=rank)
+        return weakest(self.edges)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Lead:
 
 
 @dataclass(frozen=True)
-class RoutesAnswer:
+class RouteSearch:
     chip_term: str
     chips: list[Node]
     region: Node
@@ -63,32 +65,10 @@ class RoutesAnswer:
     screened: bool = False
 
 
-def rank(confidence: str) -> int:
-    """Position in CONFIDENCE_LEVELS (0 = strongest); unknown values sort last."""
-    return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
-
-
-def hop_date(edge: Edge) -> dt.date | None:
-    """The date a hop happened: when the relationship began."""
-    value = edge.props.get(Prop.VALID_FROM)
-    return value if isinstance(value, dt.date) else None
-
-
 def time_respecting(edges: tuple[Edge, ...]) -> bool:
     """Known hop dates never decrease along the path (a hop without a date breaks nothing)."""
     dates = [d for e in edges if (d := hop_date(e)) is not None]
     return all(a <= b for a, b in pairwise(dates))
-
-
-def countries_of(store: GraphStore, node_ids: set[str]) -> dict[str, str | None]:
-    """ISO 3166-1 code of the country each site or place lies in (LOCATED_IN, then PART_OF), in one query."""
-    rows = named.run(store, "countries", node_ids=sorted(node_ids)) if node_ids else []
-    found = {row["id"]: row["country"] for row in rows}
-    return {i: found.get(i) for i in node_ids}
-
-
-def country_of(store: GraphStore, node_id: str) -> str | None:
-    return countries_of(store, {node_id})[node_id]
 
 
 def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
@@ -139,7 +119,7 @@ def find_routes(
     limit: int | None = None,
     screen: bool = False,
     policies: Policies | None = None,
-) -> RoutesAnswer:
+) -> RouteSearch:
     """Routes and leads for a chip (id, name, alias or family) into a region (id, name or code).
 
     With `screen`, each route also reports the parties' designations per hop and a verdict (item,
@@ -168,4 +148,4 @@ def find_routes(
     if screen:
         screener = policies.screener(store)
         shown = [replace(r, screening=screen_route(screener, r.edges, r.restriction, day)) for r in shown]
-    return RoutesAnswer(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen)
+    return RouteSearch(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from graph.store import GraphStore, valid_on
 from ontology.records import Edge, Node
 from ontology.vocab import Label, Prop, Rel
+from queries.answers import AffiliateStatus, DesignationOut, PartyStatus, Ref, ScreenAnswer
 from queries.named import run, to_edge
-from queries.ownership import AffiliateFinding, holding_stakes
+from queries.ownership import AffiliateFinding, affiliate_view, holding_stakes
 from queries.restrictions import Rule
 
 
@@ -55,20 +55,6 @@ class Designation:
         terms = f"; licence requirement: {self.license_requirement}" if self.license_requirement else ""
         policy = f"; review policy: {self.license_policy}" if self.license_policy else ""
         return f"{self.listing_name}{cite}{since}{until}{terms}{policy}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "listing": {"id": self.listing, "name": self.listing_name},
-            "lists": list(self.lists),
-            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "citation": self.citation,
-            "license_requirement": self.license_requirement,
-            "license_policy": self.license_policy,
-            "confidence": self.confidence,
-            "sources": list(self.sources),
-            "illustrative": self.illustrative,
-        }
 
 
 def load_designations(store: GraphStore, org_ids: list[str] | None = None) -> list[Designation]:
@@ -109,12 +95,13 @@ class PartyScreen:
     illustrative: bool = False
 
     @property
-    def status(self) -> str:
-        """listed | affiliate | undetermined | clear."""
+    def status(self) -> PartyStatus:
         if self.designations:
-            return "listed"
+            return PartyStatus.listed
         found = {f.status for f in self.affiliates}
-        return "affiliate" if "affiliate" in found else "undetermined" if "undetermined" in found else "clear"
+        if AffiliateStatus.affiliate in found:
+            return PartyStatus.affiliate
+        return PartyStatus.undetermined if AffiliateStatus.undetermined in found else PartyStatus.clear
 
     @property
     def flagged(self) -> bool:
@@ -206,16 +193,28 @@ class Screener:
         fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
         return PartyScreen(party, name, day, listed, tuple(findings), words + ".", fictional)
 
-    def view(self, screen: PartyScreen) -> dict[str, Any]:
-        return {
-            "party": {
-                "id": screen.party,
-                "name": screen.name,
-                **({"illustrative": True} if screen.illustrative else {}),
-            },
-            "as_of": screen.day.isoformat(),
-            "status": screen.status,
-            "designations": [d.as_dict() for d in screen.designations],
-            "affiliates": [f.as_dict(self.name) for f in screen.affiliates],
-            "explanation": screen.explanation,
-        }
+    def view(self, screen: PartyScreen) -> ScreenAnswer:
+        party = Ref(id=screen.party, name=screen.name, illustrative=True if screen.illustrative else None)
+        return ScreenAnswer(
+            party=party,
+            as_of=screen.day.isoformat(),
+            status=screen.status,
+            designations=[designation_view(d) for d in screen.designations],
+            affiliates=[affiliate_view(f, self.name) for f in screen.affiliates],
+            explanation=screen.explanation,
+        )
+
+
+def designation_view(d: Designation) -> DesignationOut:
+    return DesignationOut(
+        listing=Ref(id=d.listing, name=d.listing_name),
+        lists=list(d.lists),
+        valid_from=d.valid_from.isoformat() if d.valid_from else None,
+        valid_to=d.valid_to.isoformat() if d.valid_to else None,
+        citation=d.citation,
+        license_requirement=d.license_requirement,
+        license_policy=d.license_policy,
+        confidence=d.confidence,
+        sources=list(d.sources),
+        illustrative=d.illustrative,
+    )

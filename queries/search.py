@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 from graph.store import GraphStore
 from ontology.vocab import Label, Prop
+from queries.answers import SearchHit
 from queries.resolve import NAME_KEYS, names_of, normalise
-
-
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    name: str | None
-    labels: list[str]
-    matched: str
-    score: float
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -35,7 +26,7 @@ def _score(wanted: str, candidate: str) -> float:
     return round(0.75 * ratio, 4) if ratio >= 0.6 else 0.0
 
 
-def search(store: GraphStore, q: str, limit: int = 20) -> list[Hit]:
+def search(store: GraphStore, q: str, limit: int = 20) -> list[SearchHit]:
     """Entities whose name, alias or Chinese name matches `q`, best first (ties by name, then id)."""
     wanted = normalise(q)
     hits = []
@@ -46,6 +37,7 @@ def search(store: GraphStore, q: str, limit: int = 20) -> list[Hit]:
         best = max(scored, default=(0.0, ""))
         if best[0] > 0:
             name = node.props.get(Prop.NAME)
-            hits.append(Hit(node.id, str(name) if name is not None else None, sorted(node.labels), best[1], best[0]))
+            label = str(name) if name is not None else None
+            hits.append(SearchHit(id=node.id, name=label, labels=sorted(node.labels), matched=best[1], score=best[0]))
     hits.sort(key=lambda h: (-h.score, h.name or "", h.id))
     return hits[:limit]

@@ -1,4 +1,4 @@
-"""Plain-data (JSON-ready) views of answers. This shape is the stable, documented JSON contract."""
+"""Build the answer models (`queries.answers`) from what the queries found: the stable JSON contract."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from typing import Any
 from graph.store import GraphStore
 from ontology.records import Edge, Node, Value
 from ontology.vocab import Prop
+from queries.answers import Entity, Hop, Lead, Ref, Restriction, RoutesAnswer, RoutesQuery, RuleFinding, SourceRef
+from queries.answers import Route as RouteOut
+from queries.restrictions import Decision, Finding
 from queries.route_screen import route_screen_view
-from queries.routes import Lead, Route, RoutesAnswer
+from queries.routes import Route, RouteSearch
+
+SOURCE_FIELDS = ("name", "title", "publisher", "url", "published")
 
 
 def plain(value: Value | None) -> Any:
@@ -17,16 +22,59 @@ def plain(value: Value | None) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def ref(node: Node | None, node_id: str) -> dict[str, Any]:
+def json_ready(value: Any) -> Any:
+    """Dates as ISO text at any depth of lists and mappings (named-query rows)."""
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    return plain(value)
+
+
+def ref(node: Node | None, node_id: str) -> Ref:
     """A node as {id, name}, flagging fictional ones so no output shows them unmarked."""
-    out: dict[str, Any] = {"id": node_id, "name": node.props.get(Prop.NAME, node_id) if node else node_id}
-    if node and node.props.get(Prop.ILLUSTRATIVE) is True:
-        out["illustrative"] = True
-    return out
+    name = node.props.get(Prop.NAME, node_id) if node else node_id
+    fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
+    return Ref(id=node_id, name=str(name), illustrative=True if fictional else None)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def finding_view(finding: Finding) -> RuleFinding:
+    rule = finding.rule
+    return RuleFinding(
+        id=rule.id,
+        name=rule.name,
+        citation=rule.citation,
+        effect=rule.effect,
+        valid_from=_iso(rule.valid_from),
+        valid_to=_iso(rule.valid_to),
+        outcome=finding.outcome,
+        classification=finding.classification,
+        reason=finding.reason,
+    )
+
+
+def restriction_view(decision: Decision) -> Restriction:
+    """A restriction decision with the rules, citations and numbers that made it."""
+    name = decision.chip.props.get(Prop.NAME)
+    return Restriction(
+        chip=Ref(id=decision.chip.id, name=str(name) if name is not None else None),
+        destination=decision.destination,
+        as_of=decision.as_of.isoformat(),
+        restricted=decision.restricted,
+        status=decision.status,
+        license_policy=decision.license_policy,
+        metrics=decision.metrics,
+        rules=[finding_view(f) for f in decision.findings],
+        explanation=decision.explanation,
+    )
 
 
 class Viewer:
-    """Renders answers, looking each node and source up once."""
+    """Builds answers, looking each node and source up once."""
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
@@ -48,86 +96,78 @@ class Viewer:
         ids |= {s for e in edges if isinstance(v := e.props.get(Prop.SOURCES), list) for s in v}
         self.prefetch(ids)
 
-    def ref(self, node_id: str) -> dict[str, Any]:
+    def ref(self, node_id: str) -> Ref:
         return ref(self.node(node_id), node_id)
 
-    def sources(self, ids: Value | None) -> list[dict[str, Any]]:
+    def sources(self, ids: Value | None) -> list[SourceRef]:
         out = []
         for source_id in ids if isinstance(ids, list) else []:
             node = self.node(source_id)
             props = node.props if node else {}
-            out.append(
-                {
-                    "id": source_id,
-                    **{k: plain(props.get(k)) for k in ("name", "title", "publisher", "url", "published")},
-                }
-            )
+            out.append(SourceRef(id=source_id, **{k: plain(props.get(k)) for k in SOURCE_FIELDS}))
         return out
 
-    def hop(self, edge: Edge) -> dict[str, Any]:
+    def hop(self, edge: Edge) -> Hop:
         p = edge.props
-        return {
-            "from": self.ref(edge.source),
-            "to": self.ref(edge.target),
-            "type": edge.type,
-            "date": plain(p.get(Prop.VALID_FROM)),
-            "until": plain(p.get(Prop.VALID_TO)),
-            "quantity": p.get(Prop.QUANTITY),
-            "confidence": p.get(Prop.CONFIDENCE),
-            "illustrative": p.get(Prop.ILLUSTRATIVE) is True,
-            "sources": self.sources(p.get(Prop.SOURCES)),
-        }
+        return Hop(
+            from_=self.ref(edge.source),
+            to=self.ref(edge.target),
+            type=edge.type,
+            date=plain(p.get(Prop.VALID_FROM)),
+            until=plain(p.get(Prop.VALID_TO)),
+            quantity=p.get(Prop.QUANTITY),  # type: ignore[arg-type]  # validated by the model
+            confidence=plain(p.get(Prop.CONFIDENCE)),
+            illustrative=p.get(Prop.ILLUSTRATIVE) is True,
+            sources=self.sources(p.get(Prop.SOURCES)),
+        )
 
-    def route(self, route: Route) -> dict[str, Any]:
-        return {
-            "chip": self.ref(route.chip.id),
-            "destination": self.ref(route.edges[-1].target),
-            "length": len(route.edges),
-            "weakest_confidence": route.weakest,
-            "illustrative": any(e.props.get(Prop.ILLUSTRATIVE) is True for e in route.edges),
-            "path": list(route.nodes),
-            "hops": [self.hop(e) for e in route.edges],
-            "restriction": route.restriction.as_dict() if route.restriction else None,
-            **({"screening": route_screen_view(route.screening)} if route.screening else {}),
-        }
+    def route(self, route: Route) -> RouteOut:
+        return RouteOut(
+            chip=self.ref(route.chip.id),
+            destination=self.ref(route.edges[-1].target),
+            length=len(route.edges),
+            weakest_confidence=route.weakest,
+            illustrative=any(e.props.get(Prop.ILLUSTRATIVE) is True for e in route.edges),
+            path=list(route.nodes),
+            hops=[self.hop(e) for e in route.edges],
+            restriction=restriction_view(route.restriction) if route.restriction else None,
+            screening=route_screen_view(route.screening) if route.screening else None,
+        )
 
-    def lead(self, lead: Lead) -> dict[str, Any]:
+    def lead(self, lead: Any) -> Lead:
         p = lead.edge.props
-        return {
-            "site": self.ref(lead.site),
-            "chip": self.ref(lead.chip.id),
-            "count": p.get(Prop.COUNT),
-            "status": p.get(Prop.STATUS),
-            "confidence": p.get(Prop.CONFIDENCE),
-            "note": p.get(Prop.NOTE),
-            "sources": self.sources(p.get(Prop.SOURCES)),
-        }
+        return Lead(
+            site=self.ref(lead.site),
+            chip=self.ref(lead.chip.id),
+            count=p.get(Prop.COUNT),
+            status=p.get(Prop.STATUS),
+            confidence=p.get(Prop.CONFIDENCE),
+            note=p.get(Prop.NOTE),
+            sources=self.sources(p.get(Prop.SOURCES)),
+        )
 
-    def entity(self, node: Node) -> dict[str, Any]:
+    def entity(self, node: Node) -> Entity:
         """A node with its labels, its properties and its sources spelled out."""
         sources = node.props.get(Prop.SOURCES)
         self.prefetch(set(sources) if isinstance(sources, list) else set())
-        properties = {k: plain(v) for k, v in sorted(node.props.items())}
-        return {
-            "id": node.id,
-            "labels": list(node.labels),
-            "properties": properties,
-            "sources": self.sources(node.props.get(Prop.SOURCES)),
-        }
+        return Entity(
+            id=node.id,
+            labels=list(node.labels),
+            properties={k: plain(v) for k, v in sorted(node.props.items())},
+            sources=self.sources(sources),
+        )
 
-    def routes_answer(self, answer: RoutesAnswer) -> dict[str, Any]:
+    def routes_answer(self, answer: RouteSearch) -> RoutesAnswer:
         self._prefetch_edges([e for r in answer.routes for e in r.edges] + [lead.edge for lead in answer.leads])
-        return {
-            "query": {
-                "chip": answer.chip_term,
-                "chips": [self.ref(c.id) for c in answer.chips],
-                "region": self.ref(answer.region.id),
-                "as_of": answer.as_of.isoformat(),
-                "max_hops": answer.max_hops,
-                "time_respecting": answer.time_respecting,
-                **({"screen": True} if answer.screened else {}),
-            },
-            "routes": [self.route(r) for r in answer.routes],
-            "leads": [self.lead(lead) for lead in answer.leads],
-            "truncated": answer.truncated,
-        }
+        query = RoutesQuery(
+            chip=answer.chip_term,
+            chips=[self.ref(c.id) for c in answer.chips],
+            region=self.ref(answer.region.id),
+            as_of=answer.as_of.isoformat(),
+            max_hops=answer.max_hops,
+            time_respecting=answer.time_respecting,
+            screen=True if answer.screened else None,
+        )
+        routes = [self.route(r) for r in answer.routes]
+        leads = [self.lead(lead) for lead in answer.leads]
+        return RoutesAnswer(query=query, routes=routes, leads=leads, truncated=answer.truncated)

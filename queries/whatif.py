@@ -9,16 +9,28 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from graph.store import GraphStore
-from queries.exposure import REFERENCE_CHIP, ExposureAnswer, collect
+from queries.answers import (
+    ChipChange,
+    ExposureChange,
+    OverlayName,
+    RegionQuery,
+    RouteChange,
+    SiteChange,
+    SiteStatus,
+    WhatIfAnswer,
+)
+from queries.exposure import Exposure, collect
+from queries.exposure_view import measure_view
 from queries.overlay import Overlay, apply
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import Decision
+from queries.route_screen import verdict_of
 from queries.routes import Route
+from queries.settings import query_settings
 from queries.views import Viewer
 
 RouteKey = tuple[str, tuple[str, ...]]
@@ -28,7 +40,7 @@ RouteKey = tuple[str, tuple[str, ...]]
 class Evaluation:
     decisions: dict[str, Decision]
     routes: dict[RouteKey, Route]
-    exposure: ExposureAnswer
+    exposure: Exposure
 
     def site_status(self) -> dict[str, tuple[int, int]]:
         """Per site: (restricted chips counted there, routes into it that need a licence)."""
@@ -36,7 +48,7 @@ class Evaluation:
         for item in self.exposure.items:
             if item.restricted:
                 chips[item.site] += item.count or 0
-        flagged = Counter(r.edges[-1].target for r in self.routes.values() if verdict(r) != "neither")
+        flagged = Counter(r.edges[-1].target for r in self.routes.values() if verdict_of(r.screening) != "neither")
         sites = set(chips) | set(flagged) | {i.site for i in self.exposure.items}
         return {s: (chips[s], flagged[s]) for s in sites}
 
@@ -47,69 +59,81 @@ def deciding(decision: Decision) -> list[str]:
     return found or [f.reason for f in decision.findings]
 
 
-def verdict(route: Route) -> str:
-    return route.screening.verdict if route.screening else "neither"
-
-
 def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies) -> Evaluation:
     decisions = facts.decisions(policies)
     country = facts.country
     by_chip = {c.id: decisions[c.id, country] for c in facts.chips if country and (c.id, country) in decisions}
     routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies, decisions)}
     items = collect(facts, decisions)
-    return Evaluation(by_chip, routes, ExposureAnswer(facts.region, facts.day, store.node(REFERENCE_CHIP), items))
+    reference = store.node(query_settings().reference_chip)
+    return Evaluation(by_chip, routes, Exposure(facts.region, facts.day, reference, items))
+
+
+def _chip_changes(viewer: Viewer, before: Evaluation, after: Evaluation) -> list[ChipChange]:
+    return [
+        ChipChange(
+            chip=viewer.ref(c),
+            before=d.status,
+            after=after.decisions[c].status,
+            explanation=after.decisions[c].explanation,
+            deciding=deciding(after.decisions[c]),
+        )
+        for c, d in sorted(before.decisions.items())
+        if c in after.decisions and d.status != after.decisions[c].status
+    ]
+
+
+def _route_changes(viewer: Viewer, before: Evaluation, after: Evaluation) -> list[RouteChange]:
+    return [
+        RouteChange(
+            chip=viewer.ref(key[0]),
+            path=list(r.nodes),
+            before=verdict_of(r.screening),
+            after=verdict_of(after.routes[key].screening),
+            explanation=a.explanation if (a := after.routes[key].screening) else None,
+        )
+        for key, r in sorted(before.routes.items())
+        if key in after.routes and verdict_of(r.screening) != verdict_of(after.routes[key].screening)
+    ]
+
+
+def _site_changes(viewer: Viewer, before: Evaluation, after: Evaluation) -> list[SiteChange]:
+    old, new = before.site_status(), after.site_status()
+
+    def status(found: dict[str, tuple[int, int]], site: str) -> SiteStatus:
+        chips, routes = found.get(site, (0, 0))
+        return SiteStatus(restricted_chips=chips, licence_routes=routes)
+
+    return [
+        SiteChange(site=viewer.ref(s), before=status(old, s), after=status(new, s))
+        for s in sorted(set(old) | set(new))
+        if old.get(s, (0, 0)) != new.get(s, (0, 0))
+    ]
 
 
 def whatif(
     store: GraphStore, overlay: Overlay, region: str, as_of: dt.date | None = None, where: str = "<overlay>"
-) -> dict[str, Any]:
-    """The difference an overlay makes for a region on a date, as plain data."""
+) -> WhatIfAnswer:
+    """The difference an overlay makes for a region on a date."""
     day = as_of or overlay.as_of or dt.date.today()
     place = resolve_place(store, region)
     base = Policies.load(store)
     facts = RegionFacts.gather(store, place, day)
     before, after = evaluate(store, facts, base), evaluate(store, facts, apply(overlay, base, where))
     viewer = Viewer(store)
-    chips = [
-        {
-            "chip": viewer.ref(c),
-            "before": d.status,
-            "after": after.decisions[c].status,
-            "explanation": after.decisions[c].explanation,
-            "deciding": deciding(after.decisions[c]),
-        }
-        for c, d in sorted(before.decisions.items())
-        if c in after.decisions and d.status != after.decisions[c].status
-    ]
-    routes = [
-        {
-            "chip": viewer.ref(key[0]),
-            "path": list(r.nodes),
-            "before": verdict(r),
-            "after": verdict(after.routes[key]),
-            "explanation": a.explanation if (a := after.routes[key].screening) else None,
-        }
-        for key, r in sorted(before.routes.items())
-        if key in after.routes and verdict(r) != verdict(after.routes[key])
-    ]
-    old, new = before.site_status(), after.site_status()
-    sites = [
-        {
-            "site": viewer.ref(s),
-            "before": {"restricted_chips": old.get(s, (0, 0))[0], "licence_routes": old.get(s, (0, 0))[1]},
-            "after": {"restricted_chips": new.get(s, (0, 0))[0], "licence_routes": new.get(s, (0, 0))[1]},
-        }
-        for s in sorted(set(old) | set(new))
-        if old.get(s, (0, 0)) != new.get(s, (0, 0))
-    ]
-    exposure = {"before": before.exposure.total(True).as_dict(), "after": after.exposure.total(True).as_dict()}
-    changed = bool(chips or routes or sites) or exposure["before"] != exposure["after"]
-    return {
-        "overlay": {"name": overlay.name},
-        "query": {"region": viewer.ref(place.id), "as_of": day.isoformat()},
-        "changed": changed,
-        "chips": chips,
-        "routes": routes,
-        "sites": sites,
-        "restricted_exposure": exposure,
-    }
+    chips = _chip_changes(viewer, before, after)
+    routes = _route_changes(viewer, before, after)
+    sites = _site_changes(viewer, before, after)
+    exposure = ExposureChange(
+        before=measure_view(before.exposure.total(True)), after=measure_view(after.exposure.total(True))
+    )
+    changed = bool(chips or routes or sites) or exposure.before != exposure.after
+    return WhatIfAnswer(
+        overlay=OverlayName(name=overlay.name),
+        query=RegionQuery(region=viewer.ref(place.id), as_of=day.isoformat()),
+        changed=changed,
+        chips=chips,
+        routes=routes,
+        sites=sites,
+        restricted_exposure=exposure,
+    )

@@ -268,7 +268,7 @@ def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> 
 
 
 def test_policy_bodies_match_their_documented_models(memory_client: TestClient) -> None:
-    from api.http.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
+    from queries.answers import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 
     day = {"as_of": "2026-01-01"}
     for party in ("scn-jadeport", "scn-copperline", "Sugon", "Nyocor"):

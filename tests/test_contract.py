@@ -24,7 +24,7 @@ from queries.named import registry, run
 from queries.overlay import parse_overlay
 from queries.policies import screen_party
 from queries.routes import find_routes
-from queries.views import Viewer
+from queries.views import Viewer, restriction_view
 from queries.whatif import whatif
 
 D = dt.date(2026, 1, 1)
@@ -122,8 +122,8 @@ def test_routes_answers_agree(
 
 def test_restriction_decisions_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     for day in (dt.date(2022, 10, 7), dt.date(2023, 12, 1), dt.date(2025, 5, 1), dt.date(2026, 2, 1)):
-        memory = [d.as_dict() for d in all_decisions(store, "CN", day)]
-        assert [d.as_dict() for d in all_decisions(neo4j_store, "CN", day)] == memory
+        memory = [restriction_view(d) for d in all_decisions(store, "CN", day)]
+        assert [restriction_view(d) for d in all_decisions(neo4j_store, "CN", day)] == memory
 
 
 def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
@@ -166,7 +166,7 @@ def test_screening_agrees(store: MemoryStore, neo4j_store: Neo4jStore, day: dt.d
 @pytest.mark.parametrize("chip", ["H100", "H20", "H200"])
 def test_screened_routes_agree(store: MemoryStore, neo4j_store: Neo4jStore, chip: str) -> None:
     memory = Viewer(store).routes_answer(find_routes(store, chip, "Xinjiang", as_of=D, screen=True))
-    assert all("screening" in r for r in memory["routes"])
+    assert all(r.screening is not None for r in memory.routes)
     assert Viewer(neo4j_store).routes_answer(find_routes(neo4j_store, chip, "Xinjiang", as_of=D, screen=True)) == memory
 
 
@@ -187,5 +187,5 @@ def test_whatif_agrees(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
         }
     )
     memory = whatif(store, overlay, "Xinjiang", D)
-    assert memory["changed"] is True
+    assert memory.changed is True
     assert whatif(neo4j_store, overlay, "Xinjiang", D) == memory

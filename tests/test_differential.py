@@ -13,6 +13,7 @@ from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from ontology import load_schema
 from ontology.records import Dataset, Edge, Node, Props
+from queries.answers import RoutesAnswer
 from queries.named import run
 from queries.policies import screen_party
 from queries.routes import find_routes
@@ -106,7 +107,7 @@ def test_random_graphs_give_identical_routes(
     )
     day = as_of or dt.date(2025, 1, 1)
 
-    def answer(store: MemoryStore | Neo4jStore) -> dict[str, Any]:
+    def answer(store: MemoryStore | Neo4jStore) -> RoutesAnswer:
         found = find_routes(store, chip, region, as_of=day, max_hops=max_hops, time_respecting_only=timely)
         return Viewer(store).routes_answer(found)
 
@@ -204,7 +205,7 @@ def test_the_ownership_generator_reaches_affiliates() -> None:
     def statuses(graph: tuple[Dataset, int]) -> set[str]:
         memory = MemoryStore()
         memory.load(graph[0])
-        return {screen_party(memory, f"org-{i}", DAYS[-1])["status"] for i in range(graph[1])}
+        return {screen_party(memory, f"org-{i}", DAYS[-1]).status for i in range(graph[1])}
 
     assert "affiliate" in statuses(find(ownership_graphs(), lambda g: "affiliate" in statuses(g)))
     assert "undetermined" in statuses(find(ownership_graphs(), lambda g: "undetermined" in statuses(g)))

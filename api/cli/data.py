@@ -13,7 +13,6 @@ from api.cli.options import Backend, BackendOpt, PathsArg
 from api.cli.render import routes as render
 from graph import open_store
 from loaders import load_paths
-from loaders.shacl import check_dataset
 from ontology import load_schema
 from ontology.errors import DataError
 
@@ -25,6 +24,8 @@ def validate(
     paths: PathsArg = None,
 ) -> None:
     """Check data files against the ontology and the SHACL shapes; exit 1 on any problem."""
+    from loaders.shacl import check_dataset  # pySHACL loads only for this command
+
     with user_errors():
         data = load_paths(data_paths(paths))
         problems = check_dataset(data)

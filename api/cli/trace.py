@@ -18,7 +18,7 @@ from queries.exposure import exposure
 from queries.exposure_view import exposure_view
 from queries.lookup import all_decisions, restrictions_for, restrictions_view
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
-from queries.views import Viewer
+from queries.views import Viewer, restriction_view
 
 app = typer.Typer()
 
@@ -75,8 +75,8 @@ def restrictions(
         payload = restrictions_view(chip, decisions)
 
         def table() -> None:
-            out.print(f"[bold]US licence requirement for {payload['destination']} on {payload['as_of']}[/]")
-            render.print_decisions(out, [d.as_dict() for d in decisions])
+            out.print(f"[bold]US licence requirement for {payload.destination} on {payload.as_of}[/]")
+            render.print_decisions(out, [restriction_view(d) for d in decisions])
 
         emit(fmt, payload, table)
 
@@ -97,7 +97,7 @@ def demo(
         out.print(
             f"\n[bold]Which chip models need a US licence for {destination} on {day}[/] (derived from specs and rules)"
         )
-        render.print_decisions(out, [d.as_dict() for d in decisions])
+        render.print_decisions(out, [restriction_view(d) for d in decisions])
         viewer = Viewer(store)
         for decision in (d for d in decisions if d.restricted):
             answer = find_routes(store, decision.chip.id, region, as_of=day, screen=True)

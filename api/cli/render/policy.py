@@ -8,14 +8,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from api.cli.render.routes import FICTIONAL, PARTY_STYLE, display_name
+from api.cli.render.routes import FICTIONAL, PARTY_STYLE, as_json, display_name
+from queries.answers import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 
 
 def _n(value: float | int | None, digits: int = 0) -> str:
     return "unknown" if value is None else f"{value:,.{digits}f}"
 
 
-def print_screen(console: Console, payload: dict[str, Any]) -> None:
+def print_screen(console: Console, answer: ScreenAnswer) -> None:
+    payload = as_json(answer)
     flag = f"  {FICTIONAL}" if payload["party"].get("illustrative") else ""
     console.print(
         Text(f"{payload['party']['name']} on {payload['as_of']}: ")
@@ -37,7 +39,8 @@ def _measure_row(table: Table, label: str, m: dict[str, Any]) -> None:
     table.add_row(label, _n(m["chips"]), _n(m["tpp"]), _n(m["h100_equivalents"], 1), str(m["unknown_counts"]))
 
 
-def print_exposure(console: Console, payload: dict[str, Any]) -> None:
+def print_exposure(console: Console, answer: ExposureAnswer) -> None:
+    payload = as_json(answer)
     q = payload["query"]
     console.print(f"[bold]Compute reaching {q['region']['name']}[/] (as of {q['as_of']})")
     table = Table(show_edge=False)
@@ -67,7 +70,8 @@ def print_exposure(console: Console, payload: dict[str, Any]) -> None:
     console.print(sites)
 
 
-def print_whatif(console: Console, payload: dict[str, Any]) -> None:
+def print_whatif(console: Console, answer: WhatIfAnswer) -> None:
+    payload = as_json(answer)
     q = payload["query"]
     console.print(f"[bold]What if: {payload['overlay']['name']}[/] — {q['region']['name']}, as of {q['as_of']}")
     if not payload["changed"]:
@@ -90,7 +94,8 @@ def print_whatif(console: Console, payload: dict[str, Any]) -> None:
     console.print(f"  restricted exposure: {_n(e['before']['chips'])} → {_n(e['after']['chips'])} chips")
 
 
-def print_chokepoints(console: Console, payload: dict[str, Any]) -> None:
+def print_chokepoints(console: Console, answer: ChokepointsAnswer) -> None:
+    payload = as_json(answer)
     q = payload["query"]
     console.print(
         f"[bold]Chokepoints into {q['region']['name']}[/] (as of {q['as_of']}): "

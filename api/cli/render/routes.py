@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from rich.columns import Columns
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from queries.answers import Restriction, RoutesAnswer
+
+
+def as_json(answer: BaseModel) -> dict[str, Any]:
+    """The answer as the JSON the API returns and `--format json` prints (the tables read that)."""
+    return answer.model_dump(mode="json", by_alias=True)
+
 
 FICTIONAL = "[bold magenta]ILLUSTRATIVE (fictional)[/]"
 STATUS_STYLE = {"license_required": "bold red", "not_restricted": "green", "undetermined": "yellow"}
@@ -31,8 +40,9 @@ def status_text(decision: dict[str, Any] | None) -> Text:
     return Text(label, style=STATUS_STYLE[decision["status"]])
 
 
-def print_routes(console: Console, answer: dict[str, Any]) -> None:
+def print_routes(console: Console, routes: RoutesAnswer) -> None:
     """Each route as a header line, its restriction, and a table of hops with their evidence."""
+    answer = as_json(routes)
     q = answer["query"]
     chips = ", ".join(c["name"] for c in q["chips"])
     console.print(
@@ -116,8 +126,9 @@ def _reasons(decision: dict[str, Any]) -> str:
     return "; ".join(deciding) or str(decision["explanation"])
 
 
-def print_decisions(console: Console, decisions: list[dict[str, Any]]) -> None:
+def print_decisions(console: Console, restrictions: list[Restriction]) -> None:
     """One row per chip model: status and the rules and numbers that decided it."""
+    decisions = [as_json(r) for r in restrictions]
     table = Table(show_lines=True, expand=True)
     table.add_column("chip", ratio=2)
     table.add_column("status", ratio=2)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
 
 from api.http.deps import StoreDep
-from api.http.models import Entity, RestrictionAnswer
 from ontology.vocab import Label
+from queries.answers import Entity, RestrictionAnswer
 from queries.lookup import restrictions_for, restrictions_view
 from queries.resolve import resolve_chips
 from queries.views import Viewer
@@ -22,17 +21,17 @@ ChipId = Annotated[
 
 
 @router.get("/chips", response_model=list[Entity])
-def list_chips(store: StoreDep) -> Any:
+def list_chips(store: StoreDep) -> list[Entity]:
     """Every chip model with its specifications and sources."""
     viewer = Viewer(store)
-    return JSONResponse([viewer.entity(n) for n in store.nodes(Label.CHIP_MODEL)])
+    return [viewer.entity(n) for n in store.nodes(Label.CHIP_MODEL)]
 
 
 @router.get("/chips/{chip}", response_model=list[Entity], responses={404: {"description": "Unknown chip."}})
-def get_chip(store: StoreDep, chip: ChipId) -> Any:
+def get_chip(store: StoreDep, chip: ChipId) -> list[Entity]:
     """The chip models an id, name or family names ('H100' gives both variants)."""
     viewer = Viewer(store)
-    return JSONResponse([viewer.entity(n) for n in resolve_chips(store, chip)])
+    return [viewer.entity(n) for n in resolve_chips(store, chip)]
 
 
 @router.get(
@@ -47,7 +46,7 @@ def get_restrictions(
         str, Query(min_length=1, max_length=200, description="ISO 3166-1 code or place name.", examples=["CN"])
     ],
     as_of: Annotated[dt.date | None, Query(description="Default today.")] = None,
-) -> Any:
+) -> RestrictionAnswer:
     """Whether a US licence is needed, with the rule, its citation and the numbers — the same JSON as
     `chiptrail restrictions --format json`."""
-    return JSONResponse(restrictions_view(chip, restrictions_for(store, chip, destination, as_of)))
+    return restrictions_view(chip, restrictions_for(store, chip, destination, as_of))

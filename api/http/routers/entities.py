@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse
 
 from api.http.deps import SettingsDep, StoreDep
-from api.http.models import Entity, Neighbourhood, SearchHit
 from ontology.errors import NotFound
+from queries.answers import Entity, Neighbourhood, SearchHit
 from queries.export import subgraph
 from queries.search import search
 from queries.views import Viewer
@@ -21,12 +19,12 @@ EntityId = Annotated[str, Path(min_length=1, max_length=300, examples=["dc-nyoco
 
 
 @router.get("/entities/{entity_id}", response_model=Entity, responses={404: {"description": "No such id."}})
-def get_entity(store: StoreDep, entity_id: EntityId) -> Any:
+def get_entity(store: StoreDep, entity_id: EntityId) -> Entity:
     """One node by id: labels, properties and the sources it rests on."""
     node = store.node(entity_id)
     if node is None:
         raise NotFound("entity", entity_id, [h.id for h in search(store, entity_id, 5)])
-    return JSONResponse(Viewer(store).entity(node))
+    return Viewer(store).entity(node)
 
 
 @router.get(
@@ -41,13 +39,13 @@ def get_neighbors(
     depth: Annotated[int, Query(ge=1, le=3)] = 1,
     types: Annotated[list[str] | None, Query(max_length=50, description="Relationship types to follow.")] = None,
     as_of: Annotated[dt.date | None, Query(description="Follow only relationships valid on this date.")] = None,
-) -> Any:
+) -> Neighbourhood:
     """The nodes within `depth` hops (either direction) and the relationships between them."""
     nodes, edges = subgraph(
         store, [entity_id], min(depth, settings.max_depth), types or [], as_of, max_nodes=settings.export_max_nodes
     )
     viewer = Viewer(store)
-    return JSONResponse({"nodes": [viewer.entity(n) for n in nodes], "edges": [viewer.hop(e) for e in edges]})
+    return Neighbourhood(nodes=[viewer.entity(n) for n in nodes], edges=[viewer.hop(e) for e in edges])
 
 
 @router.get("/search", response_model=list[SearchHit])
@@ -63,6 +61,6 @@ def get_search(
         ),
     ],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Any:
+) -> list[SearchHit]:
     """Entities ranked by how well a name, alias or Chinese name matches."""
-    return JSONResponse([asdict(hit) for hit in search(store, q, limit)])
+    return search(store, q, limit)

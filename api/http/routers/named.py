@@ -7,14 +7,13 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.deps import SettingsDep, StoreDep
-from api.http.models import NamedQueryInfo
+from api.http.models import CypherResult, NamedQueryInfo, NamedRows
 from ontology.errors import InvalidParameter, NotFound, Refused
 from queries.named import NamedQuery, registry, run
-from queries.views import plain
+from queries.views import json_ready
 
 router = APIRouter(tags=["queries"])
 
@@ -78,22 +77,14 @@ def run_named(
     settings: SettingsDep,
     name: Annotated[str, Path(max_length=100, examples=["places_within"])],
     request: Annotated[QueryRequest, Body()],
-) -> Any:
+) -> NamedRows:
     """Run a named query with validated parameters; rows as the query file returns them."""
     query = registry().get(name)
     if query is None:
         raise NotFound("query", name, sorted(registry()))
     rows = run(store, name, **_coerce(query, request.parameters))
     limit = settings.max_limit
-    return JSONResponse({"name": name, "rows": _plain(rows[:limit]), "truncated": len(rows) > limit})
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return plain(value)
+    return NamedRows(name=name, rows=json_ready(rows[:limit]), truncated=len(rows) > limit)
 
 
 @router.post(
@@ -108,7 +99,7 @@ def run_cypher(
     settings: SettingsDep,
     request: Annotated[CypherRequest, Body()],
     x_api_key: Annotated[str | None, Header()] = None,
-) -> Any:
+) -> CypherResult:
     """Read-only Cypher (Neo4j only; off unless CHIPTRAIL_API_KEY is set): refused unless EXPLAIN
     says it only reads; then run in a read transaction with a timeout and a row limit."""
     if settings.api_key is None:
@@ -117,6 +108,7 @@ def run_cypher(
         raise Refused("missing or wrong X-API-Key", 401)
     from graph.neo4j_readonly import run_read_only  # the driver loads only when this endpoint is used
 
-    return JSONResponse(
-        run_read_only(store, request.query, request.parameters, settings.cypher_timeout_s, settings.cypher_row_limit)
+    found = run_read_only(
+        store, request.query, request.parameters, settings.cypher_timeout_s, settings.cypher_row_limit
     )
+    return CypherResult.model_validate(found)

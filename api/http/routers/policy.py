@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.deps import StoreDep
-from api.http.policy_models import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
+from queries.answers import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 from queries.chokepoints import DEFAULT_TOP, chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
@@ -34,27 +33,27 @@ def get_screen(
         str, Query(min_length=1, max_length=200, description="Organisation id, name or alias.", examples=["Sugon"])
     ],
     as_of: AsOf = None,
-) -> Any:
+) -> ScreenAnswer:
     """Whether the organisation is designated on the date (which listing, citation, licence terms), or
     owned at or above an affiliates rule's threshold by listed parties — with every ownership chain,
     percentage and total. The same JSON as `chiptrail screen --format json`."""
-    return JSONResponse(screen_party(store, party, as_of))
+    return screen_party(store, party, as_of)
 
 
 @router.get("/exposure", response_model=ExposureAnswer, responses=NOT_FOUND)
-def get_exposure(store: StoreDep, region: Region, as_of: AsOf = None) -> Any:
+def get_exposure(store: StoreDep, region: Region, as_of: AsOf = None) -> ExposureAnswer:
     """Compute reaching the region — chips, TPP and H100-equivalents by chip model and by confidence,
     each data centre with its evidence and a power plausibility check. Same JSON as `chiptrail exposure`."""
-    return JSONResponse(exposure_view(Viewer(store), exposure(store, region, as_of=as_of)))
+    return exposure_view(Viewer(store), exposure(store, region, as_of=as_of))
 
 
 @router.get("/chokepoints", response_model=ChokepointsAnswer, responses=NOT_FOUND)
 def get_chokepoints(
     store: StoreDep, region: Region, as_of: AsOf = None, top: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_TOP
-) -> Any:
+) -> ChokepointsAnswer:
     """Intermediaries ranked by the licence-requiring routes into the region that pass through them,
     then by betweenness on the chip-carrying subgraph. Same JSON as `chiptrail chokepoints`."""
-    return JSONResponse(chokepoints(store, region, as_of=as_of, top=top))
+    return chokepoints(store, region, as_of=as_of, top=top)
 
 
 class WhatIfRequest(BaseModel):
@@ -82,8 +81,8 @@ EXAMPLE = {
 
 
 @router.post("/whatif", response_model=WhatIfAnswer, responses=NOT_FOUND)
-def post_whatif(store: StoreDep, request: Annotated[WhatIfRequest, Body(examples=[EXAMPLE])]) -> Any:
+def post_whatif(store: StoreDep, request: Annotated[WhatIfRequest, Body(examples=[EXAMPLE])]) -> WhatIfAnswer:
     """Chip models, routes and data centres whose status changes under the overlay (changed or added
     rules, added or removed listings, the affiliates rule off), against the rules in force. Nothing is
     written. Same JSON as `chiptrail whatif`."""
-    return JSONResponse(whatif(store, request.overlay, request.region, request.as_of, "request body"))
+    return whatif(store, request.overlay, request.region, request.as_of, "request body")

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
 from api.http.deps import SettingsDep, StoreDep
-from api.http.models import RoutesAnswer
+from queries.answers import RoutesAnswer
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer
 
@@ -38,7 +37,7 @@ def get_routes(
     screen: Annotated[
         bool, Query(description="Screen each hop's parties (designations, affiliates) and give a verdict per route.")
     ] = False,
-) -> Any:
+) -> RoutesAnswer:
     """Routes that carry the chip into the region, each hop with its evidence, and leads — the same
     JSON as `chiptrail routes --format json`."""
     answer = find_routes(
@@ -51,4 +50,4 @@ def get_routes(
         limit=min(limit, settings.max_limit),
         screen=screen,
     )
-    return JSONResponse(Viewer(store).routes_answer(answer))
+    return Viewer(store).routes_answer(answer)

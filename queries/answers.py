@@ -1,0 +1,461 @@
+"""The answers chiptrail gives, described once: the views build them, the API returns them (FastAPI
+validates every body against them) and the command line prints their JSON.
+
+Dates are ISO 8601 text. A reference to a node is `{id, name}` plus `illustrative: true` on
+fictional scenario records (absent otherwise), so no output shows fiction unmarked.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+
+class Status(StrEnum):
+    """Whether a chip model needs a US licence for a destination on a date (`mixed` across a family)."""
+
+    license_required = "license_required"
+    not_restricted = "not_restricted"
+    undetermined = "undetermined"
+    mixed = "mixed"
+
+
+class Outcome(StrEnum):
+    """How one rule in force bears on a chip model."""
+
+    met = "met"
+    not_met = "not_met"
+    unknown = "unknown"
+    targeted = "targeted"
+    policy_change = "policy_change"
+
+
+class Verdict(StrEnum):
+    """Why a route needs a licence: the item, a party, both, or neither."""
+
+    item = "item"
+    party = "party"
+    both = "both"
+    neither = "neither"
+
+
+class PartyStatus(StrEnum):
+    listed = "listed"
+    affiliate = "affiliate"
+    undetermined = "undetermined"
+    clear = "clear"
+
+
+class AffiliateStatus(StrEnum):
+    affiliate = "affiliate"
+    undetermined = "undetermined"
+    below = "below"
+
+
+class Basis(StrEnum):
+    """Where an exposure count comes from."""
+
+    deployment = "deployment"
+    routes = "routes"
+    unknown = "unknown"
+
+
+class Plausible(StrEnum):
+    plausible = "plausible"
+    implausible = "implausible"
+    unknown = "unknown"
+
+
+class Answer(BaseModel):
+    """Base of every answer model: members listed in `OMIT_NONE` are left out while they are None."""
+
+    model_config = ConfigDict(frozen=True)
+    OMIT_NONE: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _omit(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        for key in self.OMIT_NONE:
+            if isinstance(data, dict) and data.get(key) is None:
+                data.pop(key, None)
+        return data
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+
+class Ref(Answer):
+    OMIT_NONE = ("illustrative",)
+    id: str | None = Field(examples=["chip-nvidia-h100-sxm"])
+    name: str | None = Field(examples=["NVIDIA H100 SXM"])
+    illustrative: bool | None = Field(default=None, description="Present and true on fictional scenario records.")
+
+
+class SourceRef(Answer):
+    id: str
+    name: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+class Hop(Answer):
+    from_: Ref = Field(validation_alias=AliasChoices("from", "from_"), serialization_alias="from")
+    to: Ref
+    type: str = Field(examples=["SUPPLIES"])
+    date: str | None = Field(description="Start of validity (ISO date).")
+    until: str | None = Field(description="End of validity (ISO date).")
+    quantity: int | None
+    confidence: str | None = Field(examples=["alleged"])
+    illustrative: bool
+    sources: list[SourceRef]
+
+
+# --- restrictions --------------------------------------------------------------------------------
+
+
+class RuleFinding(Answer):
+    id: str
+    name: str
+    citation: str
+    effect: str
+    valid_from: str | None
+    valid_to: str | None
+    outcome: Outcome
+    classification: str | None
+    reason: str = Field(examples=["TPP 15,832 ≥ 4,800 → 3A090.a, 88 FR 73458, in force from 2023-11-17"])
+
+
+class Restriction(Answer):
+    chip: Ref
+    destination: str = Field(examples=["CN"])
+    as_of: str = Field(examples=["2025-05-01"])
+    restricted: bool
+    status: Status
+    license_policy: str | None
+    metrics: dict[str, float | None] | None
+    rules: list[RuleFinding]
+    explanation: str
+
+
+class RestrictionAnswer(Restriction):
+    """One decision at the top; a family (`H100`) adds one decision per variant under `variants`."""
+
+    query: str
+    variants: list[Restriction]
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
+class PartyRef(Answer):
+    OMIT_NONE = ("illustrative", "explanation")
+    id: str
+    name: str
+    status: PartyStatus
+    illustrative: bool | None = None
+    explanation: str | None = None
+
+
+class HopScreening(Answer):
+    edge: str
+    date: str
+    sender: PartyRef | None
+    recipient: PartyRef | None
+    end_users: list[PartyRef]
+
+
+class RouteScreening(Answer):
+    verdict: Verdict
+    item: bool
+    party: bool
+    explanation: str
+    hops: list[HopScreening]
+
+
+class Route(Answer):
+    OMIT_NONE = ("screening",)
+    chip: Ref
+    destination: Ref
+    length: int
+    weakest_confidence: str
+    illustrative: bool
+    path: list[str]
+    hops: list[Hop]
+    restriction: Restriction | None
+    screening: RouteScreening | None = Field(
+        default=None, description="With screen=true: the verdict and every hop's parties with their status."
+    )
+
+
+class Lead(Answer):
+    site: Ref
+    chip: Ref
+    count: int | None
+    status: str | None
+    confidence: str | None
+    note: str | None
+    sources: list[SourceRef]
+
+
+class RoutesQuery(Answer):
+    OMIT_NONE = ("screen",)
+    chip: str
+    chips: list[Ref]
+    region: Ref
+    as_of: str
+    max_hops: int
+    time_respecting: bool
+    screen: bool | None = None
+
+
+class RoutesAnswer(Answer):
+    query: RoutesQuery
+    routes: list[Route]
+    leads: list[Lead]
+    truncated: bool = Field(description="True when `limit` cut the list of routes.")
+
+
+# --- entities ------------------------------------------------------------------------------------
+
+
+class Entity(Answer):
+    id: str
+    labels: list[str] = Field(examples=[["Entity", "DataCenter"]])
+    properties: dict[str, Any]
+    sources: list[SourceRef]
+
+
+class Neighbourhood(Answer):
+    nodes: list[Entity]
+    edges: list[Hop]
+
+
+class SearchHit(Answer):
+    id: str
+    name: str | None
+    labels: list[str]
+    matched: str = Field(description="The name, alias or Chinese name that matched.")
+    score: float = Field(description="1.0 is an exact match; lower is fuzzier.")
+
+
+# --- screening -----------------------------------------------------------------------------------
+
+
+class DesignationOut(Answer):
+    listing: Ref
+    lists: list[str] = Field(examples=[["list-bis-entity-list"]])
+    valid_from: str | None = Field(examples=["2019-06-24"])
+    valid_to: str | None
+    citation: str | None = Field(examples=["84 FR 29371"])
+    license_requirement: str | None
+    license_policy: str | None = Field(examples=["presumption of denial"])
+    confidence: str | None
+    sources: list[str]
+    illustrative: bool
+
+
+class ChainLink(Answer):
+    from_: str = Field(validation_alias=AliasChoices("from", "from_"), serialization_alias="from")
+    to: str
+    percentage: float | None = Field(description="Share held, percent; null when no source gives it.")
+    edge: str
+    sources: list[str] | None
+    confidence: str | None
+
+
+class StakeOut(Answer):
+    holder: str = Field(description="The listed party at the top of the chain.")
+    chain: list[ChainLink]
+    share: float | None = Field(description="Product of the chain's percentages; null if one is unknown.")
+    explanation: str = Field(examples=["Redsand → Kestrel 60% × Kestrel → Jadeport 40% = 24%"])
+
+
+class AffiliateRule(Answer):
+    id: str
+    name: str
+    citation: str
+    valid_from: str | None
+    valid_to: str | None
+    threshold: float
+    extends: list[str]
+
+
+class AffiliateFindingOut(Answer):
+    rule: AffiliateRule
+    status: AffiliateStatus
+    known_total: float = Field(examples=[54.0])
+    unknown_chains: int
+    stakes: list[StakeOut]
+    explanation: str
+
+
+class ScreenAnswer(Answer):
+    party: Ref
+    as_of: str
+    status: PartyStatus
+    designations: list[DesignationOut]
+    affiliates: list[AffiliateFindingOut]
+    explanation: str
+
+
+# --- exposure ------------------------------------------------------------------------------------
+
+
+class Measure(Answer):
+    chips: int = Field(description="Chips with a known count.")
+    tpp: float = Field(description="Σ count × the chip model's TPP.")
+    h100_equivalents: float | None = Field(description="TPP ÷ the reference chip's TPP (the H100 SXM by default).")
+    items: int = Field(description="(site, chip model) pairs.")
+    unknown_counts: int = Field(description="Pairs no source gives a count for (not in the sums).")
+
+
+class ChipMeasure(Answer):
+    chip: Ref
+    restricted: bool
+    chips: int
+    tpp: float
+    h100_equivalents: float | None
+    items: int
+    unknown_counts: int
+
+
+class ConfidenceMeasure(Answer):
+    confidence: str
+    chips: int
+    tpp: float
+    h100_equivalents: float | None
+    items: int
+    unknown_counts: int
+
+
+class ExposureItem(Answer):
+    chip: Ref
+    count: int | None
+    basis: Basis
+    delivered_by_routes: int | None
+    confidence: str
+    restricted: bool
+    evidence: list[str] = Field(description="Ids of the DEPLOYS or SUPPLIES edges counted.")
+    sources: list[SourceRef]
+
+
+class PlantRef(Ref):
+    capacity_mw: float | None
+
+
+class Plausibility(Answer):
+    chip_power_mw: float | None
+    capacity_mw: float | None
+    ratio: float | None
+    verdict: Plausible
+    note: str
+
+
+class ExposureSite(Answer):
+    site: Ref
+    capacity_mw: float | None
+    planned_chips: int | None
+    power_plants: list[PlantRef]
+    chips: list[ExposureItem]
+    plausibility: Plausibility
+
+
+class ReferenceChip(Ref):
+    tpp: float | None
+
+
+class ExposureQuery(Answer):
+    region: Ref
+    as_of: str
+    reference_chip: ReferenceChip | None
+
+
+class ExposureAnswer(Answer):
+    query: ExposureQuery
+    totals: Measure
+    restricted: Measure
+    by_chip: list[ChipMeasure]
+    by_confidence: list[ConfidenceMeasure]
+    sites: list[ExposureSite]
+    illustrative: bool
+
+
+# --- what-if and chokepoints ---------------------------------------------------------------------
+
+
+class OverlayName(Answer):
+    name: str
+
+
+class RegionQuery(Answer):
+    region: Ref
+    as_of: str
+
+
+class ChipChange(Answer):
+    chip: Ref
+    before: Status
+    after: Status
+    explanation: str
+    deciding: list[str]
+
+
+class RouteChange(Answer):
+    chip: Ref
+    path: list[str]
+    before: Verdict
+    after: Verdict
+    explanation: str | None
+
+
+class SiteStatus(Answer):
+    restricted_chips: int
+    licence_routes: int
+
+
+class SiteChange(Answer):
+    site: Ref
+    before: SiteStatus
+    after: SiteStatus
+
+
+class ExposureChange(Answer):
+    before: Measure
+    after: Measure
+
+
+class WhatIfAnswer(Answer):
+    overlay: OverlayName
+    query: RegionQuery
+    changed: bool = Field(description="False when nothing below changes.")
+    chips: list[ChipChange]
+    routes: list[RouteChange]
+    sites: list[SiteChange]
+    restricted_exposure: ExposureChange
+
+
+class ChokepointsQuery(Answer):
+    region: Ref
+    as_of: str
+    top: int
+
+
+class Chokepoint(Answer):
+    node: Ref
+    licence_routes: int
+    share: float = Field(description="Of all licence-requiring routes into the region.")
+    betweenness: float = Field(description="Normalised, on the chip-carrying SUPPLIES subgraph.")
+    chips: list[str]
+    sites: list[str]
+    verdicts: dict[str, int]
+
+
+class ChokepointsAnswer(Answer):
+    query: ChokepointsQuery
+    licence_routes: int
+    routes: int
+    chokepoints: list[Chokepoint]

@@ -1,0 +1,35 @@
+"""Small facts about evidence every answer uses: how strong a confidence is, a hop's date, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ontology.records import Edge
+from ontology.vocab import CONFIDENCE_LEVELS, Prop
+
+
+def rank(confidence: str) -> int:
+    """Position in CONFIDENCE_LEVELS (0 = strongest); unknown values sort last."""
+    return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
+
+
+def weakest(edges: Iterable[Edge]) -> str:
+    """The weakest confidence among the edges: a route is as strong as its weakest hop."""
+    return max((str(e.props.get(Prop.CONFIDENCE)) for e in edges), key=rank)
+
+
+def hop_date(edge: Edge) -> dt.date | None:
+    """The date a hop happened: when the relationship began (None when no source dates it)."""
+    value = edge.props.get(Prop.VALID_FROM)
+    return value if isinstance(value, dt.date) else None
+
+
+def number(value: object) -> float | None:
+    """A property value as a float, or None when it is not a number (booleans are not numbers)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def fmt(value: float) -> str:
+    """15832.0 -> '15,832'; 5.92 -> '5.92'."""
+    return f"{value:,.0f}" if float(value).is_integer() or value >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
