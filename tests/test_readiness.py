@@ -32,7 +32,8 @@ class FreezableProxy:
         self.frozen = threading.Event()
         self.stopped = threading.Event()
         self.sockets: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.acceptor = threading.Thread(target=self._accept, daemon=True)
+        self.acceptor.start()
 
     def _accept(self) -> None:
         self.listener.settimeout(0.2)
@@ -41,6 +42,8 @@ class FreezableProxy:
                 client, _ = self.listener.accept()
             except TimeoutError:
                 continue
+            except OSError:  # the listener was closed
+                return
             self.sockets.append(client)
             if not self.frozen.is_set():  # frozen: the connection is accepted and never answered
                 threading.Thread(target=self._pump, args=(client,), daemon=True).start()
@@ -69,6 +72,7 @@ class FreezableProxy:
 
     def close(self) -> None:
         self.stopped.set()
+        self.acceptor.join(timeout=5)
         self.freeze()
         self.listener.close()
 

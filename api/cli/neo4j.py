@@ -38,15 +38,17 @@ def start(home: HomeOpt = DEFAULT_HOME, bolt_port: BoltOpt = 7687, http_port: Ht
 @app.command()
 def stop(home: HomeOpt = DEFAULT_HOME) -> None:
     """Stop the server: SIGTERM, then kill after a grace period."""
-    stopped = neo4j_server.stop(neo4j_server.ServerConfig.saved(home.resolve()))
+    with user_errors():
+        stopped = neo4j_server.stop(neo4j_server.ServerConfig.saved(home.resolve()))
     out.print("Neo4j stopped" if stopped else "Neo4j was not running")
 
 
 @app.command()
 def status(home: HomeOpt = DEFAULT_HOME) -> None:
     """Whether the server of this folder runs, and where (exit 3 if not)."""
-    config = neo4j_server.ServerConfig.saved(home.resolve())
-    pid = neo4j_server.running_pid(config)
+    with user_errors():
+        config = neo4j_server.ServerConfig.saved(home.resolve())
+        pid = neo4j_server.running_pid(config)
     if pid is None:
         out.print(f"Neo4j is not running (home {config.home})")
         raise typer.Exit(3)
