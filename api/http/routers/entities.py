@@ -36,7 +36,7 @@ def get_neighbors(
     store: StoreDep,
     settings: SettingsDep,
     entity_id: EntityId,
-    depth: Annotated[int, Query(ge=1, le=3)] = 1,
+    depth: Annotated[int, Query(ge=1, description="Hops, up to the bound in subgraph.cypher.")] = 1,
     types: Annotated[list[str] | None, Query(max_length=50, description="Relationship types to follow.")] = None,
     as_of: Annotated[dt.date | None, Query(description="Follow only relationships valid on this date.")] = None,
 ) -> Neighbourhood:

@@ -20,7 +20,7 @@ class ExportRequest(BaseModel):
     seeds: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
         min_length=1, max_length=100, examples=[["dc-nyocor-xinjiang"]]
     )
-    depth: int = Field(default=1, ge=0, le=3)
+    depth: int = Field(default=1, ge=0, description="Hops from the seeds, up to the bound in subgraph.cypher.")
     types: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list, max_length=50, description="Relationship types to follow; empty follows all."
     )
