@@ -7,12 +7,11 @@ answers.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ontology.records import Dataset, Edge, Node, Props
+from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
 
 Progress = Callable[[int], None]
@@ -75,16 +74,6 @@ class CypherStore(GraphStore, Protocol):
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Rows of a read query, as dicts."""
         ...
-
-
-def valid_on(props: Props, day: dt.date | None) -> bool:
-    """Whether a record holds on `day` (open bounds where a date is missing; any day if None)."""
-    if day is None:
-        return True
-    start, end = props.get(Prop.VALID_FROM), props.get(Prop.VALID_TO)
-    if isinstance(start, dt.date) and day < start:
-        return False
-    return not (isinstance(end, dt.date) and day > end)
 
 
 def carries(edge: Edge, chip_id: str) -> bool:

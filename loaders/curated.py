@@ -8,14 +8,17 @@ file, line, record and field; nothing is dropped silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from loaders.coerce import CoercionError, coerce
+from loaders.coerce import CoercionError, coerce, shown
+from loaders.consistency import stake_problems
 from loaders.yamlfile import LINE, LINES, read_yaml
+from ontology.criteria import EXPECTED, read_criteria
 from ontology.errors import DataError, Problem
 from ontology.records import Dataset, Edge, Node, Origin, Props, default_edge_id
 from ontology.schema import PropertySpec, Schema, load_schema
@@ -37,6 +40,10 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def _clip(value: object) -> str:
+    return shown(value) if not isinstance(value, str) else (value if len(value) <= 80 else value[:79] + "…")
+
+
 def _suggest(word: str, allowed: Iterable[str]) -> str:
     options = sorted(allowed)
     close = difflib.get_close_matches(word, options, n=3)
@@ -52,9 +59,10 @@ class _FileReader:
         self.schema = schema
         self.problems: list[Problem] = []
 
-    def problem(self, message: str, raw: dict[str, Any], key: str | None = None, record: str | None = None) -> None:
-        line = raw.get(LINES, {}).get(key, raw.get(LINE)) if key else raw.get(LINE)
-        self.problems.append(Problem(message, file=str(self.path), line=line, record=record, field=key))
+    def problem(self, message: str, raw: dict[str, Any], key: object = None, record: str | None = None) -> None:
+        line = raw.get(LINES, {}).get(key, raw.get(LINE)) if key is not None else raw.get(LINE)
+        field = _clip(key) if key is not None else None
+        self.problems.append(Problem(message, file=str(self.path), line=line, record=record, field=field))
 
     def read(self, document: Any) -> tuple[list[Node], list[Edge]]:
         if document is None:
@@ -64,7 +72,11 @@ class _FileReader:
             return [], []
         for key in set(document) - {"nodes", "edges", "defaults", LINE, LINES}:
             self.problem("unknown top-level key; allowed: defaults, edges, nodes", document, key)
-        defaults = {k: v for k, v in (document.get("defaults") or {}).items() if k not in (LINE, LINES)}
+        raw_defaults = document.get("defaults") or {}
+        if not isinstance(raw_defaults, dict):
+            self.problem(f"'defaults' must be a mapping of properties, got {shown(raw_defaults)}", document, "defaults")
+            raw_defaults = {}
+        defaults = {k: v for k, v in raw_defaults.items() if k not in (LINE, LINES)}
         nodes = [n for raw in self._items(document, "nodes") if (n := self._node({**defaults, **raw}))]
         edges = [e for raw in self._items(document, "edges") if (e := self._edge({**defaults, **raw}))]
         return nodes, edges
@@ -78,18 +90,18 @@ class _FileReader:
             if isinstance(item, dict):
                 yield item
             else:
-                self.problem(f"each entry of '{key}' must be a mapping, got {item!r}", document, key)
+                self.problem(f"each entry of '{key}' must be a mapping, got {shown(item)}", document, key)
 
     def _node(self, raw: dict[str, Any]) -> Node | None:
         node_id = raw.get("id")
         if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
-            self.problem(f"'id' must be lower-case kebab text, got {node_id!r}", raw, "id")
+            self.problem(f"'id' must be lower-case kebab text, got {shown(node_id)}", raw, "id")
             return None
         labels = raw.get("labels")
         if isinstance(labels, str):
             labels = [labels]
-        if not isinstance(labels, list) or not labels:
-            self.problem("'labels' must list at least one class", raw, "labels", node_id)
+        if not isinstance(labels, list) or not labels or not all(isinstance(lab, str) for lab in labels):
+            self.problem(f"'labels' must list class names, got {shown(labels)}", raw, "labels", node_id)
             return None
         unknown = [lab for lab in labels if lab not in self.schema.classes]
         for lab in unknown:
@@ -100,14 +112,18 @@ class _FileReader:
         props = self._props(raw, NODE_KEYS, self.schema.node_properties(closure), node_id, "/".join(labels))
         if Label.SOURCE not in closure:
             self._check_evidence(raw, props, node_id)
+        self._check_criteria(raw, props, node_id)
         return Node(node_id, closure, props, Origin(str(self.path), raw.get(LINE)))
 
     def _edge(self, raw: dict[str, Any]) -> Edge | None:
         rel_type, source, target = raw.get("type"), raw.get("from"), raw.get("to")
-        where = f"{source} -[{rel_type}]-> {target}"
+        where = f"{_clip(source)} -[{_clip(rel_type)}]-> {_clip(target)}"
+        if not isinstance(rel_type, str):
+            self.problem(f"'type' must name one relationship type, got {shown(rel_type)}", raw, "type", where)
+            return None
         if rel_type not in self.schema.relationships:
             self.problem(
-                f"unknown relationship type {rel_type!r}{_suggest(str(rel_type), self.schema.relationships)}",
+                f"unknown relationship type {shown(rel_type)}{_suggest(rel_type, self.schema.relationships)}",
                 raw,
                 "type",
                 where,
@@ -122,7 +138,7 @@ class _FileReader:
         self._check_evidence(raw, props, where)
         edge_id = str(props.pop(Prop.ID, default_edge_id(source, rel_type, target)))
         if Prop.ID in raw and not ID_PATTERN.match(edge_id):
-            self.problem(f"'id' must be lower-case kebab text, got {edge_id!r}", raw, "id", where)
+            self.problem(f"'id' must be lower-case kebab text, got {shown(edge_id)}", raw, "id", where)
         return Edge(edge_id, rel_type, source, target, props, Origin(str(self.path), raw.get(LINE)))
 
     def _props(
@@ -142,7 +158,17 @@ class _FileReader:
                 self.problem(str(exc), raw, key, record)
         if Prop.ID in reserved:
             props.pop(Prop.ID, None)
+        start, end = props.get(Prop.VALID_FROM), props.get(Prop.VALID_TO)
+        if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
+            self.problem(f"valid_to {end} is before valid_from {start}", raw, Prop.VALID_TO, record)
         return props
+
+    def _check_criteria(self, raw: dict[str, Any], props: Props, record: str) -> None:
+        """Every criteria line of a rule follows the grammar the restriction reasoning reads."""
+        lines = props.get(Prop.CRITERIA)
+        for line in lines if isinstance(lines, list) else []:
+            if read_criteria(line) is None:
+                self.problem(f"cannot read criteria line {shown(line)}: {EXPECTED}", raw, Prop.CRITERIA, record)
 
     def _check_evidence(self, raw: dict[str, Any], props: Props, record: str) -> None:
         """Every assertion cites a source and states a confidence; fiction says it is fiction."""
@@ -151,7 +177,7 @@ class _FileReader:
         confidence = props.get(Prop.CONFIDENCE)
         if confidence not in CONFIDENCE_LEVELS:
             self.problem(
-                f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, got {confidence!r}",
+                f"confidence must be one of {', '.join(CONFIDENCE_LEVELS)}, got {shown(confidence)}",
                 raw,
                 Prop.CONFIDENCE,
                 record,
@@ -258,6 +284,7 @@ def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
             _add(data.nodes if isinstance(record, Node) else data.edges, record, problems)
     if not problems:
         _check_references(data, schema, problems)
+        problems.extend(stake_problems(data))
     if problems:
         raise DataError(problems)
     return data

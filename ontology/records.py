@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ontology.vocab import Prop
+
 Scalar = str | int | float | bool | dt.date
 Value = Scalar | list[str]
 Props = dict[str, Value]
@@ -57,3 +59,13 @@ class Dataset:
 def default_edge_id(source: str, rel_type: str, target: str) -> str:
     """The id an edge gets when its record does not name one."""
     return f"{source}|{rel_type}|{target}"
+
+
+def valid_on(props: Props, day: dt.date | None) -> bool:
+    """Whether a record holds on `day` (open bounds where a date is missing; any day if None)."""
+    if day is None:
+        return True
+    start, end = props.get(Prop.VALID_FROM), props.get(Prop.VALID_TO)
+    if isinstance(start, dt.date) and day < start:
+        return False
+    return not (isinstance(end, dt.date) and day > end)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -75,6 +76,8 @@ class PropertySpec:
     on_every_edge: bool
     edge_types: frozenset[str]
     comment: str
+    minimum: float | None = None  # ct:minInclusive
+    maximum: float | None = None  # ct:maxInclusive
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,18 @@ def _compile_relationships(graph: Graph, classes: dict[str, ClassSpec], problems
     return rels
 
 
+def _bound(graph: Graph, subject: URIRef, predicate: URIRef, problems: list[str]) -> float | None:
+    """A numeric range annotation, or None; anything but a number is a problem of the ontology."""
+    value = graph.value(subject, predicate)
+    if value is None:
+        return None
+    number = value.toPython() if isinstance(value, Literal) else None
+    if isinstance(number, bool) or not isinstance(number, int | float | Decimal):
+        problems.append(f"property {snake(_local(subject))}: {_local(predicate)} must be a number, got {value}")
+        return None
+    return float(number)
+
+
 def _compile_properties(
     graph: Graph, classes: dict[str, ClassSpec], rels: dict[str, RelSpec], problems: list[str]
 ) -> dict[str, PropertySpec]:
@@ -219,6 +234,8 @@ def _compile_properties(
             _flag(graph, iri, CT.onEveryEdge),
             edge_types,
             _text(graph, iri, RDFS.comment) or "",
+            _bound(graph, iri, CT.minInclusive, problems),
+            _bound(graph, iri, CT.maxInclusive, problems),
         )
         if not (spec.node_domains or spec.on_every_node or spec.on_every_edge or spec.edge_types):
             problems.append(f"property {name} has no domain: no node or edge may carry it")

@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from graph.store import GraphStore, valid_on
+from graph.store import GraphStore
+from ontology.records import valid_on
 from ontology.vocab import Prop, Rel
 from queries.answers import Chokepoint, ChokepointsAnswer, ChokepointsQuery
 from queries.policies import Policies

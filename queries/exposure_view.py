@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.store import valid_on
-from ontology.records import Node
+from ontology.records import Node, valid_on
 from ontology.vocab import Prop, Rel
 from queries.answers import (
     ChipMeasure,

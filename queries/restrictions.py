@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from graph.store import GraphStore, valid_on
+from graph.store import GraphStore
+from ontology.criteria import EXPECTED, read_criteria
 from ontology.errors import DataError, Problem
-from ontology.records import Node
+from ontology.records import Node, valid_on
 from ontology.vocab import Label, Prop
 from queries.answers import Outcome, Status
 from queries.evidence import fmt, number
@@ -33,7 +33,6 @@ SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 NEGATION = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 METRIC_NAMES = {"tpp": "TPP", "pd": "performance density", "interconnect_gbps": "interconnect"}
 UNITS = {"interconnect_gbps": " GB/s"}
-TERM = re.compile(r"^(tpp|pd|interconnect_gbps) (>=|>|<=|<) ([0-9]+(?:\.[0-9]+)?)$")
 BITS = {"peak_tops_fp4": 4, "peak_tops_fp8": 8, "peak_tops_fp16": 16}
 
 
@@ -63,19 +62,12 @@ class CriteriaLine:
 
     @classmethod
     def parse(cls, line: str, rule_id: str) -> CriteriaLine:
-        head, sep, body = line.partition(": ")
-        terms = [TERM.match(part.strip()) for part in body.split(" and ")]
-        if not sep or not all(terms):
-            raise DataError(
-                [
-                    Problem(
-                        f"cannot read criteria line {line!r}: expected 'CLASS: metric op number and …'",
-                        record=rule_id,
-                        field=Prop.CRITERIA,
-                    )
-                ]
-            )
-        return cls(head, tuple(Term(m[1], m[2], float(m[3])) for m in terms if m))
+        found = read_criteria(line)
+        if found is None:
+            message = f"cannot read criteria line {line!r}: {EXPECTED}"
+            raise DataError([Problem(message, record=rule_id, field=Prop.CRITERIA)])
+        head, terms = found
+        return cls(head, tuple(Term(metric, op, threshold) for metric, op, threshold in terms))
 
     def check(self, metrics: dict[str, float | None]) -> tuple[bool | None, str]:
         results = [term.check(metrics) for term in self.terms]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from graph.store import valid_on
-from ontology.records import Edge
+from ontology.records import Edge, valid_on
 from queries.answers import HopScreening, PartyRef, PartyStatus, RouteScreening, Verdict
 from queries.evidence import hop_date
 from queries.restrictions import Decision

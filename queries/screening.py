@@ -11,8 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from graph.store import GraphStore, valid_on
-from ontology.records import Edge, Node
+from graph.store import GraphStore
+from ontology.records import Edge, Node, valid_on
 from ontology.vocab import Label, Prop, Rel
 from queries.answers import AffiliateStatus, DesignationOut, PartyStatus, Ref, ScreenAnswer
 from queries.named import run, to_edge

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.memory import MemoryStore
-from graph.store import SITE_LABELS, carries, valid_on
-from ontology.records import Edge, Node
+from graph.store import SITE_LABELS, carries
+from ontology.records import Edge, Node, valid_on
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
 from queries.named.rows import Row, edge_map, node_map, twin
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.memory import MemoryStore
-from graph.store import valid_on
-from ontology.records import Edge
+from ontology.records import Edge, valid_on
 from ontology.vocab import Label, Prop, Rel
 from queries.named.memory import sites_in
 from queries.named.rows import Row, edge_map, twin
