@@ -8,18 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.app import create_app
 from api.http.routers.policy import EXAMPLE
-from api.http.settings import ApiSettings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
-
-API_KEY = "test-api-key-0123456789"
-
-
-def client_for(store: GraphStore, **settings: Any) -> TestClient:
-    return TestClient(create_app(ApiSettings(backend=store.backend, **settings), store=store))  # type: ignore[arg-type]
+from tests.helpers import API_KEY, CLI, client_for
 
 
 @pytest.fixture(scope="module")
@@ -218,8 +210,6 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
     import json
     import subprocess
 
-    from tests.test_cli import CLI
-
     args = ["routes", "--chip", "H100", "--region", "Xinjiang", "--as-of", "2026-01-01", "--format", "json"]
     printed = json.loads(subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120).stdout)
     served = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"})
@@ -253,8 +243,6 @@ def test_bad_whatif_requests_are_problems(memory_client: TestClient, body: dict[
 def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> None:
     import json
     import subprocess
-
-    from tests.test_cli import CLI
 
     for command, path, params in (
         (["screen", "scn-jadeport"], "/v1/screen", {"party": "scn-jadeport"}),

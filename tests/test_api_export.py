@@ -14,7 +14,7 @@ from rdflib import Graph
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from loaders.shacl import shacl_problems
-from tests.test_api import client_for
+from tests.helpers import client_for
 
 REQUEST = {"seeds": ["dc-nyocor-xinjiang"], "depth": 1}
 

@@ -12,7 +12,7 @@ import httpx
 
 from graph.neo4j_server import free_port
 from graph.settings import Neo4jSettings
-from tests.test_cli import CLI
+from tests.helpers import CLI
 
 
 def run(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,6 @@ same rows (order aside) and the same routes, leads and restriction decisions (or
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
 import pytest
@@ -26,6 +24,7 @@ from queries.policies import screen_party
 from queries.routes import find_routes
 from queries.views import Viewer
 from queries.whatif import whatif
+from tests.helpers import checksum, normalised
 
 D = dt.date(2026, 1, 1)
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -71,10 +70,6 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"seeds": ["no such node"], "depth": 2, "types": ["LOCATED_IN", "PART_OF"], "as_of": None},
     ],
 }
-
-
-def normalised(rows: list[dict[str, Any]]) -> list[str]:
-    return sorted(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False) for row in rows)
 
 
 def test_every_named_query_has_contract_cases() -> None:
@@ -133,14 +128,6 @@ def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     assert neo4j_store.node("nope") is None
     assert neo4j_store.edges("SUPPLIES", source="scn-redsand") == store.edges("SUPPLIES", source="scn-redsand")
     assert neo4j_store.edges("PART_OF", target="place-cn-xj") == store.edges("PART_OF", target="place-cn-xj")
-
-
-def checksum(store: Neo4jStore) -> str:
-    """Every node's labels and properties and every relationship's type, ends and properties."""
-    nodes = store.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    edges = store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
-    rows = [{**row, "labels": sorted(row["labels"])} for row in nodes] + edges
-    return hashlib.sha256("\n".join(normalised(rows)).encode()).hexdigest()
 
 
 def test_loading_twice_converges(neo4j_store: Neo4jStore, bundled: Any) -> None:

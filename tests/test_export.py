@@ -35,7 +35,7 @@ from ontology.schema import CT, load_schema
 from queries.export import subgraph
 from queries.named import registry
 from tests.conftest import DATA
-from tests.test_cli import CLI
+from tests.helpers import CLI
 
 SITE = "dc-nyocor-xinjiang"
 YIWU_EAST = "scn-dc-yiwu-east"  # fictional; its edges carry dates (data/scenarios/xinjiang_diversion.yaml)

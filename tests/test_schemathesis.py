@@ -15,7 +15,7 @@ from schemathesis.checks import not_a_server_error
 from api.http.app import create_app
 from api.http.settings import ApiSettings
 from graph.neo4j_store import Neo4jStore
-from tests.test_api import API_KEY
+from tests.helpers import API_KEY
 
 EXAMPLES = 40
 

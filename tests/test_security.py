@@ -10,8 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.neo4j_store import Neo4jStore
-from tests.test_api import API_KEY, client_for
-from tests.test_contract import checksum
+from tests.helpers import API_KEY, checksum, client_for
 
 INJECTIONS = [
     "' OR 1=1 //",
