@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from api.http.routers.policy import EXAMPLE
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
 from tests.helpers import API_KEY, CLI, client_for
 
 
@@ -52,6 +54,7 @@ GETS = [
 ]
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize(("path", "params"), GETS)
 def test_both_backends_give_the_same_bodies(
     memory_client: TestClient, neo4j_client: TestClient, path: str, params: dict[str, Any]
@@ -96,6 +99,7 @@ def test_search_is_typo_tolerant_and_ranked(memory_client: TestClient) -> None:
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
+@pytest.mark.neo4j
 def test_named_query_with_validated_parameters(memory_client: TestClient, neo4j_client: TestClient) -> None:
     body = {"parameters": {"place_id": "place-cn-xj"}}
     memory = memory_client.post("/v1/queries/places_within", json=body).json()
@@ -130,23 +134,24 @@ def test_problem_objects(memory_client: TestClient) -> None:
     assert bad_hops.status_code == 422
 
 
+@pytest.mark.neo4j
 def test_health_and_readiness(memory_client: TestClient, neo4j_client: TestClient) -> None:
     assert memory_client.get("/healthz").json() == {"status": "ok", "backend": None}
     assert neo4j_client.get("/readyz").json() == {"status": "ready", "backend": "neo4j"}
 
 
-def _store_at(uri: str, neo4j_settings: Any) -> Neo4jStore:
-    """A store whose server is at `uri` (no I/O until it is used)."""
+def _store_at(uri: str) -> Neo4jStore:
+    """A store whose server is at `uri` (no I/O until it is used; no server needed for these tests)."""
     from neo4j import GraphDatabase
 
-    settings = neo4j_settings.model_copy(update={"uri": uri})
+    settings = Neo4jSettings(uri=uri, password=SecretStr("irrelevant-password"))
     return Neo4jStore(GraphDatabase.driver(uri, auth=("neo4j", "irrelevant")), settings)
 
 
-def test_readyz_is_503_when_neo4j_refuses_connections(neo4j_settings: Any) -> None:
+def test_readyz_is_503_when_neo4j_refuses_connections() -> None:
     from graph.neo4j_server import free_port
 
-    store = _store_at(f"bolt://127.0.0.1:{free_port()}", neo4j_settings)
+    store = _store_at(f"bolt://127.0.0.1:{free_port()}")
     with client_for(store) as client:
         response = client.get("/readyz")
     store.close()
@@ -154,7 +159,7 @@ def test_readyz_is_503_when_neo4j_refuses_connections(neo4j_settings: Any) -> No
     assert response.json()["title"] == "Backend unavailable"
 
 
-def test_readyz_is_503_within_2_seconds_when_neo4j_hangs(neo4j_settings: Any) -> None:
+def test_readyz_is_503_within_2_seconds_when_neo4j_hangs() -> None:
     """A server that accepts connections and never answers (a frozen process) must not hold the probe."""
     import socket
     import time
@@ -162,7 +167,7 @@ def test_readyz_is_503_within_2_seconds_when_neo4j_hangs(neo4j_settings: Any) ->
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    store = _store_at(f"bolt://127.0.0.1:{silent.getsockname()[1]}", neo4j_settings)
+    store = _store_at(f"bolt://127.0.0.1:{silent.getsockname()[1]}")
     try:
         with client_for(store) as client:
             started = time.monotonic()
@@ -219,6 +224,7 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
 WHATIF = EXAMPLE  # the request the OpenAPI document shows: TPP 2,000 from 2024-01-01
 
 
+@pytest.mark.neo4j
 def test_whatif_over_http_on_both_backends(memory_client: TestClient, neo4j_client: TestClient) -> None:
     memory, neo4j = memory_client.post("/v1/whatif", json=WHATIF), neo4j_client.post("/v1/whatif", json=WHATIF)
     assert memory.status_code == 200 and neo4j.json() == memory.json()
