@@ -29,7 +29,7 @@ demo: $(STAMP)
 test: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/pytest
 
-# Everything that needs no Neo4j server (about a minute).
+# Everything that needs no Neo4j server (about a minute and a half).
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not neo4j"
 

@@ -152,7 +152,8 @@ def set_initial_password(config: ServerConfig, password: str) -> None:
         return
     env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
     result = subprocess.run(  # noqa: S603 - fixed program and arguments
-        [_java(), "-cp", _classpath(config), ADMIN_TOOL, "dbms", "set-initial-password", password],
+        # `--` ends the options, so a password that starts with '-' is not read as one
+        [_java(), "-cp", _classpath(config), ADMIN_TOOL, "dbms", "set-initial-password", "--", password],
         env=env,
         capture_output=True,
         text=True,

@@ -36,7 +36,7 @@ def _docker_answers() -> bool:
 @contextmanager
 def _local_jars(home: Path) -> Iterator[Neo4jSettings]:
     config = neo4j_server.ServerConfig(home, neo4j_server.free_port(), neo4j_server.free_port())
-    password = secrets.token_urlsafe(16)
+    password = secrets.token_hex(16)  # never starts with "-", which the admin tool would read as an option
     neo4j_server.start(config, password)
     try:
         yield Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password))
@@ -50,7 +50,7 @@ def _container() -> Iterator[Neo4jSettings]:
         from testcontainers.community.neo4j import Neo4jContainer
     except ImportError:  # older testcontainers
         from testcontainers.neo4j import Neo4jContainer
-    password = secrets.token_urlsafe(16)
+    password = secrets.token_hex(16)  # never starts with "-", which the admin tool would read as an option
     with Neo4jContainer("neo4j:5.26-community", password=password) as container:
         yield Neo4jSettings(uri=container.get_connection_url(), password=SecretStr(password))
 

@@ -7,19 +7,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
-from api.http.app import create_app
 from api.http.routers.policy import EXAMPLE
-from api.http.settings import ApiSettings
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
-
-API_KEY = "test-api-key-0123456789"
-
-
-def client_for(store: GraphStore, **settings: Any) -> TestClient:
-    return TestClient(create_app(ApiSettings(backend=store.backend, **settings), store=store))  # type: ignore[arg-type]
+from graph.settings import Neo4jSettings
+from tests.helpers import API_KEY, CLI, client_for
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +54,7 @@ GETS = [
 ]
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize(("path", "params"), GETS)
 def test_both_backends_give_the_same_bodies(
     memory_client: TestClient, neo4j_client: TestClient, path: str, params: dict[str, Any]
@@ -104,6 +99,7 @@ def test_search_is_typo_tolerant_and_ranked(memory_client: TestClient) -> None:
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
+@pytest.mark.neo4j
 def test_named_query_with_validated_parameters(memory_client: TestClient, neo4j_client: TestClient) -> None:
     body = {"parameters": {"place_id": "place-cn-xj"}}
     memory = memory_client.post("/v1/queries/places_within", json=body).json()
@@ -138,23 +134,24 @@ def test_problem_objects(memory_client: TestClient) -> None:
     assert bad_hops.status_code == 422
 
 
+@pytest.mark.neo4j
 def test_health_and_readiness(memory_client: TestClient, neo4j_client: TestClient) -> None:
     assert memory_client.get("/healthz").json() == {"status": "ok", "backend": None}
     assert neo4j_client.get("/readyz").json() == {"status": "ready", "backend": "neo4j"}
 
 
-def _store_at(uri: str, neo4j_settings: Any) -> Neo4jStore:
-    """A store whose server is at `uri` (no I/O until it is used)."""
+def _store_at(uri: str) -> Neo4jStore:
+    """A store whose server is at `uri` (no I/O until it is used; no server needed for these tests)."""
     from neo4j import GraphDatabase
 
-    settings = neo4j_settings.model_copy(update={"uri": uri})
+    settings = Neo4jSettings(uri=uri, password=SecretStr("irrelevant-password"))
     return Neo4jStore(GraphDatabase.driver(uri, auth=("neo4j", "irrelevant")), settings)
 
 
-def test_readyz_is_503_when_neo4j_refuses_connections(neo4j_settings: Any) -> None:
+def test_readyz_is_503_when_neo4j_refuses_connections() -> None:
     from graph.neo4j_server import free_port
 
-    store = _store_at(f"bolt://127.0.0.1:{free_port()}", neo4j_settings)
+    store = _store_at(f"bolt://127.0.0.1:{free_port()}")
     with client_for(store) as client:
         response = client.get("/readyz")
     store.close()
@@ -162,7 +159,7 @@ def test_readyz_is_503_when_neo4j_refuses_connections(neo4j_settings: Any) -> No
     assert response.json()["title"] == "Backend unavailable"
 
 
-def test_readyz_is_503_within_2_seconds_when_neo4j_hangs(neo4j_settings: Any) -> None:
+def test_readyz_is_503_within_2_seconds_when_neo4j_hangs() -> None:
     """A server that accepts connections and never answers (a frozen process) must not hold the probe."""
     import socket
     import time
@@ -170,7 +167,7 @@ def test_readyz_is_503_within_2_seconds_when_neo4j_hangs(neo4j_settings: Any) ->
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    store = _store_at(f"bolt://127.0.0.1:{silent.getsockname()[1]}", neo4j_settings)
+    store = _store_at(f"bolt://127.0.0.1:{silent.getsockname()[1]}")
     try:
         with client_for(store) as client:
             started = time.monotonic()
@@ -218,8 +215,6 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
     import json
     import subprocess
 
-    from tests.test_cli import CLI
-
     args = ["routes", "--chip", "H100", "--region", "Xinjiang", "--as-of", "2026-01-01", "--format", "json"]
     printed = json.loads(subprocess.run([CLI, *args], capture_output=True, text=True, check=True, timeout=120).stdout)
     served = memory_client.get("/v1/routes", params={"chip": "H100", "region": "Xinjiang", "as_of": "2026-01-01"})
@@ -229,6 +224,7 @@ def test_api_routes_are_what_the_cli_prints(memory_client: TestClient) -> None:
 WHATIF = EXAMPLE  # the request the OpenAPI document shows: TPP 2,000 from 2024-01-01
 
 
+@pytest.mark.neo4j
 def test_whatif_over_http_on_both_backends(memory_client: TestClient, neo4j_client: TestClient) -> None:
     memory, neo4j = memory_client.post("/v1/whatif", json=WHATIF), neo4j_client.post("/v1/whatif", json=WHATIF)
     assert memory.status_code == 200 and neo4j.json() == memory.json()
@@ -253,8 +249,6 @@ def test_bad_whatif_requests_are_problems(memory_client: TestClient, body: dict[
 def test_policy_endpoints_are_what_the_cli_prints(memory_client: TestClient) -> None:
     import json
     import subprocess
-
-    from tests.test_cli import CLI
 
     for command, path, params in (
         (["screen", "scn-jadeport"], "/v1/screen", {"party": "scn-jadeport"}),

@@ -14,7 +14,7 @@ from rdflib import Graph
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from loaders.shacl import shacl_problems
-from tests.test_api import client_for
+from tests.helpers import client_for
 
 REQUEST = {"seeds": ["dc-nyocor-xinjiang"], "depth": 1}
 
@@ -25,6 +25,7 @@ def clients(store: MemoryStore, neo4j_store: Neo4jStore) -> Iterator[list[TestCl
         yield [memory, neo4j]
 
 
+@pytest.mark.neo4j
 def test_graphml_opens_in_networkx_with_types_and_evidence(clients: list[TestClient]) -> None:
     bodies = [c.post("/v1/subgraph/export", json={**REQUEST, "format": "graphml"}) for c in clients]
     assert bodies[0].headers["content-type"] == "application/graphml+xml"
@@ -39,6 +40,7 @@ def test_graphml_opens_in_networkx_with_types_and_evidence(clients: list[TestCli
     assert sorted(graphs[0].edges(data=True), key=str) == sorted(graphs[1].edges(data=True), key=str)
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("fmt", ["gexf", "json", "csv", "ttl"])
 def test_every_format_is_served_identically_by_both_backends(clients: list[TestClient], fmt: str) -> None:
     memory, neo4j = (c.post("/v1/subgraph/export", json={**REQUEST, "format": fmt}) for c in clients)
@@ -53,6 +55,7 @@ def test_every_format_is_served_identically_by_both_backends(clients: list[TestC
         assert memory.content == neo4j.content
 
 
+@pytest.mark.neo4j
 def test_export_errors_are_problems(clients: list[TestClient]) -> None:
     memory = clients[0]
     unknown = memory.post("/v1/subgraph/export", json={"seeds": ["dc-nyocr-xinjiang"]})
@@ -69,6 +72,7 @@ def test_export_size_is_bounded(store: MemoryStore) -> None:
     assert "limit of 5" in response.json()["detail"]
 
 
+@pytest.mark.neo4j
 def test_neighbors_agree_and_filter_by_type(clients: list[TestClient]) -> None:
     path = "/v1/entities/dc-nyocor-xinjiang/neighbors"
     memory, neo4j = (c.get(path).json() for c in clients)

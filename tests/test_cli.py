@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import DATA
-
-CLI = str(Path(sys.executable).parent / "chiptrail")
+from tests.helpers import CLI
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

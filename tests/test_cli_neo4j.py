@@ -9,10 +9,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from graph.neo4j_server import free_port
+from graph.neo4j_server import free_port, jars_present
 from graph.settings import Neo4jSettings
-from tests.test_cli import CLI
+from tests.helpers import CLI
+from tests.neo4j_server import unavailable
+
+pytestmark = pytest.mark.neo4j
 
 
 def run(env: dict[str, str], *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -59,6 +63,8 @@ def browser_page(url: str) -> str:
 
 
 def test_neo4j_start_status_stop(tmp_path: Path) -> None:
+    if not jars_present():
+        unavailable("`chiptrail neo4j start` needs the jars in tools/neo4j/lib (run `make neo4j-jars`)")
     env = {**os.environ, "NEO4J_PASSWORD": "a-local-password"}
     home, bolt, http = str(tmp_path / "server"), str(free_port()), str(free_port())
     started = run(env, "neo4j", "start", "--home", home, "--bolt-port", bolt, "--http-port", http)

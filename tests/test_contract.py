@@ -7,8 +7,6 @@ same rows (order aside) and the same routes, leads and restriction decisions (or
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import Any
 
 import pytest
@@ -26,6 +24,7 @@ from queries.policies import screen_party
 from queries.routes import find_routes
 from queries.views import Viewer, restriction_view
 from queries.whatif import whatif
+from tests.helpers import checksum, normalised
 
 D = dt.date(2026, 1, 1)
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -73,14 +72,11 @@ CASES: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def normalised(rows: list[dict[str, Any]]) -> list[str]:
-    return sorted(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False) for row in rows)
-
-
 def test_every_named_query_has_contract_cases() -> None:
     assert set(CASES) == set(registry())
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize(("name", "params"), [(n, p) for n, cases in CASES.items() for p in cases])
 def test_named_queries_agree(store: MemoryStore, neo4j_store: Neo4jStore, name: str, params: dict[str, Any]) -> None:
     expected = run(store, name, **params)
@@ -93,6 +89,7 @@ def test_named_queries_return_real_rows(store: MemoryStore) -> None:
     assert len(non_empty) >= 15
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("name", sorted(registry()))
 def test_every_named_query_compiles_on_neo4j(neo4j_store: Neo4jStore, name: str) -> None:
     query = registry()[name]
@@ -100,6 +97,7 @@ def test_every_named_query_compiles_on_neo4j(neo4j_store: Neo4jStore, name: str)
     assert neo4j_store.run("EXPLAIN " + query.text, **params) == []
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize(
     ("chip", "region", "options"),
     [
@@ -120,12 +118,14 @@ def test_routes_answers_agree(
     assert neo4j == memory
 
 
+@pytest.mark.neo4j
 def test_restriction_decisions_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     for day in (dt.date(2022, 10, 7), dt.date(2023, 12, 1), dt.date(2025, 5, 1), dt.date(2026, 2, 1)):
         memory = [restriction_view(d) for d in all_decisions(store, "CN", day)]
         assert [restriction_view(d) for d in all_decisions(neo4j_store, "CN", day)] == memory
 
 
+@pytest.mark.neo4j
 def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     assert neo4j_store.counts() == store.counts()
     assert neo4j_store.nodes("ChipModel") == store.nodes("ChipModel")
@@ -135,14 +135,7 @@ def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     assert neo4j_store.edges("PART_OF", target="place-cn-xj") == store.edges("PART_OF", target="place-cn-xj")
 
 
-def checksum(store: Neo4jStore) -> str:
-    """Every node's labels and properties and every relationship's type, ends and properties."""
-    nodes = store.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
-    edges = store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
-    rows = [{**row, "labels": sorted(row["labels"])} for row in nodes] + edges
-    return hashlib.sha256("\n".join(normalised(rows)).encode()).hexdigest()
-
-
+@pytest.mark.neo4j
 def test_loading_twice_converges(neo4j_store: Neo4jStore, bundled: Any) -> None:
     before, digest = neo4j_store.counts(), checksum(neo4j_store)
     neo4j_store.load(bundled)
@@ -157,12 +150,14 @@ def test_any_store_fixture_runs_both(any_store: GraphStore) -> None:
 POLICY_DAYS = (dt.date(2024, 3, 1), dt.date(2024, 7, 1), dt.date(2026, 1, 1))
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("day", POLICY_DAYS)
 def test_screening_agrees(store: MemoryStore, neo4j_store: Neo4jStore, day: dt.date) -> None:
     for party in ("scn-redsand", "scn-jadeport", "scn-graywind", "scn-copperline", "org-sugon", "Nyocor"):
         assert screen_party(neo4j_store, party, day) == screen_party(store, party, day), party
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("chip", ["H100", "H20", "H200"])
 def test_screened_routes_agree(store: MemoryStore, neo4j_store: Neo4jStore, chip: str) -> None:
     memory = Viewer(store).routes_answer(find_routes(store, chip, "Xinjiang", as_of=D, screen=True))
@@ -170,6 +165,7 @@ def test_screened_routes_agree(store: MemoryStore, neo4j_store: Neo4jStore, chip
     assert Viewer(neo4j_store).routes_answer(find_routes(neo4j_store, chip, "Xinjiang", as_of=D, screen=True)) == memory
 
 
+@pytest.mark.neo4j
 @pytest.mark.parametrize("day", POLICY_DAYS)
 def test_exposure_and_chokepoints_agree(store: MemoryStore, neo4j_store: Neo4jStore, day: dt.date) -> None:
     assert exposure_view(Viewer(neo4j_store), exposure(neo4j_store, "Xinjiang", as_of=day)) == exposure_view(
@@ -178,6 +174,7 @@ def test_exposure_and_chokepoints_agree(store: MemoryStore, neo4j_store: Neo4jSt
     assert chokepoints(neo4j_store, "Xinjiang", as_of=day) == chokepoints(store, "Xinjiang", as_of=day)
 
 
+@pytest.mark.neo4j
 def test_whatif_agrees(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     overlay = parse_overlay(
         {

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from typing import Any
 
-from hypothesis import HealthCheck, find, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
 from ontology import load_schema
 from ontology.records import Dataset, Edge, Node, Props
 from queries.answers import RoutesAnswer
@@ -26,6 +29,16 @@ PLACES = {"place-c": None, "place-r": "place-c", "place-r1": "place-r", "place-o
 DAYS = [dt.date(2024, 1, 1) + dt.timedelta(days=30 * i) for i in range(12)]
 LEVELS = ("confirmed", "reported", "alleged", "illustrative")
 EVIDENCE: Props = {"sources": ["src"], "confidence": "reported"}
+# Strategies built once (building them inside each draw dominated the generation time).
+SOME_DAY = st.none() | st.sampled_from(DAYS)
+END_AFTER = {
+    start: st.none() | st.sampled_from([d for d in DAYS if start is None or d >= start]) for start in [None, *DAYS]
+}
+CHIP_SETS = st.sets(st.sampled_from(CHIPS), max_size=2)
+LEVEL = st.sampled_from(LEVELS)
+SHARE = st.none() | st.sampled_from([10, 25, 30, 40, 50, 60, 100])
+# The generator checks need one witness, not a minimal one: no shrinking, the same search every run.
+WITNESS = settings(phases=[Phase.generate], max_examples=5000, derandomize=True, database=None)
 
 
 def node(node_id: str, label: str, **props: Any) -> Node:
@@ -65,11 +78,11 @@ def supply_graphs(draw: st.DrawFn) -> Dataset:
         target = draw(st.sampled_from(ends))
         if source == target:
             continue
-        start = draw(st.none() | st.sampled_from(DAYS))
-        end = draw(st.none() | st.sampled_from([d for d in DAYS if start is None or d >= start]))
+        start = draw(SOME_DAY)
+        end = draw(END_AFTER[start])
         props: dict[str, Any] = {
-            "chips": sorted(draw(st.sets(st.sampled_from(CHIPS), max_size=2))),
-            "confidence": draw(st.sampled_from(LEVELS)),
+            "chips": sorted(draw(CHIP_SETS)),
+            "confidence": draw(LEVEL),
             **({"valid_from": start} if start else {}),
             **({"valid_to": end} if end else {}),
         }
@@ -79,11 +92,17 @@ def supply_graphs(draw: st.DrawFn) -> Dataset:
     return data
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.fixture(scope="module")
+def neo4j(neo4j_settings: Neo4jSettings) -> Iterator[Neo4jStore]:
+    """One driver for every example in the module (opening one per example would dominate the run);
+    each example clears the database and loads its own graph."""
+    store = Neo4jStore.connect(neo4j_settings)
+    yield store
+    store.close()
+
+
+@pytest.mark.neo4j
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=supply_graphs(),
     chip=st.sampled_from(CHIPS),
@@ -93,11 +112,10 @@ def supply_graphs(draw: st.DrawFn) -> Dataset:
     timely=st.booleans(),
 )
 def test_random_graphs_give_identical_routes(
-    neo4j_settings: Any, data: Dataset, chip: str, region: str, as_of: dt.date | None, max_hops: int, timely: bool
+    neo4j: Neo4jStore, data: Dataset, chip: str, region: str, as_of: dt.date | None, max_hops: int, timely: bool
 ) -> None:
     memory = MemoryStore()
     memory.load(data)
-    neo4j = _shared_neo4j(neo4j_settings)
     neo4j.clear()
     neo4j.load(data)
     params = {"chip_id": chip, "region_id": region, "max_hops": max_hops, "as_of": as_of}
@@ -114,16 +132,6 @@ def test_random_graphs_give_identical_routes(
     assert answer(neo4j) == answer(memory)
 
 
-_STORES: dict[str, Neo4jStore] = {}
-
-
-def _shared_neo4j(settings: Any) -> Neo4jStore:
-    """One driver for all examples (opening one per example would dominate the run)."""
-    if settings.uri not in _STORES:
-        _STORES[settings.uri] = Neo4jStore.connect(settings)
-    return _STORES[settings.uri]
-
-
 def test_the_generator_reaches_interesting_graphs() -> None:
     """The property above is not vacuous: generated graphs have several routes, some time-broken."""
 
@@ -133,7 +141,7 @@ def test_the_generator_reaches_interesting_graphs() -> None:
         answer = find_routes(memory, "chip-a", "place-r", as_of=None, max_hops=5)
         return [r.nodes for r in answer.routes]
 
-    many = find(supply_graphs(), lambda d: len(routes(d)) >= 3)
+    many = find(supply_graphs(), lambda d: len(routes(d)) >= 3, settings=WITNESS)
     assert len(routes(many)) >= 3
 
 
@@ -166,8 +174,8 @@ def ownership_graphs(draw: st.DrawFn) -> tuple[Dataset, int]:
         source, target = draw(st.integers(0, orgs - 1)), draw(st.integers(0, orgs - 1))
         if source == target:
             continue
-        share = draw(st.none() | st.sampled_from([10, 25, 30, 40, 50, 60, 100]))
-        start = draw(st.none() | st.sampled_from(DAYS))
+        share = draw(SHARE)
+        start = draw(SOME_DAY)
         props: dict[str, Any] = {
             **({"percentage": share} if share is not None else {}),
             **({"valid_from": start} if start else {}),
@@ -177,19 +185,15 @@ def ownership_graphs(draw: st.DrawFn) -> tuple[Dataset, int]:
     return data, orgs
 
 
-@settings(
-    max_examples=OWNERSHIP_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@pytest.mark.neo4j
+@settings(max_examples=OWNERSHIP_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graph=ownership_graphs(), day=st.sampled_from(DAYS))
 def test_random_ownership_gives_identical_screening(
-    neo4j_settings: Any, graph: tuple[Dataset, int], day: dt.date
+    neo4j: Neo4jStore, graph: tuple[Dataset, int], day: dt.date
 ) -> None:
     data, orgs = graph
     memory = MemoryStore()
     memory.load(data)
-    neo4j = _shared_neo4j(neo4j_settings)
     neo4j.clear()
     neo4j.load(data)
     for i in range(orgs):
@@ -207,5 +211,7 @@ def test_the_ownership_generator_reaches_affiliates() -> None:
         memory.load(graph[0])
         return {screen_party(memory, f"org-{i}", DAYS[-1]).status for i in range(graph[1])}
 
-    assert "affiliate" in statuses(find(ownership_graphs(), lambda g: "affiliate" in statuses(g)))
-    assert "undetermined" in statuses(find(ownership_graphs(), lambda g: "undetermined" in statuses(g)))
+    assert "affiliate" in statuses(find(ownership_graphs(), lambda g: "affiliate" in statuses(g), settings=WITNESS))
+    assert "undetermined" in statuses(
+        find(ownership_graphs(), lambda g: "undetermined" in statuses(g), settings=WITNESS)
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,8 +32,8 @@ from ontology.errors import (
     WriteRefused,
 )
 from queries.named import run
+from tests.helpers import CLI
 
-CLI = str(Path(sys.executable).with_name("chiptrail"))
 TINY = """\
 nodes:
   - {id: src-tiny, labels: [Source], name: Tiny source, title: A tiny source, publisher: Tests}

@@ -35,7 +35,7 @@ from ontology.schema import CT, load_schema
 from queries.export import subgraph
 from queries.named import registry
 from tests.conftest import DATA
-from tests.test_cli import CLI
+from tests.helpers import CLI
 
 SITE = "dc-nyocor-xinjiang"
 YIWU_EAST = "scn-dc-yiwu-east"  # fictional; its edges carry dates (data/scenarios/xinjiang_diversion.yaml)
@@ -386,6 +386,7 @@ def test_cli_unknown_seed_or_too_large_exits_2() -> None:
         assert result.stdout == b""
 
 
+@pytest.mark.neo4j
 def test_cli_neo4j_backend_writes_the_same_bytes(neo4j_store: Neo4jStore, neo4j_settings: Neo4jSettings) -> None:
     env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "NEO4J_PASSWORD": neo4j_settings.password.get_secret_value()}
     for fmt in ("graphml", "json", "ttl"):

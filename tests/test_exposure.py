@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.store import GraphStore
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
 from queries.settings import query_settings
 from queries.views import Viewer
-from tests.conftest import graph_from
+from tests.conftest import GraphFrom
 
 NODES = """\
 - {id: place-cn, labels: [Country], name: China, iso3166: CN}
@@ -35,16 +34,17 @@ EDGES = """\
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MemoryStore:
-    return graph_from(NODES, EDGES, tmp_path)
+def store(graph_from: GraphFrom) -> GraphStore:
+    """The hand-built graph on each backend in turn."""
+    return graph_from(NODES, EDGES)
 
 
-def plants(store: MemoryStore, day: dt.date) -> list[str]:
+def plants(store: GraphStore, day: dt.date) -> list[str]:
     answer = exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=day))
     return [p.id or "" for site in answer.sites for p in site.power_plants]
 
 
-def test_power_plants_are_those_feeding_the_site_on_the_answers_date(store: MemoryStore) -> None:
+def test_power_plants_are_those_feeding_the_site_on_the_answers_date(store: GraphStore) -> None:
     assert plants(store, dt.date(2023, 6, 1)) == ["plant-old"]
     assert plants(store, dt.date(2024, 3, 1)) == []
     assert plants(store, dt.date(2025, 1, 1)) == ["plant-new"]
@@ -58,14 +58,14 @@ def reference_ref(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     query_settings.cache_clear()
 
 
-def test_h100_equivalents_follow_the_reference_chip_of_the_settings(store: MemoryStore) -> None:
+def test_h100_equivalents_follow_the_reference_chip_of_the_settings(store: GraphStore) -> None:
     day = dt.date(2025, 1, 1)
     default = exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=day))
     assert default.totals.h100_equivalents == round(100 * 6000 / 15832, 2)
     assert default.query.reference_chip is not None and default.query.reference_chip.id == "chip-nvidia-h100-sxm"
 
 
-def test_another_reference_chip_is_a_setting(store: MemoryStore, reference_ref: None) -> None:
+def test_another_reference_chip_is_a_setting(store: GraphStore, reference_ref: None) -> None:
     answer = exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=dt.date(2025, 1, 1)))
     assert answer.query.reference_chip is not None and answer.query.reference_chip.id == "chip-ref"
     assert answer.totals.h100_equivalents == 200.0

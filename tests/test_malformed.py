@@ -15,7 +15,7 @@ from loaders import load_paths
 from ontology.errors import DataError
 from ontology.records import Dataset
 from tests.conftest import DATA
-from tests.test_cli import CLI
+from tests.helpers import CLI
 
 CORPUS = Path(__file__).parent / "malformed"
 EXPECTED: dict[str, str] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

@@ -1,14 +1,17 @@
-"""Policy reasoning on hand-built graphs: ownership arithmetic, screening, exposure, what-if, chokepoints."""
+"""Policy reasoning on both backends: ownership arithmetic, screening, exposure, what-if, chokepoints.
+
+Most cases are small hand-built graphs; the rest read the bundled data."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.store import GraphStore
 from ontology.errors import DataError
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
@@ -18,7 +21,8 @@ from queries.policies import Policies, screen_party
 from queries.routes import find_routes
 from queries.views import Viewer
 from queries.whatif import whatif
-from tests.conftest import graph_from
+from tests.conftest import GraphFrom
+from tests.helpers import as_json
 
 NODES = """\
 - {id: place-cn, labels: [Country], name: China, iso3166: CN}
@@ -53,19 +57,25 @@ BASE = """\
 LATER = dt.date(2025, 6, 1)
 
 
-def build(tmp_path: Path, edges: str) -> MemoryStore:
-    return graph_from(NODES, BASE + edges, tmp_path)
+Build = Callable[[str], GraphStore]
 
 
-def affiliate(store: MemoryStore, party: str, day: dt.date = LATER) -> dict[str, Any]:
-    return screen_party(store, party, day)
+@pytest.fixture
+def build(graph_from: GraphFrom) -> Build:
+    """The rules, listing, chips and organisations above plus the test's edges, on each backend in turn."""
+    return lambda edges: graph_from(NODES, BASE + edges)
+
+
+def affiliate(store: GraphStore, party: str, day: dt.date = LATER) -> dict[str, Any]:
+    answer: dict[str, Any] = as_json(screen_party(store, party, day))
+    return answer
 
 
 # --- ownership arithmetic -------------------------------------------------------------------------
 
 
-def test_direct_fifty_percent_is_an_affiliate(tmp_path: Path) -> None:
-    store = build(tmp_path, "- {type: OWNS, from: org-parent, to: org-sub, percentage: 50}\n")
+def test_direct_fifty_percent_is_an_affiliate(build: Build) -> None:
+    store = build("- {type: OWNS, from: org-parent, to: org-sub, percentage: 50}\n")
     answer = affiliate(store, "org-sub")
     assert answer["status"] == "affiliate"
     [finding] = answer["affiliates"]
@@ -73,9 +83,8 @@ def test_direct_fifty_percent_is_an_affiliate(tmp_path: Path) -> None:
     assert "≥ 50%" in finding["explanation"] and "2 FR 2" in finding["explanation"]
 
 
-def test_two_thirty_percent_chains_sum_past_fifty(tmp_path: Path) -> None:
+def test_two_thirty_percent_chains_sum_past_fifty(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: OWNS, from: org-parent, to: org-sub, percentage: 30}
 - {type: OWNS, from: org-other, to: org-mid, percentage: 100}
@@ -89,9 +98,8 @@ def test_two_thirty_percent_chains_sum_past_fifty(tmp_path: Path) -> None:
     assert sorted(s["share"] for s in finding["stakes"]) == [30.0, 30.0]
 
 
-def test_sixty_times_sixty_is_thirty_six_and_below(tmp_path: Path) -> None:
+def test_sixty_times_sixty_is_thirty_six_and_below(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: OWNS, from: org-parent, to: org-mid, percentage: 60}
 - {type: OWNS, from: org-mid, to: org-sub, percentage: 60}
@@ -104,9 +112,8 @@ def test_sixty_times_sixty_is_thirty_six_and_below(tmp_path: Path) -> None:
     assert "Parent → Mid 60% × Mid → Sub 60% = 36%" in finding["explanation"]
 
 
-def test_a_stake_through_another_listed_party_is_counted_once(tmp_path: Path) -> None:
+def test_a_stake_through_another_listed_party_is_counted_once(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: OWNS, from: org-parent, to: org-other, percentage: 100}
 - {type: OWNS, from: org-other, to: org-sub, percentage: 40}
@@ -117,9 +124,8 @@ def test_a_stake_through_another_listed_party_is_counted_once(tmp_path: Path) ->
     assert [s["holder"] for s in finding["stakes"]] == ["org-other"]
 
 
-def test_cycles_in_ownership_end(tmp_path: Path) -> None:
+def test_cycles_in_ownership_end(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: OWNS, from: org-parent, to: org-mid, percentage: 80}
 - {type: OWNS, from: org-mid, to: org-sub, percentage: 70}
@@ -131,9 +137,8 @@ def test_cycles_in_ownership_end(tmp_path: Path) -> None:
     assert finding["status"] == "affiliate"
 
 
-def test_unknown_percentage_is_neither_zero_nor_hundred(tmp_path: Path) -> None:
+def test_unknown_percentage_is_neither_zero_nor_hundred(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: OWNS, from: org-parent, to: org-mid}
 - {type: OWNS, from: org-mid, to: org-sub, percentage: 90}
@@ -147,9 +152,8 @@ def test_unknown_percentage_is_neither_zero_nor_hundred(tmp_path: Path) -> None:
     assert "unknown" in finding["explanation"]
 
 
-def test_dates_outside_validity_do_not_count(tmp_path: Path) -> None:
+def test_dates_outside_validity_do_not_count(build: Build) -> None:
     store = build(
-        tmp_path,
         "- {type: OWNS, from: org-parent, to: org-sub, percentage: 75, valid_from: 2025-03-01, valid_to: 2025-12-31}\n",
     )
     assert affiliate(store, "org-sub", dt.date(2025, 6, 1))["status"] == "affiliate"
@@ -158,8 +162,8 @@ def test_dates_outside_validity_do_not_count(tmp_path: Path) -> None:
     assert affiliate(store, "org-sub", dt.date(2024, 12, 1))["affiliates"] == []  # rule not in force
 
 
-def test_designation_has_its_dates_and_listing(tmp_path: Path) -> None:
-    store = build(tmp_path, "")
+def test_designation_has_its_dates_and_listing(build: Build) -> None:
+    store = build("")
     assert affiliate(store, "Parent", dt.date(2024, 5, 31))["status"] == "clear"
     listed = affiliate(store, "Parent", dt.date(2024, 6, 1))
     assert listed["status"] == "listed"
@@ -183,10 +187,11 @@ ROUTE = """\
     [("2024-05-15", "neither", []), ("2024-07-01", "party", [2])],
 )
 def test_route_verdict_before_and_after_a_listing(
-    tmp_path: Path, hop: str, verdict: str, flagged_hops: list[int]
+    build: Build, hop: str, verdict: str, flagged_hops: list[int]
 ) -> None:
-    store = build(tmp_path, ROUTE.replace("HOP", hop))
-    [route] = Viewer(store).routes_answer(find_routes(store, "Small", "Xinjiang", as_of=LATER, screen=True))["routes"]
+    store = build(ROUTE.replace("HOP", hop))
+    answer = Viewer(store).routes_answer(find_routes(store, "Small", "Xinjiang", as_of=LATER, screen=True))
+    [route] = as_json(answer)["routes"]
     screening = route["screening"]
     assert (screening["verdict"], screening["item"]) == (verdict, False)
     recipients = [h["recipient"] for h in screening["hops"]]
@@ -194,8 +199,8 @@ def test_route_verdict_before_and_after_a_listing(
     assert [h["date"] for h in screening["hops"]] == ["2024-01-01", hop, hop]
 
 
-def test_route_verdict_both_when_the_item_is_restricted_too(tmp_path: Path) -> None:
-    store = build(tmp_path, ROUTE.replace("chip-small", "chip-big").replace("HOP", "2024-07-01"))
+def test_route_verdict_both_when_the_item_is_restricted_too(build: Build) -> None:
+    store = build(ROUTE.replace("chip-small", "chip-big").replace("HOP", "2024-07-01"))
     [route] = find_routes(store, "Big", "Xinjiang", as_of=LATER, screen=True).routes
     assert route.screening is not None and route.screening.verdict == "both"
     assert (
@@ -204,10 +209,11 @@ def test_route_verdict_both_when_the_item_is_restricted_too(tmp_path: Path) -> N
     )
 
 
-def test_site_operators_are_screened_as_end_users(tmp_path: Path) -> None:
+def test_site_operators_are_screened_as_end_users(build: Build) -> None:
     edges = "- {type: SUPPLIES, from: org-maker, to: dc-1, chips: [chip-small], valid_from: 2024-08-01}\n"
-    store = build(tmp_path, edges + "- {type: OPERATES, from: org-other, to: dc-1}\n")
-    [route] = Viewer(store).routes_answer(find_routes(store, "Small", "Xinjiang", as_of=LATER, screen=True))["routes"]
+    store = build(edges + "- {type: OPERATES, from: org-other, to: dc-1}\n")
+    answer = Viewer(store).routes_answer(find_routes(store, "Small", "Xinjiang", as_of=LATER, screen=True))
+    [route] = as_json(answer)["routes"]
     assert route["screening"]["verdict"] == "party"
     assert route["screening"]["hops"][0]["end_users"][0]["id"] == "org-other"
 
@@ -215,16 +221,15 @@ def test_site_operators_are_screened_as_end_users(tmp_path: Path) -> None:
 # --- exposure -------------------------------------------------------------------------------------------
 
 
-def test_exposure_counts_deployments_over_deliveries_and_checks_power(tmp_path: Path) -> None:
+def test_exposure_counts_deployments_over_deliveries_and_checks_power(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: dc-1, chips: [chip-big], quantity: 300, valid_from: 2024-01-01}
 - {id: small-to-dc, type: SUPPLIES, from: org-maker, to: dc-1, chips: [chip-small], quantity: 1000}
 - {type: DEPLOYS, from: dc-1, to: chip-big, count: 500, status: installed}
 """,
     )
-    view = exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=LATER))
+    view = as_json(exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=LATER)))
     by_chip = {row["chip"]["id"]: row for row in view["by_chip"]}
     assert (by_chip["chip-big"]["chips"], by_chip["chip-small"]["chips"]) == (500, 1000)
     assert view["totals"]["tpp"] == 500 * 6000 + 1000 * 2368
@@ -237,8 +242,8 @@ def test_exposure_counts_deployments_over_deliveries_and_checks_power(tmp_path: 
     assert (check["chip_power_mw"], check["capacity_mw"], check["verdict"]) == (0.75, 0.5, "implausible")
 
 
-def test_exposure_totals_equal_the_sums_of_their_parts(store: MemoryStore) -> None:
-    view = exposure_view(Viewer(store), exposure(store, "Xinjiang", as_of=dt.date(2026, 1, 1)))
+def test_exposure_totals_equal_the_sums_of_their_parts(bundled_store: GraphStore) -> None:
+    view = as_json(exposure_view(Viewer(bundled_store), exposure(bundled_store, "Xinjiang", as_of=dt.date(2026, 1, 1))))
     for split in ("by_chip", "by_confidence"):
         for key in ("chips", "items", "unknown_counts"):
             assert sum(row[key] for row in view[split]) == view["totals"][key], (split, key)
@@ -250,13 +255,13 @@ def test_exposure_totals_equal_the_sums_of_their_parts(store: MemoryStore) -> No
 # --- what-if ----------------------------------------------------------------------------------------------
 
 
-def test_an_overlay_that_changes_nothing_gives_an_empty_diff(store: MemoryStore) -> None:
-    answer = whatif(store, parse_overlay({"name": "nothing"}), "Xinjiang", dt.date(2026, 1, 1))
+def test_an_overlay_that_changes_nothing_gives_an_empty_diff(bundled_store: GraphStore) -> None:
+    answer = as_json(whatif(bundled_store, parse_overlay({"name": "nothing"}), "Xinjiang", dt.date(2026, 1, 1)))
     assert answer["changed"] is False
     assert (answer["chips"], answer["routes"], answer["sites"]) == ([], [], [])
 
 
-def test_lowering_tpp_below_the_h20_restricts_it_from_the_overlays_date(store: MemoryStore) -> None:
+def test_lowering_tpp_below_the_h20_restricts_it_from_the_overlays_date(bundled_store: GraphStore) -> None:
     overlay = parse_overlay(
         {
             "name": "TPP 2,000",
@@ -271,25 +276,25 @@ def test_lowering_tpp_below_the_h20_restricts_it_from_the_overlays_date(store: M
             ],
         }
     )
-    before_date = whatif(store, overlay, "Xinjiang", dt.date(2023, 12, 31))
+    before_date = as_json(whatif(bundled_store, overlay, "Xinjiang", dt.date(2023, 12, 31)))
     assert "chip-nvidia-h20" not in [c["chip"]["id"] for c in before_date["chips"]]
-    after = whatif(store, overlay, "Xinjiang", dt.date(2024, 12, 1))
+    after = as_json(whatif(bundled_store, overlay, "Xinjiang", dt.date(2024, 12, 1)))
     h20 = next(c for c in after["chips"] if c["chip"]["id"] == "chip-nvidia-h20")
     assert (h20["before"], h20["after"]) == ("not_restricted", "license_required")
     assert "TPP 2,368 ≥ 2,000" in h20["explanation"]
     assert any(r["chip"]["id"] == "chip-nvidia-h20" and r["after"] == "item" for r in after["routes"])
 
 
-def test_switching_the_affiliates_rule_off_clears_the_party_verdict(store: MemoryStore) -> None:
-    answer = whatif(store, parse_overlay({"affiliates": False}), "Xinjiang", dt.date(2026, 1, 1))
+def test_switching_the_affiliates_rule_off_clears_the_party_verdict(bundled_store: GraphStore) -> None:
+    answer = as_json(whatif(bundled_store, parse_overlay({"affiliates": False}), "Xinjiang", dt.date(2026, 1, 1)))
     [route] = answer["routes"]
     assert "scn-jadeport" in route["path"] and (route["before"], route["after"]) == ("both", "item")
 
 
-def test_an_added_listing_flags_the_party(tmp_path: Path) -> None:
-    store = build(tmp_path, ROUTE.replace("HOP", "2024-07-01").replace("org-parent", "org-mid"))
+def test_an_added_listing_flags_the_party(build: Build) -> None:
+    store = build(ROUTE.replace("HOP", "2024-07-01").replace("org-parent", "org-mid"))
     overlay = parse_overlay({"designations": [{"party": "org-mid", "valid_from": "2024-01-01", "list": "list-el"}]})
-    [route] = whatif(store, overlay, "Xinjiang", LATER)["routes"]
+    [route] = as_json(whatif(store, overlay, "Xinjiang", LATER))["routes"]
     assert (route["before"], route["after"]) == ("neither", "party")
 
 
@@ -304,8 +309,8 @@ def test_bad_overlays_are_reported_with_their_field() -> None:
 # --- chokepoints ------------------------------------------------------------------------------------------
 
 
-def test_chokepoints_rank_by_licence_routes(store: MemoryStore) -> None:
-    answer = chokepoints(store, "Xinjiang", as_of=dt.date(2026, 1, 1), top=3)
+def test_chokepoints_rank_by_licence_routes(bundled_store: GraphStore) -> None:
+    answer = as_json(chokepoints(bundled_store, "Xinjiang", as_of=dt.date(2026, 1, 1), top=3))
     ranked = [row["node"]["id"] for row in answer["chokepoints"]]
     assert ranked[0] == "scn-harbor-kite"
     counts = [row["licence_routes"] for row in answer["chokepoints"]]
@@ -314,6 +319,6 @@ def test_chokepoints_rank_by_licence_routes(store: MemoryStore) -> None:
 
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).parent.parent / "examples" / "whatif").glob("*.yaml")))
-def test_example_overlays_change_something(store: MemoryStore, path: Path) -> None:
-    answer = whatif(store, read_overlay(path), "Xinjiang", dt.date(2026, 1, 1))
+def test_example_overlays_change_something(bundled_store: GraphStore, path: Path) -> None:
+    answer = as_json(whatif(bundled_store, read_overlay(path), "Xinjiang", dt.date(2026, 1, 1)))
     assert answer["changed"] is True, path.name

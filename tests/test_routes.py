@@ -1,16 +1,16 @@
-"""Route rules on small hand-built graphs (the semantics in DESIGN.md)."""
+"""Route rules on small hand-built graphs (the semantics in DESIGN.md), on both backends."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from graph.memory import MemoryStore
+from graph.store import GraphStore
 from ontology.errors import InvalidParameter, NotFound
 from queries.routes import find_routes
-from tests.conftest import graph_from
+from tests.conftest import GraphFrom
 
 NODES = """\
 - {id: place-cn, labels: [Country], name: China, iso3166: CN}
@@ -42,17 +42,22 @@ PLACES = """\
 DAY = dt.date(2025, 6, 1)
 
 
-def build(tmp_path: Path, edges: str) -> MemoryStore:
-    return graph_from(NODES, PLACES + edges, tmp_path)
+Build = Callable[[str], GraphStore]
 
 
-def paths(store: MemoryStore, chip: str = "chip-a", region: str = "Xinjiang", **kw: object) -> list[tuple[str, ...]]:
+@pytest.fixture
+def build(graph_from: GraphFrom) -> Build:
+    """The places, chips and organisations above plus the test's edges, on each backend in turn."""
+    return lambda edges: graph_from(NODES, PLACES + edges)
+
+
+def paths(store: GraphStore, chip: str = "chip-a", region: str = "Xinjiang", **kw: object) -> list[tuple[str, ...]]:
     answer = find_routes(store, chip, region, as_of=kw.pop("as_of", DAY), **kw)  # type: ignore[arg-type]
     return [r.nodes for r in answer.routes]
 
 
-def test_region_contains_every_place_inside_it(tmp_path: Path) -> None:
-    store = build(tmp_path, "- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}\n")
+def test_region_contains_every_place_inside_it(build: Build) -> None:
+    store = build("- {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}\n")
     assert paths(store) == [("org-maker", "dc-yiwu")]
     assert paths(store, region="新疆") == [("org-maker", "dc-yiwu")]
     assert paths(store, region="place-hami") == [("org-maker", "dc-yiwu")]
@@ -60,9 +65,8 @@ def test_region_contains_every_place_inside_it(tmp_path: Path) -> None:
     assert paths(store, region="Qinghai") == []
 
 
-def test_only_edges_carrying_the_chip_count(tmp_path: Path) -> None:
+def test_only_edges_carrying_the_chip_count(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a, chip-b]}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-b]}
@@ -74,9 +78,8 @@ def test_only_edges_carrying_the_chip_count(tmp_path: Path) -> None:
     assert paths(store, chip="chip-b") == [("org-maker", "org-d1", "dc-yiwu")]
 
 
-def test_family_name_covers_variants(tmp_path: Path) -> None:
+def test_family_name_covers_variants(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a2]}
@@ -90,9 +93,8 @@ def test_family_name_covers_variants(tmp_path: Path) -> None:
     ]
 
 
-def test_cycles_never_repeat_a_node(tmp_path: Path) -> None:
+def test_cycles_never_repeat_a_node(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
@@ -104,9 +106,8 @@ def test_cycles_never_repeat_a_node(tmp_path: Path) -> None:
     assert paths(store) == [("org-maker", "org-d1", "org-d2", "dc-yiwu")]
 
 
-def test_time_respecting_mode_drops_backwards_dates(tmp_path: Path) -> None:
+def test_time_respecting_mode_drops_backwards_dates(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-05-01}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-03-01}
@@ -120,9 +121,8 @@ def test_time_respecting_mode_drops_backwards_dates(tmp_path: Path) -> None:
     assert paths(store, time_respecting_only=True) == [both[1]]
 
 
-def test_as_of_ignores_edges_outside_their_validity(tmp_path: Path) -> None:
+def test_as_of_ignores_edges_outside_their_validity(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a], valid_from: 2024-01-01, valid_to: 2024-12-31}
 - {type: SUPPLIES, from: org-d1, to: dc-yiwu, chips: [chip-a], valid_from: 2024-02-01}
@@ -133,9 +133,8 @@ def test_as_of_ignores_edges_outside_their_validity(tmp_path: Path) -> None:
     assert paths(store, as_of=dt.date(2024, 1, 15)) == []  # second hop not yet begun
 
 
-def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
+def test_max_hops_bounds_route_length(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: org-d1, chips: [chip-a]}
 - {type: SUPPLIES, from: org-d1, to: org-d2, chips: [chip-a]}
@@ -150,9 +149,8 @@ def test_max_hops_bounds_route_length(tmp_path: Path) -> None:
         paths(store, max_hops=21)
 
 
-def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) -> None:
+def test_routes_sort_by_weakest_confidence_then_length_then_ids(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a], confidence: alleged}
 - {type: SUPPLIES, from: org-maker, to: org-d2, chips: [chip-a], confidence: confirmed}
@@ -169,9 +167,8 @@ def test_routes_sort_by_weakest_confidence_then_length_then_ids(tmp_path: Path) 
     ]
 
 
-def test_deployments_without_a_route_are_leads(tmp_path: Path) -> None:
+def test_deployments_without_a_route_are_leads(build: Build) -> None:
     store = build(
-        tmp_path,
         """\
 - {type: SUPPLIES, from: org-maker, to: dc-yiwu, chips: [chip-a]}
 - {type: DEPLOYS, from: dc-yiwu, to: chip-a, count: 10, status: installed}
@@ -185,8 +182,8 @@ def test_deployments_without_a_route_are_leads(tmp_path: Path) -> None:
     ]
 
 
-def test_unknown_names_raise_with_suggestions(tmp_path: Path) -> None:
-    store = build(tmp_path, "")
+def test_unknown_names_raise_with_suggestions(build: Build) -> None:
+    store = build("")
     with pytest.raises(NotFound) as chip:
         find_routes(store, "Alpah", "Xinjiang")
     assert "Alpha" in chip.value.suggestions

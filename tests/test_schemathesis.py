@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -15,7 +16,9 @@ from schemathesis.checks import not_a_server_error
 from api.http.app import create_app
 from api.http.settings import ApiSettings
 from graph.neo4j_store import Neo4jStore
-from tests.test_api import API_KEY
+from tests.helpers import API_KEY
+
+pytestmark = pytest.mark.neo4j
 
 EXAMPLES = 40
 

@@ -10,8 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.neo4j_store import Neo4jStore
-from tests.test_api import API_KEY, client_for
-from tests.test_contract import checksum
+from tests.helpers import API_KEY, checksum, client_for
 
 INJECTIONS = [
     "' OR 1=1 //",
@@ -56,6 +55,7 @@ def unchanged(neo4j_store: Neo4jStore) -> Iterator[None]:
     assert (neo4j_store.counts(), checksum(neo4j_store)) == before
 
 
+@pytest.mark.neo4j
 @pytest.mark.usefixtures("unchanged")
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_injection_through_every_string_parameter(client: TestClient, value: str) -> None:
@@ -80,6 +80,7 @@ def test_injection_through_every_string_parameter(client: TestClient, value: str
         assert response.status_code in (200, 404, 422), (path, value, response.status_code)
 
 
+@pytest.mark.neo4j
 @pytest.mark.usefixtures("unchanged")
 @pytest.mark.parametrize("query", WRITES)
 def test_writes_schema_and_procedures_are_refused(client: TestClient, query: str) -> None:
@@ -88,6 +89,7 @@ def test_writes_schema_and_procedures_are_refused(client: TestClient, query: str
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.neo4j
 @pytest.mark.usefixtures("unchanged")
 def test_read_queries_run_with_a_row_limit(client: TestClient) -> None:
     headers = {"X-API-Key": API_KEY}
@@ -101,6 +103,7 @@ def test_read_queries_run_with_a_row_limit(client: TestClient) -> None:
     assert many["truncated"] is True
 
 
+@pytest.mark.neo4j
 @pytest.mark.usefixtures("unchanged")
 def test_cypher_needs_the_key(client: TestClient) -> None:
     body = {"query": "RETURN 1"}
@@ -108,6 +111,7 @@ def test_cypher_needs_the_key(client: TestClient) -> None:
     assert client.post("/v1/cypher", json=body, headers={"X-API-Key": "wrong"}).status_code == 401
 
 
+@pytest.mark.neo4j
 @pytest.mark.usefixtures("unchanged")
 def test_parameters_the_driver_cannot_encode_are_a_400(client: TestClient) -> None:
     body = {"query": "RETURN $n AS n", "parameters": {"n": 2**80}}

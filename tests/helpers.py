@@ -1,0 +1,47 @@
+"""Helpers shared by several test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from api.http.app import create_app
+from api.http.settings import ApiSettings
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+
+# The console script installed beside the interpreter running the tests.
+CLI = str(Path(sys.executable).parent / "chiptrail")
+
+API_KEY = "test-api-key-0123456789"
+
+
+def as_json(value: object) -> Any:
+    """An answer as JSON-like data: pydantic models dumped as the API serves them, anything else as is."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return value
+
+
+def client_for(store: GraphStore, **settings: Any) -> TestClient:
+    """A test client for the HTTP API serving `store`."""
+    return TestClient(create_app(ApiSettings(backend=store.backend, **settings), store=store))  # type: ignore[arg-type]
+
+
+def normalised(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows as sorted JSON text, so that row order does not matter."""
+    return sorted(json.dumps(row, sort_keys=True, default=str, ensure_ascii=False) for row in rows)
+
+
+def checksum(store: Neo4jStore) -> str:
+    """Every node's labels and properties and every relationship's type, ends and properties."""
+    nodes = store.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    edges = store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
+    rows = [{**row, "labels": sorted(row["labels"])} for row in nodes] + edges
+    return hashlib.sha256("\n".join(normalised(rows)).encode()).hexdigest()
