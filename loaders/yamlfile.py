@@ -119,10 +119,10 @@ def _problem(exc: yaml.YAMLError, path: Path) -> Problem:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        return Problem(f"YAML: {exc.problem}", file=str(path), line=line)
+        return Problem(f"YAML syntax: {exc.problem}", file=str(path), line=line)
     if isinstance(exc, yaml.reader.ReaderError):
         return Problem(f"YAML refuses character #x{exc.character:04x} at offset {exc.position}", file=str(path))
-    return Problem(f"YAML: {_clip(exc, 200)}", file=str(path))
+    return Problem(f"YAML syntax: {_clip(exc, 200)}", file=str(path))
 
 
 def read_yaml(path: Path) -> Any:
