@@ -14,22 +14,31 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SerializerFunct
 
 
 class Status(StrEnum):
-    """Whether a chip model needs a US licence for a destination on a date (`mixed` across a family)."""
+    """Whether a chip model needs a US licence for a destination on a date (`mixed` across a family).
+
+    `license_required`: a licence must be obtained (the only status that is `restricted`).
+    `license_exception`: a rule controls the item, but a licence exception in force covers it (License
+    Exception NAC: ship after notifying BIS, which may object) — controlled, not `restricted`.
+    """
 
     license_required = "license_required"
+    license_exception = "license_exception"
     not_restricted = "not_restricted"
     undetermined = "undetermined"
     mixed = "mixed"
 
 
 class Outcome(StrEnum):
-    """How one rule in force bears on a chip model."""
+    """How one rule in force bears on a chip model (`eligible` / `not_eligible` / `unknown` for a licence
+    exception: whether it covers the controlled item)."""
 
     met = "met"
     not_met = "not_met"
     unknown = "unknown"
     targeted = "targeted"
     policy_change = "policy_change"
+    eligible = "eligible"
+    not_eligible = "not_eligible"
 
 
 class Verdict(StrEnum):
