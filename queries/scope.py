@@ -37,9 +37,7 @@ class Applicable:
 
 def suspension(rule: Rule, rules: Iterable[Rule], day: dt.date) -> Rule | None:
     """The suspension in force on `day` that suspends `rule`, if any."""
-    return next(
-        (s for s in rules if s.effect == Effect.SUSPENSION and rule.id in s.suspends and s.in_force(day)), None
-    )
+    return next((s for s in rules if s.effect == Effect.SUSPENSION and rule.id in s.suspends and s.in_force(day)), None)
 
 
 def operative(rule: Rule, rules: Iterable[Rule], day: dt.date) -> bool:

@@ -53,5 +53,7 @@ def test_site_status_and_phase_figures_follow_the_sources(bundled: Dataset) -> N
     phase = bundled.nodes["dc-changji-intelligent-computing-centre-phase-1"].props
     assert (site["compute_pflops"], "investment_cny" in site) == (5000.0, False)
     assert (phase["compute_pflops"], phase["investment_cny"]) == (2000.0, 451000000.0)
-    edge = bundled.edges["dc-changji-intelligent-computing-centre-phase-1|PHASE_OF|dc-changji-intelligent-computing-centre"]
+    edge = bundled.edges[
+        "dc-changji-intelligent-computing-centre-phase-1|PHASE_OF|dc-changji-intelligent-computing-centre"
+    ]
     assert edge.props["sources"] == ["src-yaliqi-nyocor-changji"]

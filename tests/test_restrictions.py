@@ -14,7 +14,6 @@ Expected outcomes are worked by hand from the published specs and thresholds:
 from __future__ import annotations
 
 import datetime as dt
-
 from pathlib import Path
 
 import pytest
@@ -172,7 +171,10 @@ def test_the_whole_h100_family_met_the_2022_rule(store: MemoryStore) -> None:
 
 def test_chip_specs_follow_the_reference_table(store: MemoryStore) -> None:
     """Interconnect, die area and TDP as facts.md section 3 gives them (absent where it gives none)."""
-    specs = {c.id: tuple(c.props.get(k) for k in ("interconnect_gbps", "die_area_mm2", "tdp_w")) for c in store.nodes("ChipModel")}
+    specs = {
+        c.id: tuple(c.props.get(k) for k in ("interconnect_gbps", "die_area_mm2", "tdp_w"))
+        for c in store.nodes("ChipModel")
+    }
     assert specs["chip-nvidia-h100-pcie"] == (600.0, 814.0, 350.0)
     assert specs["chip-nvidia-h100-sxm"] == (900.0, 814.0, 700.0)
     assert specs["chip-nvidia-a100"] == (600.0, 826.0, None)
@@ -208,7 +210,9 @@ def test_nac_either_side_of_the_2023_rule(tmp_path: Path, chip: str, expected: s
     [decision] = restrictions_for(store, chip, "CN", D(2023, 11, 17))
     assert decision.status == expected
     assert decision.restricted is (expected == REQ)
-    assert [f.classification for f in decision.findings if f.outcome == "met"] == ([classification] if classification else [])
+    assert [f.classification for f in decision.findings if f.outcome == "met"] == (
+        [classification] if classification else []
+    )
     if expected == "license_exception":
         assert decision.license_policy == "notify BIS (License Exception NAC)"
         assert "a licence exception covers it" in decision.explanation and "NAC: eligible" in decision.explanation
