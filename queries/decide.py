@@ -52,7 +52,7 @@ def _finding(rule: Rule, chip: Node, metrics: dict[str, float | None]) -> Findin
 def _covers(rule: Rule, finding: Finding, chip: Node) -> tuple[bool | None, str]:
     """Whether the exception covers one controlling finding: (covered, why); None when unknown."""
     if finding.outcome != Outcome.met or finding.classification is None:
-        return False, f"{finding.rule.name} is not a classification {rule.name} covers"
+        return False, f"{finding.rule.name} names the chip itself; the exception covers classifications only"
     if finding.unsure:
         return None, f"{', '.join(finding.unsure)} cannot be ruled out (a figure is missing)"
     lines = [e for e in rule.eligibility if e.classification == finding.classification]
