@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from loaders.coerce import CoercionError, coerce, shown
 from loaders.consistency import stake_problems
@@ -112,6 +113,8 @@ class _FileReader:
         props = self._props(raw, NODE_KEYS, self.schema.node_properties(closure), node_id, "/".join(labels))
         if Label.SOURCE not in closure:
             self._check_evidence(raw, props, node_id)
+        else:
+            self._check_address(raw, props, node_id)
         self._check_criteria(raw, props, node_id)
         return Node(node_id, closure, props, Origin(str(self.path), raw.get(LINE)))
 
@@ -169,6 +172,23 @@ class _FileReader:
         for line in lines if isinstance(lines, list) else []:
             if read_criteria(line) is None:
                 self.problem(f"cannot read criteria line {shown(line)}: {EXPECTED}", raw, Prop.CRITERIA, record)
+
+    def _check_address(self, raw: dict[str, Any], props: Props, record: str) -> None:
+        """A source's address is the document it cites, not a site's home page (a path beyond '/')."""
+        url = props.get(Prop.URL)
+        if url is None:
+            return
+        parts = urlsplit(str(url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            self.problem(f"'url' must be an http(s) address, got {url!r}", raw, Prop.URL, record)
+        elif parts.path in ("", "/"):
+            self.problem(
+                f"'url' {url!r} names a site, not a document: give the document's address, "
+                "or leave url out and say in the note what the citation gives",
+                raw,
+                Prop.URL,
+                record,
+            )
 
     def _check_evidence(self, raw: dict[str, Any], props: Props, record: str) -> None:
         """Every assertion cites a source and states a confidence; fiction says it is fiction."""

@@ -42,6 +42,8 @@ class Rel:
     OWNS = "OWNS"
     OPERATES = "OPERATES"
     POWERED_BY = "POWERED_BY"
+    SUSPENDS = "SUSPENDS"
+    ADDS_DESTINATIONS_TO = "ADDS_DESTINATIONS_TO"
 
 
 class Prop:
@@ -77,6 +79,23 @@ class Prop:
     TDP = "tdp_w"
     CAPACITY_MW = "capacity_mw"
     PLANNED_CHIPS = "planned_chips"
+    PROJECT_COUNT = "project_count"
+    URL = "url"
+    TREATED_AS = "treated_as"
+    ELIGIBILITY = "eligibility"
+    DATA_CENTER = "data_center"
+
+
+class Effect:
+    """Values of an ExportControlRule's `effect` (ontology: ct:effect, shapes: RuleShape)."""
+
+    LICENSE_REQUIRED = "license_required"
+    POLICY_CHANGE = "policy_change"
+    AFFILIATES = "affiliates"
+    DESTINATION_SCOPE = "destination_scope"
+    SUSPENSION = "suspension"
+    LICENSE_EXCEPTION = "license_exception"
+    INFORMATIONAL = "informational"
 
 
 # Route origins: an organisation with one of these edges to the chip model.

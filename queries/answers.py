@@ -14,22 +14,31 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SerializerFunct
 
 
 class Status(StrEnum):
-    """Whether a chip model needs a US licence for a destination on a date (`mixed` across a family)."""
+    """Whether a chip model needs a US licence for a destination on a date (`mixed` across a family).
+
+    `license_required`: a licence must be obtained (the only status that is `restricted`).
+    `license_exception`: a rule controls the item, but a licence exception in force covers it (License
+    Exception NAC: ship after notifying BIS, which may object) — controlled, not `restricted`.
+    """
 
     license_required = "license_required"
+    license_exception = "license_exception"
     not_restricted = "not_restricted"
     undetermined = "undetermined"
     mixed = "mixed"
 
 
 class Outcome(StrEnum):
-    """How one rule in force bears on a chip model."""
+    """How one rule in force bears on a chip model (`eligible` / `not_eligible` / `unknown` for a licence
+    exception: whether it covers the controlled item)."""
 
     met = "met"
     not_met = "not_met"
     unknown = "unknown"
     targeted = "targeted"
     policy_change = "policy_change"
+    eligible = "eligible"
+    not_eligible = "not_eligible"
 
 
 class Verdict(StrEnum):
@@ -374,6 +383,23 @@ class ExposureQuery(Answer):
     reference_chip: ReferenceChip | None
 
 
+class ReportedAggregate(Answer):
+    """A count reported for a set of projects together (the Bloomberg 39 projects), shown as reported:
+    never split between the chip models it names, and not in the per-model sums."""
+
+    node: Ref
+    count: int | None = Field(
+        description="Chips the reporting gives for the whole aggregate (a lower bound where reported as 'more than')."
+    )
+    chips: list[Ref] = Field(description="The chip models the reporting names; the count is not split between them.")
+    projects: int | None
+    status: str | None
+    restricted: bool = Field(description="Every chip model named needs a US licence for the region on the date.")
+    confidence: str | None
+    note: str | None
+    sources: list[SourceRef]
+
+
 class ExposureAnswer(Answer):
     query: ExposureQuery
     totals: Measure
@@ -381,6 +407,10 @@ class ExposureAnswer(Answer):
     by_chip: list[ChipMeasure]
     by_confidence: list[ConfidenceMeasure]
     sites: list[ExposureSite]
+    reported_aggregates: list[ReportedAggregate] = Field(
+        description="Aggregate counts as reported (e.g. more than 115,000 H100/H200 across 39 projects), beside the "
+        "per-model totals; their per-model items count under unknown_counts."
+    )
     illustrative: bool
 
 

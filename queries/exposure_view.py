@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ontology.records import Node, valid_on
-from ontology.vocab import Prop, Rel
+from ontology.vocab import Label, Prop, Rel
 from queries.answers import (
     ChipMeasure,
     ConfidenceMeasure,
@@ -18,6 +18,7 @@ from queries.answers import (
     Plausibility,
     Plausible,
     ReferenceChip,
+    ReportedAggregate,
 )
 from queries.evidence import number
 from queries.exposure import Exposure, Item
@@ -101,6 +102,34 @@ def _site(viewer: Viewer, answer: Exposure, site_id: str, items: list[Item], pla
     )
 
 
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _aggregate(viewer: Viewer, node_id: str, items: list[Item]) -> ReportedAggregate:
+    """An aggregate count as reported, with the chip models it names (not split between them)."""
+    node = viewer.node(node_id)
+    props = node.props if node else {}
+    text = props.get(Prop.NOTE)
+    return ReportedAggregate(
+        node=viewer.ref(node_id),
+        count=_int(props.get(Prop.PLANNED_CHIPS)),
+        chips=[viewer.ref(i.chip.id) for i in items],
+        projects=_int(props.get(Prop.PROJECT_COUNT)),
+        status=str(status) if (status := props.get(Prop.STATUS)) is not None else None,
+        restricted=bool(items) and all(i.restricted for i in items),
+        confidence=str(c) if (c := props.get(Prop.CONFIDENCE)) is not None else None,
+        note=str(text) if text is not None else None,
+        sources=viewer.sources(props.get(Prop.SOURCES)),
+    )
+
+
+def _aggregates(viewer: Viewer, by_site: dict[str, list[Item]]) -> list[ReportedAggregate]:
+    found = [s for s in sorted(by_site) if (n := viewer.node(s)) is not None and Label.PROJECT_AGGREGATE in n.labels]
+    viewer.prefetch({src for s in found if (n := viewer.node(s)) for src in _list(n.props.get(Prop.SOURCES))})
+    return [_aggregate(viewer, s, by_site[s]) for s in found]
+
+
 def _plants(viewer: Viewer, answer: Exposure, sites: list[str]) -> dict[str, list[str]]:
     """Each site's power plants whose POWERED_BY edge holds on the answer's date."""
     found: dict[str, list[str]] = {}
@@ -141,5 +170,6 @@ def exposure_view(viewer: Viewer, answer: Exposure) -> ExposureAnswer:
         by_chip=by_chip,
         by_confidence=by_confidence,
         sites=[_site(viewer, answer, s, by_site[s], plants[s]) for s in sites],
+        reported_aggregates=_aggregates(viewer, by_site),
         illustrative=any(viewer.ref(s).illustrative for s in by_site),
     )

@@ -27,12 +27,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ontology.errors import DataError, Problem
+from ontology.vocab import Effect
 from queries.policies import Policies
 from queries.restrictions import CriteriaLine, Rule
 from queries.screening import Designation
 from queries.settings import query_settings
 
-EFFECTS = ("license_required", "policy_change", "affiliates", "informational")
+EFFECTS = tuple(v for k, v in vars(Effect).items() if k.isupper())
 
 
 class RuleChange(BaseModel):
@@ -165,7 +166,7 @@ def apply(overlay: Overlay, base: Policies, where: str = "<overlay>") -> Policie
     for change in overlay.rules:
         rules[change.id] = _changed(rules[change.id], change) if change.id in rules else _new_rule(change, where)
     if overlay.affiliates is False:
-        rules = {k: r for k, r in rules.items() if r.effect != "affiliates"}
+        rules = {k: r for k, r in rules.items() if r.effect != Effect.AFFILIATES}
     dropped = set(overlay.remove_designations)
     designations = [d for d in base.designations if d.party not in dropped]
     designations += [_designation(a, overlay.name) for a in overlay.designations]

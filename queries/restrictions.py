@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 NEGATION = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 METRIC_NAMES = {"tpp": "TPP", "pd": "performance density", "interconnect_gbps": "interconnect"}
 UNITS = {"interconnect_gbps": " GB/s"}
+ELIGIBILITY = re.compile(r"^([0-9A-Za-z.]+)( unless data_center)?$")
 BITS = {"peak_tops_fp4": 4, "peak_tops_fp8": 8, "peak_tops_fp16": 16}
 
 
@@ -80,6 +82,29 @@ class CriteriaLine:
 
 
 @dataclass(frozen=True)
+class Eligibility:
+    """One line of a licence exception's eligibility: 'CLASS' or 'CLASS unless data_center'."""
+
+    classification: str
+    unless_data_center: bool = False
+
+    @classmethod
+    def parse(cls, line: str, rule_id: str) -> Eligibility:
+        match = ELIGIBILITY.match(line.strip())
+        if match is None:
+            raise DataError(
+                [
+                    Problem(
+                        f"cannot read eligibility line {line!r}: expected 'CLASS' or 'CLASS unless data_center'",
+                        record=rule_id,
+                        field=Prop.ELIGIBILITY,
+                    )
+                ]
+            )
+        return cls(match[1], match[2] is not None)
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     name: str
@@ -94,13 +119,18 @@ class Rule:
     targets: frozenset[str]
     threshold: float | None = None  # affiliates rules: the ownership share, percent
     extends: frozenset[str] = frozenset()  # affiliates rules: the lists they extend
+    suspends: frozenset[str] = frozenset()  # suspensions: the rules they suspend
+    widens: frozenset[str] = frozenset()  # destination-scope records: the rules they add destinations to
+    treated_as: frozenset[str] = frozenset()  # destination-scope records: codes their destinations count as
+    eligibility: tuple[Eligibility, ...] = ()  # licence exceptions: the classifications that may use them
 
     def in_force(self, day: dt.date) -> bool:
         props = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
         return valid_on({k: v for k, v in props.items() if v is not None}, day)
 
-    def applies(self, destination: str, day: dt.date) -> bool:
-        return self.in_force(day) and bool({destination, "*"} & self.destinations)
+    def names(self, destinations: set[str]) -> bool:
+        """Whether the rule's own destinations include one of these codes (or every destination)."""
+        return bool((destinations | {"*"}) & self.destinations)
 
     def cite(self) -> str:
         since = f", in force from {self.valid_from.isoformat()}" if self.valid_from else ""
@@ -115,6 +145,7 @@ class Finding:
     outcome: Outcome
     classification: str | None
     reason: str
+    unsure: tuple[str, ...] = ()  # classifications tested before the one met whose figures are unknown
 
 
 @dataclass(frozen=True)
@@ -130,7 +161,9 @@ class Decision:
 
     @property
     def restricted(self) -> bool:
-        return self.status == "license_required"
+        """A licence must be obtained. Not under a licence exception (`license_exception`): the item is
+        controlled but may ship after notifying BIS."""
+        return self.status == Status.license_required
 
 
 def _num(node: Node, key: str) -> float | None:
@@ -183,6 +216,10 @@ def load_rules(store: GraphStore) -> list[Rule]:
                 targets=targets,
                 threshold=_num(node, Prop.OWNERSHIP_THRESHOLD),
                 extends=frozenset(row["extends"]),
+                suspends=frozenset(row["suspends"]),
+                widens=frozenset(row["widens"]),
+                treated_as=frozenset(_strings(node, Prop.TREATED_AS)),
+                eligibility=tuple(Eligibility.parse(line, node.id) for line in _strings(node, Prop.ELIGIBILITY)),
             )
         )
     return sorted(rules, key=lambda r: (r.valid_from or dt.date.min, r.id))

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from ontology.records import Edge, Node, valid_on
-from ontology.vocab import Label, Prop, Rel
+from ontology.vocab import Effect, Label, Prop, Rel
 from queries.answers import AffiliateStatus, DesignationOut, PartyStatus, Ref, ScreenAnswer
 from queries.named import run, to_edge
 from queries.ownership import AffiliateFinding, affiliate_view, holding_stakes
 from queries.restrictions import Rule
+from queries.scope import suspension
 
 
 def _date(value: object) -> dt.date | None:
@@ -117,7 +118,8 @@ class Screener:
 
     def __init__(self, store: GraphStore, rules: list[Rule], designations: list[Designation]) -> None:
         self.store = store
-        self.affiliate_rules = [r for r in rules if r.effect == "affiliates"]
+        self.rules = rules
+        self.affiliate_rules = [r for r in rules if r.effect == Effect.AFFILIATES]
         self.by_party: dict[str, list[Designation]] = defaultdict(list)
         for d in designations:
             self.by_party[d.party].append(d)
@@ -178,15 +180,20 @@ class Screener:
     def _screen(self, party: str, day: dt.date) -> PartyScreen:
         listed = tuple(d for d in self.by_party.get(party, []) if d.in_force(day))
         findings: list[AffiliateFinding] = []
+        paused: list[str] = []
         if not listed:
             for rule in (r for r in self.affiliate_rules if r.in_force(day)):
-                if (finding := self._affiliate(party, rule, day)) is not None:
+                if (held := suspension(rule, self.rules, day)) is not None:
+                    paused.append(_suspended(rule, held, day))
+                elif (finding := self._affiliate(party, rule, day)) is not None:
                     findings.append(finding)
         name = self.name(party)
         if listed:
             words = f"{name} is listed on {day}: " + "; ".join(d.describe() for d in listed)
         elif findings:
             words = "; ".join(f.explain(self.name) for f in findings)
+        elif paused:
+            words = f"{name}: no designation in force on {day}; " + "; ".join(paused)
         else:
             words = f"{name}: no designation in force on {day} and no listed owner found"
         node = self.node(party)
@@ -203,6 +210,15 @@ class Screener:
             affiliates=[affiliate_view(f, self.name) for f in screen.affiliates],
             explanation=screen.explanation,
         )
+
+
+def _suspended(rule: Rule, held: Rule, day: dt.date) -> str:
+    """Why an affiliates rule's ownership test is not run on a day: the suspension, its citation and dates."""
+    until = f" to {held.valid_to}" if held.valid_to else ""
+    return (
+        f"ownership not counted: {rule.name} ({rule.cite()}) is suspended on {day} by {held.name} "
+        f"({held.citation}, from {held.valid_from}{until})"
+    )
 
 
 def designation_view(d: Designation) -> DesignationOut:

@@ -148,8 +148,11 @@ def test_routes_screen_gives_verdicts() -> None:
 def test_screen_explains_designations_and_ownership() -> None:
     sugon = run_json("screen", "Sugon", "--as-of", "2020-01-01")
     assert sugon["status"] == "listed" and sugon["designations"][0]["citation"] == "84 FR 29371"
-    jadeport = run_json("screen", "scn-jadeport", "--as-of", "2026-01-01")
+    jadeport = run_json("screen", "scn-jadeport", "--as-of", "2026-11-28")
     assert jadeport["status"] == "affiliate" and jadeport["affiliates"][0]["known_total"] == 54.0
+    suspended = run_json("screen", "scn-jadeport", "--as-of", "2026-01-01")
+    assert (suspended["status"], suspended["affiliates"]) == ("clear", [])
+    assert "suspended on 2026-01-01 by One-year suspension of the Affiliates rule" in suspended["explanation"]
     missing = run("screen", "Sugonn")
     assert missing.returncode == 2 and "Sugon" in missing.stderr and "Traceback" not in missing.stderr
 

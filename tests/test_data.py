@@ -43,3 +43,17 @@ def test_curated_covers_the_reference_facts(bundled: Dataset) -> None:
     )
     aggregate = bundled.nodes["agg-bloomberg-39-projects"].props
     assert (aggregate["project_count"], aggregate["planned_chips"]) == (39, 115000)
+
+
+def test_site_status_and_phase_figures_follow_the_sources(bundled: Dataset) -> None:
+    """Nyocor's project is being built (servers being installed); Changji's RMB 451m is phase one's."""
+    nyocor = bundled.nodes["dc-nyocor-xinjiang"].props
+    assert nyocor["status"] == "under_construction" and "installing servers" in str(nyocor["note"])
+    site = bundled.nodes["dc-changji-intelligent-computing-centre"].props
+    phase = bundled.nodes["dc-changji-intelligent-computing-centre-phase-1"].props
+    assert (site["compute_pflops"], "investment_cny" in site) == (5000.0, False)
+    assert (phase["compute_pflops"], phase["investment_cny"]) == (2000.0, 451000000.0)
+    edge = bundled.edges[
+        "dc-changji-intelligent-computing-centre-phase-1|PHASE_OF|dc-changji-intelligent-computing-centre"
+    ]
+    assert edge.props["sources"] == ["src-yaliqi-nyocor-changji"]

@@ -136,3 +136,43 @@ def test_every_problem_is_reported_not_just_the_first(write_yaml: YamlWriter) ->
 """
     )
     assert [p.line for p in problems_of(path)] == [6, 7, 8]
+
+
+def test_a_source_must_give_a_document_address_not_a_site(write_yaml: YamlWriter) -> None:
+    path = write_yaml(
+        """\
+nodes:
+  - id: src-site
+    labels: [Source]
+    title: A report
+    publisher: Example News
+    url: https://example.com
+  - {id: src-slash, labels: [Source], title: T, publisher: P, url: "https://example.com/"}
+  - {id: src-doc, labels: [Source], title: T, publisher: P, url: "https://example.com/news/1"}
+  - {id: src-none, labels: [Source], title: T, publisher: P, note: no address given by the citation}
+  - {id: src-ftp, labels: [Source], title: T, publisher: P, url: "ftp://example.com/a"}
+""",
+        name="sources.yaml",
+    )
+    found = {(p.file, p.line, p.record, p.field): p.message for p in problems_of(path)}
+    assert set(found) == {
+        (str(path), 6, "src-site", "url"),
+        (str(path), 7, "src-slash", "url"),
+        (str(path), 10, "src-ftp", "url"),
+    }
+    assert "names a site, not a document" in found[(str(path), 6, "src-site", "url")]
+    assert "must be an http(s) address" in found[(str(path), 10, "src-ftp", "url")]
+
+
+def test_every_bundled_source_address_names_a_document() -> None:
+    from urllib.parse import urlsplit
+
+    from loaders import BUNDLED_DATA
+
+    data = load_paths([BUNDLED_DATA])
+    urls = {n.id: str(n.props["url"]) for n in data.nodes.values() if "Source" in n.labels and "url" in n.props}
+    assert urls and all(urlsplit(u).path not in ("", "/") for u in urls.values())
+    assert urls["src-fr-2025-19001"] == "https://frtracker.app/fr/2025-19001"
+    assert "src-aistoriz-bloomberg-copy" not in urls
+    aistoriz = data.nodes["src-aistoriz-bloomberg-copy"].props["note"]
+    assert "gives only the site (aistoriz.com)" in str(aistoriz)

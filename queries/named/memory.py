@@ -103,6 +103,8 @@ def rules(store: MemoryStore) -> list[Row]:
             "props": {**n.props, Prop.ID: n.id},
             "targets": sorted(e.target for e in store.edges(Rel.TARGETS, source=n.id)),
             "extends": sorted(e.target for e in store.edges(Rel.EXTENDS, source=n.id)),
+            "suspends": sorted(e.target for e in store.edges(Rel.SUSPENDS, source=n.id)),
+            "widens": sorted(e.target for e in store.edges(Rel.ADDS_DESTINATIONS_TO, source=n.id)),
         }
         for n in store.nodes(Label.EXPORT_CONTROL_RULE)
     ]

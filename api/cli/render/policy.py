@@ -68,6 +68,32 @@ def print_exposure(console: Console, answer: ExposureAnswer) -> None:
         )
         sites.add_row(display_name(site["site"]), chips, basis, confidence, power)
     console.print(sites)
+    _print_aggregates(console, payload["reported_aggregates"])
+
+
+def _first_sources(sources: list[dict[str, Any]], shown: int = 2) -> str:
+    names = [str(s.get("name") or s["id"]) for s in sources]
+    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
+    return "; ".join(names[:shown]) + more
+
+
+def _print_aggregates(console: Console, aggregates: list[dict[str, Any]]) -> None:
+    """Counts reported for several projects together: shown as reported, never split between models."""
+    if not aggregates:
+        return
+    table = Table(title="reported aggregates (as reported; not split between chip models)", show_edge=False)
+    for column in ("projects", "chips (reported)", "chip models named", "status", "confidence", "sources"):
+        table.add_column(column, overflow="fold")
+    for row in aggregates:
+        table.add_row(
+            display_name(row["node"]),
+            _n(row["count"]),
+            " or ".join(c["name"] for c in row["chips"]),
+            row["status"] or "unknown",
+            row["confidence"] or "unknown",
+            _first_sources(row["sources"]),
+        )
+    console.print(table)
 
 
 def print_whatif(console: Console, answer: WhatIfAnswer) -> None:

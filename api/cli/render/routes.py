@@ -19,7 +19,13 @@ def as_json(answer: BaseModel) -> dict[str, Any]:
 
 
 FICTIONAL = "[bold magenta]ILLUSTRATIVE (fictional)[/]"
-STATUS_STYLE = {"license_required": "bold red", "not_restricted": "green", "undetermined": "yellow"}
+STATUS_STYLE = {
+    "license_required": "bold red",
+    "license_exception": "magenta",
+    "not_restricted": "green",
+    "undetermined": "yellow",
+    "mixed": "yellow",
+}
 
 
 def display_name(ref: dict[str, Any]) -> str:
