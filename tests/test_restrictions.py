@@ -14,16 +14,16 @@ Expected outcomes are worked by hand from the published specs and thresholds:
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from graph.memory import MemoryStore
+from graph.store import GraphStore
 from ontology.records import Node
 from queries.decide import decide
 from queries.lookup import restrictions_for
 from queries.restrictions import CriteriaLine, chip_metrics, computed_tpp, load_rules
-from tests.conftest import graph_from
+from tests.conftest import GraphFrom
 
 D = dt.date
 BEFORE_2022 = D(2022, 10, 6)
@@ -59,7 +59,7 @@ def test_every_chip_either_side_of_each_rule(store: MemoryStore, chip_id: str) -
     assert got == EXPECTED[chip_id]
 
 
-def status(store: MemoryStore, chip: str, day: dt.date, destination: str = "CN") -> tuple[str, bool]:
+def status(store: GraphStore, chip: str, day: dt.date, destination: str = "CN") -> tuple[str, bool]:
     [decision] = restrictions_for(store, chip, destination, day)
     return decision.status, decision.restricted
 
@@ -141,9 +141,9 @@ def test_hong_kong_and_macau_either_side_of_their_dates(
     assert status(store, H100, day, destination)[0] == expected
 
 
-def test_hong_kong_is_china_from_2020_12_23(tmp_path: Path) -> None:
+def test_hong_kong_is_china_from_2020_12_23(graph_from: GraphFrom) -> None:
     """A rule naming only CN, in force before 2020-12-23: HK is outside it on the 22nd, inside on the 23rd."""
-    store = graph_from(SCOPE_NODES, SCOPE_EDGES, tmp_path)
+    store = graph_from(SCOPE_NODES, SCOPE_EDGES)
     assert status(store, "chip-big", D(2020, 12, 22), "HK") == (FREE, False)
     assert status(store, "chip-big", D(2020, 12, 22), "CN") == (REQ, True)
     [on] = restrictions_for(store, "chip-big", "HK", D(2020, 12, 23))
@@ -204,8 +204,10 @@ def test_chip_specs_follow_the_reference_table(store: MemoryStore) -> None:
         ("chip-a-unknown", REQ, "3A090.a"),  # .a, data-centre use unknown: licence unless shown
     ],
 )
-def test_nac_either_side_of_the_2023_rule(tmp_path: Path, chip: str, expected: str, classification: str | None) -> None:
-    store = graph_from(NAC_NODES, "", tmp_path)
+def test_nac_either_side_of_the_2023_rule(
+    graph_from: GraphFrom, chip: str, expected: str, classification: str | None
+) -> None:
+    store = graph_from(NAC_NODES, "")
     assert status(store, chip, D(2023, 11, 16))[0] == FREE  # neither the rule nor NAC in force yet
     [decision] = restrictions_for(store, chip, "CN", D(2023, 11, 17))
     assert decision.status == expected
@@ -218,8 +220,8 @@ def test_nac_either_side_of_the_2023_rule(tmp_path: Path, chip: str, expected: s
         assert "a licence exception covers it" in decision.explanation and "NAC: eligible" in decision.explanation
 
 
-def test_nac_explains_why_not(tmp_path: Path) -> None:
-    store = graph_from(NAC_NODES, "", tmp_path)
+def test_nac_explains_why_not(graph_from: GraphFrom) -> None:
+    store = graph_from(NAC_NODES, "")
     [dc] = restrictions_for(store, "chip-a-dc", "CN", D(2024, 1, 1))
     assert "NAC: not eligible — 3A090.a item designed or marketed for data centres cannot use it" in dc.explanation
     [unknown] = restrictions_for(store, "chip-a-unknown", "CN", D(2024, 1, 1))

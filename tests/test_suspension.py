@@ -8,7 +8,6 @@ illustrative affiliate Jadeport Trading (fictional) is held 54% by Entity-List p
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from graph.memory import MemoryStore
 from queries.policies import screen_party
 from queries.restrictions import load_rules
 from queries.scope import operative, suspension
-from tests.conftest import graph_from
+from tests.conftest import GraphFrom
 
 D = dt.date
 JADEPORT = "Jadeport Trading (fictional)"
@@ -94,8 +93,8 @@ EDGES = """\
 """
 
 
-def test_any_suspension_record_pauses_the_rule_it_suspends(tmp_path: Path) -> None:
-    store = graph_from(NODES, EDGES, tmp_path)
+def test_any_suspension_record_pauses_the_rule_it_suspends(graph_from: GraphFrom) -> None:
+    store = graph_from(NODES, EDGES)
     got = [screen_party(store, "Sub", d).status for d in (D(2025, 5, 31), D(2025, 6, 1), D(2025, 6, 30), D(2025, 7, 1))]
     assert got == ["affiliate", "clear", "clear", "affiliate"]
     assert "suspended on 2025-06-01 by Pause (3 FR 3, from 2025-06-01 to 2025-06-30)" in (
