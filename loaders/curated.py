@@ -174,14 +174,15 @@ class _FileReader:
                 self.problem(f"cannot read criteria line {shown(line)}: {EXPECTED}", raw, Prop.CRITERIA, record)
 
     def _check_address(self, raw: dict[str, Any], props: Props, record: str) -> None:
-        """A source's address is the document it cites, not a site's home page (a path beyond '/')."""
+        """A source's address is the document it cites, not a site's home page: a path beyond '/', or a
+        query that names the document (a `?p=123` permalink)."""
         url = props.get(Prop.URL)
         if url is None:
             return
         parts = urlsplit(str(url))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             self.problem(f"'url' must be an http(s) address, got {url!r}", raw, Prop.URL, record)
-        elif parts.path in ("", "/"):
+        elif parts.path in ("", "/") and not parts.query:
             self.problem(
                 f"'url' {url!r} names a site, not a document: give the document's address, "
                 "or leave url out and say in the note what the citation gives",

@@ -151,6 +151,7 @@ nodes:
   - {id: src-doc, labels: [Source], title: T, publisher: P, url: "https://example.com/news/1"}
   - {id: src-none, labels: [Source], title: T, publisher: P, note: no address given by the citation}
   - {id: src-ftp, labels: [Source], title: T, publisher: P, url: "ftp://example.com/a"}
+  - {id: src-permalink, labels: [Source], title: T, publisher: P, url: "https://example.com/?p=12"}
 """,
         name="sources.yaml",
     )
@@ -171,7 +172,8 @@ def test_every_bundled_source_address_names_a_document() -> None:
 
     data = load_paths([BUNDLED_DATA])
     urls = {n.id: str(n.props["url"]) for n in data.nodes.values() if "Source" in n.labels and "url" in n.props}
-    assert urls and all(urlsplit(u).path not in ("", "/") for u in urls.values())
+    assert urls and all(urlsplit(u).path not in ("", "/") or urlsplit(u).query for u in urls.values())
+    assert urls["src-oann-2025-11-21"] == "https://www.oann.com/?p=738516"  # a permalink names a document
     assert urls["src-fr-2025-19001"] == "https://frtracker.app/fr/2025-19001"
     # a citation that gave only the site keeps saying so; its url is the document found for it
     assert urls["src-aistoriz-bloomberg-copy"].startswith("https://aistoriz.com/china-wants-")
