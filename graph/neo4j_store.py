@@ -55,6 +55,7 @@ def _props(raw: dict[str, Any]) -> Props:
 
 
 T = TypeVar("T")
+COLD_START_S = 10.0  # what `connect` allows a server's first answer
 
 
 def _in_thread(work: Callable[[], T]) -> Future[T]:
@@ -120,7 +121,14 @@ class Neo4jStore:
         except (ServiceUnavailable, AuthError, OSError) as exc:
             driver.close()
             raise BackendUnavailable(f"cannot reach Neo4j at {settings.uri}: {exc}") from exc
-        return cls(driver, settings, schema)
+        store = cls(driver, settings, schema)
+        try:
+            # Open the probe's connection now, while a slow first answer (a cold server) is no fault.
+            store.ping(COLD_START_S)
+        except BackendUnavailable:
+            store.close()
+            raise
+        return store
 
     # --- reading ------------------------------------------------------------------------------
 
