@@ -7,13 +7,15 @@ are missing is rolled back whole, so nothing is half-written.
 
 Reads fail fast instead: they go through a second driver with short connection timeouts and no
 retries, carry a server-side timeout, and one still unanswered after `probe_after` seconds probes
-the server with `ping` — a silent server turns the read into `BackendUnavailable` within about
-`probe_after + connect_timeout` seconds, while a slow query on a live server may run to `read_timeout`.
+the server with `ping`. A server that neither answers the probe nor any other read meanwhile is
+silent: the read fails with `BackendUnavailable` within about `probe_after + connect_timeout`
+seconds. A slow query on a live (or merely busy) server may run to `read_timeout`.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -93,6 +95,7 @@ class Neo4jStore:
         self._schema_ready = False
         self._pinger: Driver | None = None
         self._pinger_lock = threading.Lock()
+        self._answered = 0.0  # when a read last had its answer (monotonic clock)
         auth = (settings.username, settings.checked_password())
         self.reader = GraphDatabase.driver(  # the driver reads go through; opens no connection yet
             settings.uri,
@@ -142,7 +145,13 @@ class Neo4jStore:
             return answer.result(timeout=self.settings.probe_after)
         except FutureTimeout:
             pass
-        self.ping(self.settings.connect_timeout)  # the server is silent: BackendUnavailable now
+        probed = time.monotonic()
+        try:
+            self.ping(self.settings.connect_timeout)
+        except BackendUnavailable:
+            if self._answered < probed:  # nor did any other read answer meanwhile: the server is silent
+                raise
+            # A busy server answers other reads while the probe waits: slow, not gone; keep waiting.
         try:
             return answer.result(timeout=self.settings.read_timeout)
         except FutureTimeout:
@@ -158,6 +167,7 @@ class Neo4jStore:
                 routing_=RoutingControl.READ,
                 database_=self.settings.database,
             )
+            self._answered = time.monotonic()
         except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
             raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
         except ClientError as exc:
