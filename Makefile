@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NEO4J_TOOLS := tools/neo4j
 NEO4J_STAMP := $(NEO4J_TOOLS)/lib/.resolved
 
-.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars bench clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars bench soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ check: lint typecheck imports test
 bench: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.api
+
+# The API under 64 concurrent clients for 60 s on each backend (about 3 minutes).
+soak: $(STAMP) $(NEO4J_STAMP)
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(NEO4J_TOOLS)/lib $(NEO4J_TOOLS)/plugins

@@ -2,21 +2,29 @@
 
 Labels and relationship types reach Cypher only from the compiled ontology and only through
 `identifier()`; every value travels as a parameter. Each batch is one transaction (the driver's
-managed transactions retry transient errors only); a batch whose endpoints are missing is rolled
-back whole, so nothing is half-written.
+managed transactions retry transient errors only, for `write_retry_time`); a batch whose endpoints
+are missing is rolled back whole, so nothing is half-written.
+
+Reads fail fast instead: they go through a second driver with short connection timeouts and no
+retries, carry a server-side timeout, and one still unanswered after `probe_after` seconds probes
+the server with `ping`. A server that neither answers the probe nor any other read meanwhile is
+silent: the read fails with `BackendUnavailable` within about `probe_after + connect_timeout`
+seconds. A slow query on a live (or merely busy) server may run to `read_timeout`.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.settings import Neo4jSettings
 from graph.store import LoadReport, Progress
@@ -48,6 +56,26 @@ def _props(raw: dict[str, Any]) -> Props:
     return {k: native(v) for k, v in raw.items() if k != Prop.ID}
 
 
+T = TypeVar("T")
+COLD_START_S = 10.0  # what `connect` allows a server's first answer
+
+
+def _in_thread(work: Callable[[], T]) -> Future[T]:
+    """Run `work` in a daemon thread of its own, so the caller can stop waiting for a silent server
+    (a thread stuck on a dead socket ends when the socket does; it never holds up a later read)."""
+    future: Future[T] = Future()
+
+    def target() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(work())
+            except BaseException as exc:  # handed to the waiting caller
+                future.set_exception(exc)
+
+    threading.Thread(target=target, name="neo4j-read", daemon=True).start()
+    return future
+
+
 def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -66,6 +94,17 @@ class Neo4jStore:
         self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
         self._schema_ready = False
         self._pinger: Driver | None = None
+        self._pinger_lock = threading.Lock()
+        self._answered = 0.0  # when a read last had its answer (monotonic clock)
+        auth = (settings.username, settings.checked_password())
+        self.reader = GraphDatabase.driver(  # the driver reads go through; opens no connection yet
+            settings.uri,
+            auth=auth,
+            notifications_min_severity="OFF",
+            connection_timeout=settings.connect_timeout,
+            connection_acquisition_timeout=2 * settings.connect_timeout,
+            max_transaction_retry_time=0,  # one attempt: a read that fails is answered 503, not retried
+        )
 
     @classmethod
     def connect(cls, settings: Neo4jSettings | None = None, schema: Schema | None = None) -> Neo4jStore:
@@ -74,24 +113,69 @@ class Neo4jStore:
         settings = settings or Neo4jSettings()
         auth = (settings.username, settings.checked_password())
         # Server notifications (e.g. "label does not exist yet") are for query authors, not users.
-        driver = GraphDatabase.driver(settings.uri, auth=auth, notifications_min_severity="OFF")
+        driver = GraphDatabase.driver(
+            settings.uri,
+            auth=auth,
+            notifications_min_severity="OFF",
+            max_transaction_retry_time=settings.write_retry_time,
+        )
         try:
             driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError) as exc:
             driver.close()
             raise BackendUnavailable(f"cannot reach Neo4j at {settings.uri}: {exc}") from exc
-        return cls(driver, settings, schema)
+        store = cls(driver, settings, schema)
+        try:
+            # Open the probe's connection now, while a slow first answer (a cold server) is no fault.
+            store.ping(COLD_START_S)
+        except BackendUnavailable:
+            store.close()
+            raise
+        return store
 
     # --- reading ------------------------------------------------------------------------------
 
     def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """A read query (routed to readers in a cluster) -> rows as dicts."""
+        """A read query (routed to readers in a cluster) -> rows as dicts.
+
+        Raises `BackendUnavailable` when the server refuses, drops or does not answer the read
+        (within about `probe_after + connect_timeout` seconds), or runs it past `read_timeout`."""
+        answer = _in_thread(lambda: self._read(query, params))
         try:
-            records, _, _ = self.driver.execute_query(
-                query, params, routing_=RoutingControl.READ, database_=self.settings.database
+            return answer.result(timeout=self.settings.probe_after)
+        except FutureTimeout:
+            pass
+        probed = time.monotonic()
+        try:
+            self.ping(self.settings.connect_timeout)
+        except BackendUnavailable:
+            if self._answered < probed:  # nor did any other read answer meanwhile: the server is silent
+                raise
+            # A busy server answers other reads while the probe waits: slow, not gone; keep waiting.
+        try:
+            return answer.result(timeout=self.settings.read_timeout)
+        except FutureTimeout:
+            raise BackendUnavailable(
+                f"Neo4j at {self.settings.uri} did not answer a read within {self.settings.read_timeout:g} s"
+            ) from None
+
+    def _read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self.reader.execute_query(
+                Query(query, timeout=self.settings.read_timeout),
+                params,
+                routing_=RoutingControl.READ,
+                database_=self.settings.database,
             )
-        except ServiceUnavailable as exc:
+            self._answered = time.monotonic()
+        except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
             raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+        except ClientError as exc:
+            if exc.code and "TransactionTimedOut" in exc.code:
+                raise BackendUnavailable(
+                    f"Neo4j at {self.settings.uri} did not finish a read within {self.settings.read_timeout:g} s"
+                ) from exc
+            raise
         return [native(record.data()) for record in records]
 
     def ping(self, timeout: float = 2.0) -> None:
@@ -100,12 +184,13 @@ class Neo4jStore:
         A separate driver with a short connection timeout, so a probe never waits behind the main
         pool or the retry budget; it reconnects by itself when the server is back.
         """
-        if self._pinger is None:
-            auth = (self.settings.username, self.settings.checked_password())
-            self._pinger = GraphDatabase.driver(
-                self.settings.uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout
-            )
-        pinger = self._pinger
+        with self._pinger_lock:  # reads that wait too long probe from many threads at once
+            if self._pinger is None:
+                auth = (self.settings.username, self.settings.checked_password())
+                self._pinger = GraphDatabase.driver(
+                    self.settings.uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout
+                )
+            pinger = self._pinger
 
         def probe() -> None:
             with pinger.session(database=self.settings.database) as session:
@@ -207,7 +292,13 @@ class Neo4jStore:
 
         with self.driver.session(database=self.settings.database) as session:
             for batch in _chunks(rows, self.settings.batch_size):
-                session.execute_write(work, batch)
+                try:
+                    session.execute_write(work, batch)
+                except (ServiceUnavailable, SessionExpired, TransientError) as exc:  # retried, in vain
+                    raise BackendUnavailable(
+                        f"Neo4j at {self.settings.uri} did not take a batch of {what} "
+                        f"within {self.settings.write_retry_time:g} s of retries: {exc}"
+                    ) from exc
                 if progress:
                     progress(len(batch))
 
@@ -256,5 +347,6 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+        self.reader.close()
         if self._pinger is not None:
             self._pinger.close()

@@ -20,6 +20,11 @@ class Neo4jSettings(BaseSettings):
     password: SecretStr = SecretStr(PLACEHOLDER_PASSWORD)
     database: str = "neo4j"
     batch_size: int = Field(default=5000, ge=1, le=100_000)
+    # Reads fail fast when the server does not answer; writes ride out a restart.
+    connect_timeout: float = Field(default=1.0, gt=0, description="seconds to open a connection for a read or probe")
+    probe_after: float = Field(default=0.5, gt=0, description="a read still unanswered then probes the server")
+    read_timeout: float = Field(default=30.0, gt=0, description="the longest a read runs (server-side timeout)")
+    write_retry_time: float = Field(default=30.0, ge=0, description="how long a batch retries transient errors")
 
     def checked_password(self) -> str:
         """The password, refusing the placeholder: a database must never run on a known password."""
