@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -107,16 +108,13 @@ def drive_all(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--policy-requests", type=int, default=40)
-    parser.add_argument("--concurrency", type=int, default=8)
-    args = parser.parse_args()
+def on_each_backend(drive: Callable[[str, int], Any]) -> dict[str, Any]:
+    """`drive(base_url, api_pid)` against the API served from the embedded store, then from a Neo4j
+    started for the run and loaded with the bundled data; results by backend."""
     results: dict[str, Any] = {}
     process, base = serve("memory", {})
     try:
-        results["memory"] = drive_all(base, args)
+        results["memory"] = drive(base, process.pid)
     finally:
         process.terminate()
     with tempfile.TemporaryDirectory() as home:
@@ -129,12 +127,21 @@ def main() -> None:
             store.close()
             process, base = serve("neo4j", {"NEO4J_URI": config.bolt_uri, "NEO4J_PASSWORD": password})
             try:
-                results["neo4j"] = drive_all(base, args)
+                results["neo4j"] = drive(base, process.pid)
             finally:
                 process.terminate()
         finally:
             neo4j_server.stop(config)
-    report(results, args)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--policy-requests", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    report(on_each_backend(lambda base, _pid: drive_all(base, args)), args)
 
 
 def report(results: dict[str, Any], args: argparse.Namespace) -> None:

@@ -11,9 +11,7 @@ after the warm-up and at the end, and requests/s, p50 and p95 per endpoint.
 from __future__ import annotations
 
 import argparse
-import secrets
 import statistics
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -21,16 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
 from bench import write_results
-from bench.api import ENDPOINTS, serve
-from graph import neo4j_server
-from graph.neo4j_store import Neo4jStore
-from graph.settings import Neo4jSettings
-from loaders import BUNDLED_DATA, load_paths
+from bench.api import ENDPOINTS, on_each_backend
 
 NAMES = list(ENDPOINTS)
 
@@ -108,26 +101,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
     results: dict[str, Any] = {"clients": args.clients, "seconds": args.seconds}
-    process, base = serve("memory", {})
-    try:
-        results["memory"] = soak(base, process.pid, args.clients, args.seconds)
-    finally:
-        process.terminate()
-    with tempfile.TemporaryDirectory() as home:
-        config = neo4j_server.ServerConfig(Path(home), neo4j_server.free_port(), neo4j_server.free_port())
-        password = secrets.token_urlsafe(16)
-        neo4j_server.start(config, password)
-        try:
-            store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
-            store.load(load_paths([BUNDLED_DATA]))
-            store.close()
-            process, base = serve("neo4j", {"NEO4J_URI": config.bolt_uri, "NEO4J_PASSWORD": password})
-            try:
-                results["neo4j"] = soak(base, process.pid, args.clients, args.seconds)
-            finally:
-                process.terminate()
-        finally:
-            neo4j_server.stop(config)
+    results.update(on_each_backend(lambda base, pid: soak(base, pid, args.clients, args.seconds)))
     report(results)
 
 
