@@ -13,12 +13,12 @@ from typing import Any
 
 import neo4j
 from neo4j import Query
-from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
-from ontology.errors import Refused
+from ontology.errors import BackendUnavailable, Refused
 
 ALLOWED_PROCEDURES = {
     "db.labels",
@@ -90,7 +90,8 @@ def run_read_only(store: GraphStore, text: str, params: dict[str, Any], timeout:
     check_text(text)
     database = store.settings.database
     try:
-        with store.driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        # The store's read driver: short connection timeouts and no retries, like every other read.
+        with store.reader.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             summary = session.run(Query("EXPLAIN " + text, timeout=timeout), params).consume()
             if summary.query_type != "r":
                 raise Refused(
@@ -107,6 +108,8 @@ def run_read_only(store: GraphStore, text: str, params: dict[str, Any], timeout:
                 return list(result.keys()), rows
 
             columns, rows = session.execute_read(work)
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        raise BackendUnavailable(f"Neo4j at {store.settings.uri} does not answer: {exc}") from exc
     except ClientError as exc:
         raise Refused(f"Neo4j refused the query: {exc.message}", 400) from exc
     except (OverflowError, TypeError, ValueError) as exc:  # parameters the driver cannot encode

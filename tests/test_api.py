@@ -159,6 +159,16 @@ def test_readyz_is_503_when_neo4j_refuses_connections() -> None:
     assert response.json()["title"] == "Backend unavailable"
 
 
+def test_read_only_cypher_is_503_when_neo4j_refuses_connections() -> None:
+    from graph.neo4j_server import free_port
+
+    store = _store_at(f"bolt://127.0.0.1:{free_port()}")
+    with client_for(store, api_key=API_KEY) as client:
+        response = client.post("/v1/cypher", json={"query": "RETURN 1 AS one"}, headers={"X-API-Key": API_KEY})
+    store.close()
+    assert (response.status_code, response.json()["title"]) == (503, "Backend unavailable")
+
+
 def test_readyz_is_503_within_2_seconds_when_neo4j_hangs() -> None:
     """A server that accepts connections and never answers (a frozen process) must not hold the probe."""
     import socket
