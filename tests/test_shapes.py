@@ -37,6 +37,10 @@ def edge(rel: str, source: str, target: str, **props: Value) -> Edge:
     return Edge(f"{source}|{rel}|{target}", rel, source, target, {**EVIDENCE, **props})
 
 
+def _rule(rule_id: str, **props: Value) -> Node:
+    return node(rule_id, "ExportControlRule", citation="1 FR 1", valid_from=dt.date(2020, 1, 1), **props)
+
+
 CASES = {
     "EvidenceShape": (
         [ORG],
@@ -62,6 +66,26 @@ CASES = {
         [],
         [Node("src-b", ("Source",), {"title": "T", "publisher": "P", "url": "ftp://example.org"})],
         ("src-b", "url"),
+    ),
+    "SourceShape document address": (
+        [Node("src-p", ("Source",), {"title": "T", "publisher": "P", "url": "https://example.org/?p=12"})],
+        [Node("src-p", ("Source",), {"title": "T", "publisher": "P", "url": "https://example.org/"})],
+        ("src-p", "url"),
+    ),
+    "RuleShape exception eligibility": (
+        [_rule("rule-nac", effect="license_exception", eligibility=["3A090.b", "3A090.a unless data_center"])],
+        [_rule("rule-nac", effect="license_exception", eligibility=["3A090.a except data centres"])],
+        ("rule-nac", "eligibility"),
+    ),
+    "RuleShape scope codes": (
+        [_rule("rule-hk", effect="destination_scope", destinations=["HK"], treated_as=["CN"])],
+        [_rule("rule-hk", effect="destination_scope", destinations=["HK"], treated_as=["China"])],
+        ("rule-hk", "treatedAs"),
+    ),
+    "RuleShape effect": (
+        [_rule("rule-s", effect="suspension")],
+        [_rule("rule-s", effect="paused")],
+        ("rule-s", "effect"),
     ),
     "ChipModelShape": (
         [CHIP],
