@@ -18,7 +18,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -181,14 +181,15 @@ class Neo4jStore:
     def ping(self, timeout: float = 2.0) -> None:
         """`RETURN 1` without retries, given up after `timeout` seconds whatever the server does.
 
-        A separate driver with a short connection timeout, so a probe never waits behind the main
-        pool or the retry budget; it reconnects by itself when the server is back.
+        A separate driver with the settings' short connection timeout, so a probe never waits behind
+        the main pool or the retry budget; it reconnects by itself when the server is back.
         """
         with self._pinger_lock:  # reads that wait too long probe from many threads at once
             if self._pinger is None:
                 auth = (self.settings.username, self.settings.checked_password())
+                limit = self.settings.connect_timeout
                 self._pinger = GraphDatabase.driver(
-                    self.settings.uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout
+                    self.settings.uri, auth=auth, connection_timeout=limit, connection_acquisition_timeout=limit
                 )
             pinger = self._pinger
 
@@ -196,16 +197,12 @@ class Neo4jStore:
             with pinger.session(database=self.settings.database) as session:
                 session.run("RETURN 1").consume()
 
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            future = pool.submit(probe)
-            try:
-                future.result(timeout=timeout)
-            except FutureTimeout:
-                raise BackendUnavailable(f"Neo4j at {self.settings.uri} did not answer within {timeout:g} s") from None
-            except (Neo4jError, ServiceUnavailable, OSError) as exc:
-                raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
-            finally:
-                pool.shutdown(wait=False, cancel_futures=True)
+        try:
+            _in_thread(probe).result(timeout=timeout)
+        except FutureTimeout:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} did not answer within {timeout:g} s") from None
+        except (Neo4jError, ServiceUnavailable, OSError) as exc:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
 
     def _any_root(self) -> str:
         return "|".join(identifier(r, self.roots) for r in sorted(self.roots))

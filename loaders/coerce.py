@@ -10,6 +10,7 @@ from typing import cast
 
 from ontology.records import Scalar, Value
 from ontology.schema import PropertySpec
+from ontology.vocab import Prop
 
 
 class CoercionError(Exception):
@@ -27,7 +28,7 @@ def shown(value: object) -> str:
     return _SHOWN.repr(value)
 
 
-NAME_PROPS = frozenset({"name", "name_zh", "aliases"})
+NAME_PROPS = frozenset({Prop.NAME, Prop.NAME_ZH, Prop.ALIASES})
 
 
 def control_characters(text: str, *, in_name: bool) -> list[str]:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from loaders.coerce import CoercionError, coerce, shown
 from loaders.consistency import stake_problems
 from loaders.yamlfile import LINE, LINES, read_yaml
-from ontology.criteria import EXPECTED, read_criteria
+from ontology.criteria import EXPECTED, EXPECTED_ELIGIBILITY, read_criteria, read_eligibility
 from ontology.errors import DataError, Problem
 from ontology.records import Dataset, Edge, Node, Origin, Props, default_edge_id
 from ontology.schema import PropertySpec, Schema, load_schema
@@ -167,11 +167,15 @@ class _FileReader:
         return props
 
     def _check_criteria(self, raw: dict[str, Any], props: Props, record: str) -> None:
-        """Every criteria line of a rule follows the grammar the restriction reasoning reads."""
-        lines = props.get(Prop.CRITERIA)
-        for line in lines if isinstance(lines, list) else []:
-            if read_criteria(line) is None:
-                self.problem(f"cannot read criteria line {shown(line)}: {EXPECTED}", raw, Prop.CRITERIA, record)
+        """Every criteria and eligibility line of a rule follows the grammar the restriction reasoning reads."""
+        for key, read, expected in (
+            (Prop.CRITERIA, read_criteria, EXPECTED),
+            (Prop.ELIGIBILITY, read_eligibility, EXPECTED_ELIGIBILITY),
+        ):
+            lines = props.get(key)
+            for line in lines if isinstance(lines, list) else []:
+                if read(line) is None:
+                    self.problem(f"cannot read {key} line {shown(line)}: {expected}", raw, key, record)
 
     def _check_address(self, raw: dict[str, Any], props: Props, record: str) -> None:
         """A source's address is the document it cites, not a site's home page: a path beyond '/', or a

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph.store import GraphStore
-from ontology.criteria import EXPECTED, read_criteria
+from ontology.criteria import EXPECTED, EXPECTED_ELIGIBILITY, read_criteria, read_eligibility
 from ontology.errors import DataError, Problem
 from ontology.records import Node, valid_on
 from ontology.vocab import Label, Prop
@@ -34,7 +33,6 @@ SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 NEGATION = {">=": "<", ">": "≤", "<=": ">", "<": "≥"}
 METRIC_NAMES = {"tpp": "TPP", "pd": "performance density", "interconnect_gbps": "interconnect"}
 UNITS = {"interconnect_gbps": " GB/s"}
-ELIGIBILITY = re.compile(r"^([0-9A-Za-z.]+)( unless data_center)?$")
 BITS = {"peak_tops_fp4": 4, "peak_tops_fp8": 8, "peak_tops_fp16": 16}
 
 
@@ -90,18 +88,11 @@ class Eligibility:
 
     @classmethod
     def parse(cls, line: str, rule_id: str) -> Eligibility:
-        match = ELIGIBILITY.match(line.strip())
-        if match is None:
-            raise DataError(
-                [
-                    Problem(
-                        f"cannot read eligibility line {line!r}: expected 'CLASS' or 'CLASS unless data_center'",
-                        record=rule_id,
-                        field=Prop.ELIGIBILITY,
-                    )
-                ]
-            )
-        return cls(match[1], match[2] is not None)
+        found = read_eligibility(line)
+        if found is None:
+            message = f"cannot read eligibility line {line!r}: {EXPECTED_ELIGIBILITY}"
+            raise DataError([Problem(message, record=rule_id, field=Prop.ELIGIBILITY)])
+        return cls(*found)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from queries.answers import Entity, Hop, Lead, Ref, Restriction, RoutesAnswer, R
 from queries.answers import Route as RouteOut
 from queries.restrictions import Decision, Finding
 from queries.route_screen import route_screen_view
+from queries.routes import Lead as FoundLead
 from queries.routes import Route, RouteSearch
 
 SOURCE_FIELDS = ("name", "title", "publisher", "url", "published")
@@ -29,6 +30,14 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: json_ready(v) for k, v in value.items()}
     return plain(value)
+
+
+def _text(value: Value | None) -> str | None:
+    return None if value is None else str(plain(value))
+
+
+def _whole(value: Value | None) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def ref(node: Node | None, node_id: str) -> Ref:
@@ -113,10 +122,10 @@ class Viewer:
             from_=self.ref(edge.source),
             to=self.ref(edge.target),
             type=edge.type,
-            date=plain(p.get(Prop.VALID_FROM)),
-            until=plain(p.get(Prop.VALID_TO)),
-            quantity=p.get(Prop.QUANTITY),  # type: ignore[arg-type]  # validated by the model
-            confidence=plain(p.get(Prop.CONFIDENCE)),
+            date=_text(p.get(Prop.VALID_FROM)),
+            until=_text(p.get(Prop.VALID_TO)),
+            quantity=_whole(p.get(Prop.QUANTITY)),
+            confidence=_text(p.get(Prop.CONFIDENCE)),
             illustrative=p.get(Prop.ILLUSTRATIVE) is True,
             sources=self.sources(p.get(Prop.SOURCES)),
         )
@@ -134,15 +143,15 @@ class Viewer:
             screening=route_screen_view(route.screening) if route.screening else None,
         )
 
-    def lead(self, lead: Any) -> Lead:
+    def lead(self, lead: FoundLead) -> Lead:
         p = lead.edge.props
         return Lead(
             site=self.ref(lead.site),
             chip=self.ref(lead.chip.id),
-            count=p.get(Prop.COUNT),
-            status=p.get(Prop.STATUS),
-            confidence=p.get(Prop.CONFIDENCE),
-            note=p.get(Prop.NOTE),
+            count=_whole(p.get(Prop.COUNT)),
+            status=_text(p.get(Prop.STATUS)),
+            confidence=_text(p.get(Prop.CONFIDENCE)),
+            note=_text(p.get(Prop.NOTE)),
             sources=self.sources(p.get(Prop.SOURCES)),
         )
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graph.store import GraphStore
+from ontology.records import Node
 from queries.answers import (
     ChipChange,
     ExposureChange,
@@ -59,13 +60,12 @@ def deciding(decision: Decision) -> list[str]:
     return found or [f.reason for f in decision.findings]
 
 
-def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies) -> Evaluation:
+def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies, reference: Node | None) -> Evaluation:
     decisions = facts.decisions(policies)
     country = facts.country
     by_chip = {c.id: decisions[c.id, country] for c in facts.chips if country and (c.id, country) in decisions}
     routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies, decisions)}
     items = collect(facts, decisions)
-    reference = store.node(query_settings().reference_chip)
     return Evaluation(by_chip, routes, Exposure(facts.region, facts.day, reference, items))
 
 
@@ -119,7 +119,9 @@ def whatif(
     place = resolve_place(store, region)
     base = Policies.load(store)
     facts = RegionFacts.gather(store, place, day)
-    before, after = evaluate(store, facts, base), evaluate(store, facts, apply(overlay, base, where))
+    reference = store.node(query_settings().reference_chip)  # read once for both sides
+    before = evaluate(store, facts, base, reference)
+    after = evaluate(store, facts, apply(overlay, base, where), reference)
     viewer = Viewer(store)
     chips = _chip_changes(viewer, before, after)
     routes = _route_changes(viewer, before, after)
