@@ -26,6 +26,7 @@ class Label:
     EXPORT_CONTROL_RULE = "ExportControlRule"
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
+    PERSON = "Person"
 
 
 class Rel:
@@ -44,6 +45,7 @@ class Rel:
     POWERED_BY = "POWERED_BY"
     SUSPENDS = "SUSPENDS"
     ADDS_DESTINATIONS_TO = "ADDS_DESTINATIONS_TO"
+    SAME_AS = "SAME_AS"
 
 
 class Prop:
@@ -84,6 +86,46 @@ class Prop:
     TREATED_AS = "treated_as"
     ELIGIBILITY = "eligibility"
     DATA_CENTER = "data_center"
+    # provenance of ingested records
+    DATASET = "dataset"
+    RECORD_KEY = "record_key"
+    ORIGIN = "origin"
+    FIRST_SEEN = "first_seen"
+    LAST_SEEN = "last_seen"
+    CHANGED_IN = "changed_in"
+    CHANGED_FIELDS = "changed_fields"
+    ENDED_IN = "ended_in"
+    # sources and snapshots
+    TITLE = "title"
+    PUBLISHER = "publisher"
+    PUBLISHED = "published"
+    SOURCE_KIND = "source_kind"
+    SNAPSHOT = "snapshot"
+    SHA256 = "sha256"
+    FILE_NAME = "file_name"
+    LICENCE = "licence"
+    RECORD_COUNT = "record_count"
+    ADDED_COUNT = "added_count"
+    CHANGED_COUNT = "changed_count"
+    ENDED_COUNT = "ended_count"
+    SKIPPED_COUNT = "skipped_count"
+    # parties from screening lists and registries
+    IDENTIFIERS = "identifiers"
+    ADDRESSES = "addresses"
+    CITIES = "cities"
+    COUNTRIES = "countries"
+    PROGRAMS = "programs"
+    TOPICS = "topics"
+    REMARKS = "remarks"
+    LIST_CODE = "list_code"
+    PERCENTAGE_TEXT = "percentage_text"
+    FR_DOCUMENT = "fr_document"
+    # resolution judgements (SAME_AS)
+    JUDGEMENT = "judgement"
+    DECIDED_BY = "decided_by"
+    DECIDED_AT = "decided_at"
+    REASON = "reason"
+    SCORE = "score"
 
 
 class Effect:

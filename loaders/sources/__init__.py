@@ -1,0 +1,14 @@
+"""Public datasets users download, each read by one module of the same shape (see `base`)."""
+
+from __future__ import annotations
+
+from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped, Source, SourceInfo
+
+
+def registry() -> dict[str, Source]:
+    """Every source chiptrail reads, by the name a user types."""
+    found: list[Source] = []
+    return {source.info.name: source for source in found}
+
+
+__all__ = ["Invalid", "Mapped", "ReadOptions", "Row", "Skipped", "Source", "SourceInfo", "registry"]
