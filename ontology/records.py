@@ -21,9 +21,12 @@ class Origin:
 
     file: str
     line: int | None = None
+    item: str | None = None  # where a line says nothing (one-line JSON): e.g. "results[12]"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
+        if self.line is not None:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}#{self.item}" if self.item else self.file
 
 
 @dataclass(frozen=True)

@@ -61,10 +61,14 @@ class Mapped:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A row deliberately not loaded, and why (the reason is what the summary counts by)."""
+    """A row deliberately not loaded, and why (the reason is what the summary counts by).
+
+    `ids` names the node ids the row would have made: edges of other rows that point at them are
+    dropped and counted too (an ownership whose owner is an individual not loaded)."""
 
     reason: str
     origin: Origin
+    ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
