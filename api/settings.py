@@ -4,6 +4,10 @@
 store loads, several separated by the system's path separator (`:` on Linux and macOS), like
 `PATH`. Unset, it is the bundled `data/` folder. `chiptrail serve`, every other command and the
 API read it the same way.
+
+`CHIPTRAIL_HOME`: where a user's own state lives — the ledger of datasets ingested for the embedded
+backend and the user's resolution judgements. Unset, `$XDG_DATA_HOME/chiptrail`
+(`~/.local/share/chiptrail`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ from loaders import BUNDLED_DATA
 Backend = Literal["memory", "neo4j"]
 
 
+def default_home() -> Path:
+    """`$XDG_DATA_HOME/chiptrail`, or `~/.local/share/chiptrail`."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "chiptrail"
+
+
 class ChiptrailSettings(BaseSettings):
     """Where answers come from: the backend, and the data the embedded backend loads."""
 
@@ -30,6 +40,11 @@ class ChiptrailSettings(BaseSettings):
     data: Annotated[list[Path], NoDecode] = Field(
         default_factory=lambda: [BUNDLED_DATA],
         description="YAML files or folders for the embedded backend, separated by the path separator.",
+    )
+
+    home: Path = Field(
+        default_factory=lambda: default_home(),
+        description="Folder of the user's ingested datasets and judgements.",
     )
 
     @field_validator("data", mode="before")

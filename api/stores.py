@@ -6,16 +6,43 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from graph import GraphStore, open_store
+from graph.ledger import Ledger
 from loaders import load_paths
+from ontology import load_schema
+from ontology.errors import DataError, Problem
+from ontology.records import Dataset
 
 
-def open_loaded_store(backend: str, data: Sequence[Path]) -> GraphStore:
+def _with_ingested(data: Dataset, home: Path) -> Dataset:
+    """The curated data plus every dataset ingested into the ledger in `home` (if there is one)."""
+    if not Ledger.exists(home):
+        return data
+    ledger = Ledger(home, load_schema())
+    try:
+        ingested = ledger.dataset()
+    finally:
+        ledger.close()
+    nodes = {**data.nodes, **ingested.nodes}
+    for edge in ingested.edges.values():
+        for end in (edge.source, edge.target):
+            if end not in nodes:
+                message = (
+                    f"the ingested record {edge.id} ({edge.props.get('dataset')}) points at '{end}', which the "
+                    "data loaded lacks: load the bundled data too, or point CHIPTRAIL_HOME at another folder"
+                )
+                raise DataError([Problem(message, file=str(ledger.path))])
+    return Dataset(nodes, {**data.edges, **ingested.edges})
+
+
+def open_loaded_store(backend: str, data: Sequence[Path], home: Path | None = None) -> GraphStore:
     """Neo4j as configured by NEO4J_* (already loaded with `chiptrail load`), or the embedded store
-    holding `data`. Raises `DataError` for invalid data, `BackendUnavailable` if Neo4j does not answer."""
+    holding `data` and the datasets ingested into `home`. Raises `DataError` for invalid data,
+    `BackendUnavailable` if Neo4j does not answer."""
     store = open_store(backend)
     if backend == "memory":
         try:
-            store.load(load_paths(list(data)))
+            loaded = load_paths(list(data))
+            store.load(_with_ingested(loaded, home) if home is not None else loaded)
         except BaseException:
             store.close()
             raise

@@ -63,6 +63,14 @@ class MemoryStore:
             key=lambda e: e.id,
         )
 
+    def all_nodes(self) -> list[Node]:
+        """Every node, in load order."""
+        return list(self._nodes.values())
+
+    def all_edges(self) -> list[Edge]:
+        """Every relationship, in load order."""
+        return list(self._edges.values())
+
     def all_edges_of(self, node_id: str) -> list[Edge]:
         """Every relationship into or out of a node, sorted by id."""
         if node_id not in self.graph:

@@ -257,6 +257,7 @@ class Neo4jStore:
             label = identifier(root, self.roots)
             self._write(f"CREATE CONSTRAINT {root.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
             self._write(f"CREATE INDEX {root.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+            self._write(f"CREATE INDEX {root.lower()}_dataset IF NOT EXISTS FOR (n:{label}) ON (n.dataset)")
         any_root = self._any_root()
         self._write(
             f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.name, n.aliases, n.name_zh]"
@@ -264,6 +265,7 @@ class Neo4jStore:
         for rel_type in sorted(self.schema.relationships):
             rel = identifier(rel_type, self.schema.relationships)
             self._write(f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
+            self._write(f"CREATE INDEX {rel_type.lower()}_dataset IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.dataset)")
         self._schema_ready = True
 
     def _write(self, query: str, **params: Any) -> None:

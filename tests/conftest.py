@@ -3,6 +3,8 @@ backends they run on. A test that reaches Neo4j must be marked `neo4j` (checked 
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -17,6 +19,9 @@ from loaders import BUNDLED_DATA, load_paths
 from ontology.records import Dataset
 
 DATA = BUNDLED_DATA
+
+# Ingested datasets and judgements go to a folder of the test run's own, never the user's.
+os.environ["CHIPTRAIL_HOME"] = tempfile.mkdtemp(prefix="chiptrail-test-home-")
 
 # Evidence every hand-built record shares: one source node, cited by the defaults.
 PREAMBLE = """\

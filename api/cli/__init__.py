@@ -1,6 +1,7 @@
 """The `chiptrail` command line: one module per group of commands, each a Typer app merged here.
 
-trace (routes, restrictions, demo) · data (validate, load, serve) · policy (screen, exposure,
+trace (routes, restrictions, demo) · data (validate, load, serve) · ingest (ingest, datasets,
+changes) · policy (screen, exposure,
 whatif, chokepoints) · export · neo4j (start, stop, status). Every command translates domain
 errors through `api.cli.console.user_errors`; shared options live in `api.cli.options`.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import data, export, neo4j, policy, trace
+from api.cli import data, export, ingest, neo4j, policy, trace
 
 app = typer.Typer(
     help="chiptrail: a knowledge graph of the AI compute supply chain and the export controls on it.",
@@ -17,7 +18,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for group in (trace, data, export, policy):
+for group in (trace, data, ingest, export, policy):
     app.add_typer(group.app)
 app.add_typer(neo4j.app, name="neo4j")
 

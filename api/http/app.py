@@ -30,7 +30,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_loaded_store(settings.backend, settings.data)
+        app.state.store = store or open_loaded_store(settings.backend, settings.data, settings.home)
         try:
             yield
         finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.memory import MemoryStore
-from ontology.records import Edge, valid_on
+from ontology.records import Edge, Props, valid_on
 from ontology.vocab import Label, Prop, Rel
 from queries.named.memory import sites_in
 from queries.named.rows import Row, edge_map, twin
@@ -104,3 +104,25 @@ def _country(store: MemoryStore, node_id: str) -> str | None:
 def countries(store: MemoryStore, *, node_ids: list[str]) -> list[Row]:
     known = [i for i in dict.fromkeys(node_ids) if (n := store.node(i)) is not None and Label.ENTITY in n.labels]
     return [{"id": i, "country": _country(store, i)} for i in sorted(known)]
+
+
+def _changed_after(props: Props, since: dt.date | None) -> bool:
+    if since is None:
+        return True
+    stamps = (props.get(Prop.FIRST_SEEN), props.get(Prop.CHANGED_IN), props.get(Prop.ENDED_IN))
+    return any(isinstance(day, dt.date) and day > since for day in stamps)
+
+
+@twin("dataset_changes")
+def dataset_changes(store: MemoryStore, *, dataset: str, since: dt.date | None) -> list[Row]:
+    rows: list[Row] = [
+        {"id": n.id, "labels": sorted(n.labels), "type": None, "source": None, "target": None, "props": dict(n.props)}
+        for n in store.all_nodes()
+        if n.props.get(Prop.DATASET) == dataset and Label.SOURCE not in n.labels and _changed_after(n.props, since)
+    ]
+    rows += [
+        {"id": e.id, "labels": [], "type": e.type, "source": e.source, "target": e.target, "props": dict(e.props)}
+        for e in store.all_edges()
+        if e.props.get(Prop.DATASET) == dataset and _changed_after(e.props, since)
+    ]
+    return sorted(rows, key=lambda row: str(row["id"]))

@@ -1,0 +1,114 @@
+"""Dataset commands: ingest a download as a snapshot, list what was ingested, show what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import ExitStack, closing
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import MofNCompleteColumn, Progress
+
+from api.cli.console import data_paths, emit, err, loaded, out, user_errors
+from api.cli.options import Backend, BackendOpt, DataOpt, Format, FormatOpt, check_date, parse_date
+from api.cli.render import datasets as render
+from api.ingest import IngestReport, IngestRequest, ingest, open_ledger, source_named
+from api.settings import shared_settings
+from graph.target import IngestTarget
+from loaders.sources import registry
+from queries.changes import changes as dataset_changes
+from queries.changes import datasets as list_datasets
+
+app = typer.Typer()
+
+SOURCES = ", ".join(sorted(registry()))
+
+
+def _target(backend: Backend, stack: ExitStack) -> IngestTarget:
+    if backend is Backend.neo4j:
+        from graph.neo4j_ingest import Neo4jTarget
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jTarget(stack.enter_context(closing(Neo4jStore.connect())))
+    ledger = open_ledger(shared_settings().home, data_paths(None))
+    stack.callback(ledger.close)
+    return ledger
+
+
+def _summary(report: IngestReport, where: str) -> str:
+    if report.already:
+        return f"{report.dataset}: the snapshot of {report.snapshot} is this very file; nothing changed in {where}."
+    c = report.counts
+    text = (
+        f"{report.dataset}, snapshot of {report.snapshot} ({report.source_id}) in {where}: {report.rows:,} rows → "
+        f"{c['added']:,} added, {c['changed']:,} changed, {c['ended']:,} ended, {c['unchanged']:,} unchanged"
+    )
+    skipped = [f"{n:,} {reason}" for reason, n in sorted(report.skipped.items())]
+    if report.invalid_rows:
+        skipped.append(f"{report.invalid_rows:,} invalid rows (--skip-invalid)")
+    return text + (f"; skipped: {', '.join(skipped)}" if skipped else "")
+
+
+@app.command(name="ingest")
+def ingest_command(
+    source: Annotated[str, typer.Argument(help=f"Which source the file is: {SOURCES}.")],
+    path: Annotated[Path, typer.Argument(help="The downloaded file.")],
+    snapshot: Annotated[
+        str | None,
+        typer.Option(
+            help="Date of the download YYYY-MM-DD (default: what the file states, else its date).", callback=check_date
+        ),
+    ] = None,
+    dataset: Annotated[str | None, typer.Option(help="Dataset name to file it under (default: the source's).")] = None,
+    backend: BackendOpt = Backend.memory,
+    include_individuals: Annotated[bool, typer.Option(help="Load the individuals on the lists too.")] = False,
+    skip_invalid: Annotated[
+        bool, typer.Option(help="Count and skip rows that cannot be read instead of stopping.")
+    ] = False,
+) -> None:
+    """Load one download as a dated snapshot: adds what is new, updates what changed, ends what is gone.
+
+    Memory backend: kept in CHIPTRAIL_HOME and loaded by every later command. The whole file is
+    checked before anything is written; an older snapshot than the dataset's latest is refused."""
+    with user_errors(), ExitStack() as stack:
+        request = IngestRequest(
+            source_named(source), path, dataset, parse_date(snapshot), include_individuals, skip_invalid
+        )
+        target = _target(backend, stack)
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True) as bar:
+            task = bar.add_task(f"ingesting {path.name}", total=None)
+            report = ingest(request, target, progress=lambda n: bar.advance(task, n))
+        out.print(_summary(report, backend.value))
+
+
+@app.command()
+def datasets(
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """The datasets ingested into the store, with each snapshot's file and counts."""
+    with loaded(data, backend) as store:
+        payload = list_datasets(store)
+        emit(fmt, [d.model_dump(mode="json") for d in payload], lambda: render.print_datasets(out, payload))
+
+
+@app.command()
+def changes(
+    dataset: Annotated[str, typer.Argument(help="The dataset, e.g. trade_gov_csl.")],
+    since: Annotated[
+        str | None,
+        typer.Option(
+            help="Changes after this date YYYY-MM-DD (default: the snapshot before the latest).", callback=check_date
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """What the dataset's latest snapshots added, changed and ended, and whose screening changes."""
+    with loaded(data, backend) as store:
+        day: dt.date | None = parse_date(since)
+        payload = dataset_changes(store, dataset, day)
+        emit(fmt, payload, lambda: render.print_changes(out, payload))

@@ -1,0 +1,52 @@
+"""Where an ingest writes: the embedded store's ledger or a Neo4j database, with one meaning.
+
+A target holds each dataset's records with their stamps and the snapshot Source nodes that say
+which downloads were applied. The ingest reads what a target holds for the records of the new
+download, then writes what changed; the target makes the whole snapshot visible at once (the
+ledger in one transaction) or converges when the same snapshot is written again (Neo4j).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from ontology.records import Edge, Node
+
+Record = Node | Edge
+
+
+class IngestTarget(Protocol):
+    backend: str
+
+    def snapshots(self, dataset: str) -> list[Node]:
+        """The dataset's snapshot Source nodes, oldest first."""
+        ...
+
+    def known(self, ids: set[str]) -> set[str]:
+        """Which of these node ids the graph holds (outside the download being ingested)."""
+        ...
+
+    def stored(self, records: list[Record]) -> dict[str, Record]:
+        """What the target holds under the ids of these records (same kind), by id."""
+        ...
+
+    def live(self, dataset: str) -> Iterator[Record]:
+        """The dataset's records that have not ended (its snapshot Source nodes excepted)."""
+        ...
+
+    def write(self, records: Iterable[Record]) -> None:
+        """Upsert records whole (properties replaced)."""
+        ...
+
+    def stamp_seen(self, dataset: str, day: object) -> None:
+        """Set `last_seen` on every record of the dataset that has not ended."""
+        ...
+
+    def commit(self) -> None:
+        """Make everything written visible (a no-op where every batch already is)."""
+        ...
+
+    def abort(self) -> None:
+        """Forget everything written since the last commit, where the target can."""
+        ...

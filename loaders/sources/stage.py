@@ -1,0 +1,261 @@
+"""Read a whole download into a staging file before anything is written anywhere.
+
+Every row is mapped, stamped with its provenance and checked against the ontology; the records
+go to a temporary SQLite file (memory stays bounded whatever the download's size), and once the
+last row is read every relationship's ends are checked. Only a download that passes as a whole
+(or with its bad rows counted and skipped under `--skip-invalid`) reaches a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source
+from loaders.sources.check import edge_problems, node_problems
+from ontology.errors import DataError, Problem
+from ontology.recordjson import Record, date_properties, digest, dumps, loads
+from ontology.records import Edge, Node, Origin, Props
+from ontology.schema import Schema
+from ontology.vocab import Prop
+
+# Properties the ingest stamps: they say where and when a record was seen, not what it says.
+STAMPS = frozenset(
+    {
+        Prop.SOURCES,
+        Prop.DATASET,
+        Prop.RECORD_KEY,
+        Prop.ORIGIN,
+        Prop.FIRST_SEEN,
+        Prop.LAST_SEEN,
+        Prop.CHANGED_IN,
+        Prop.CHANGED_FIELDS,
+        Prop.ENDED_IN,
+    }
+)
+SHOWN_PROBLEMS = 50
+BATCH = 5_000
+DROPPED = "relationship to a record not loaded"
+
+Known = Callable[[set[str]], set[str]]  # which of these node ids the graph already holds
+
+
+def file_sha256(path: Path) -> str:
+    digest_ = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest_.update(block)
+    return digest_.hexdigest()
+
+
+def snapshot_source_id(dataset: str, snapshot: dt.date) -> str:
+    """The id of the Source node a snapshot is cited as."""
+    return f"src-{dataset.replace('_', '-')}-{snapshot.isoformat()}"
+
+
+@dataclass
+class Staged:
+    """A download read, stamped and checked, waiting in a staging file."""
+
+    source: Source
+    dataset: str
+    snapshot: dt.date
+    path: Path
+    sha256: str
+    schema: Schema
+    db: sqlite3.Connection
+    folder: Path
+    rows: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    invalid_rows: int = 0
+
+    @property
+    def source_id(self) -> str:
+        return snapshot_source_id(self.dataset, self.snapshot)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM stage").fetchone()[0])
+
+    def records(self) -> Iterator[list[tuple[Record, str]]]:
+        """Every staged record with its digest, in batches, nodes first."""
+        dates = date_properties(self.schema)
+        cursor = self.db.execute("SELECT body, digest FROM stage ORDER BY kind DESC, id")
+        while batch := cursor.fetchmany(BATCH):
+            yield [(loads(body, dates), fingerprint) for body, fingerprint in batch]
+
+    def contains(self, ids: Iterable[str]) -> set[str]:
+        """Which of these ids the download holds."""
+        query = "SELECT 1 FROM stage WHERE id = ?"
+        return {i for i in ids if self.db.execute(query, (i,)).fetchone() is not None}
+
+    def close(self) -> None:
+        """Drop the staging file."""
+        self.db.close()
+        (self.folder / "stage.sqlite").unlink(missing_ok=True)
+        self.folder.rmdir()
+
+
+def _stamp(record: Record, staged: Staged, key: str, origin: Origin) -> Record:
+    props: Props = {
+        Prop.CONFIDENCE: staged.source.info.confidence,
+        **record.props,
+        Prop.DATASET: staged.dataset,
+        Prop.RECORD_KEY: key,
+        Prop.ORIGIN: str(origin),
+        Prop.SOURCES: [staged.source_id],
+    }
+    if isinstance(record, Node):
+        return Node(record.id, staged.schema.closure(record.labels), props, origin)
+    return Edge(record.id, record.type, record.source, record.target, props, origin)
+
+
+def _open(folder: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(folder / "stage.sqlite", isolation_level=None)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "CREATE TABLE stage (id TEXT PRIMARY KEY, kind TEXT, digest TEXT, body TEXT, "
+        "origin TEXT, source TEXT, target TEXT)"
+    )
+    db.execute("CREATE TABLE skipped (id TEXT PRIMARY KEY)")
+    return db
+
+
+class _Reader:
+    def __init__(self, staged: Staged) -> None:
+        self.staged = staged
+        self.pending: list[tuple[str, str, str, str, str, str | None, str | None]] = []
+
+    def problem(self, problem: Problem) -> None:
+        self.staged.invalid_rows += 1
+        if len(self.staged.problems) < SHOWN_PROBLEMS:
+            self.staged.problems.append(problem)
+
+    def mapped(self, row: Mapped) -> None:
+        staged, schema = self.staged, self.staged.schema
+        made: list[Record] = [*row.nodes, *row.edges]
+        records = [_stamp(r, staged, row.key, row.origin) for r in made]
+        found = [
+            p
+            for r in records
+            for p in (
+                node_problems(r, schema, row.origin) if isinstance(r, Node) else edge_problems(r, schema, row.origin)
+            )
+        ]
+        if found:
+            for problem in found[:3]:
+                self.problem(problem)
+            return
+        for record in records:
+            ends = (record.source, record.target) if isinstance(record, Edge) else (None, None)
+            kind = "node" if isinstance(record, Node) else "edge"
+            fingerprint = digest(record, STAMPS)
+            self.pending.append((record.id, kind, fingerprint, dumps(record), str(row.origin), *ends))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        db = self.staged.db
+        for item in self.pending:
+            try:
+                db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", item)
+            except sqlite3.IntegrityError:
+                first, fingerprint = db.execute("SELECT origin, digest FROM stage WHERE id = ?", (item[0],)).fetchone()
+                if fingerprint != item[2]:
+                    self.problem(
+                        Problem(
+                            f"conflicts with the record of the same id made at {first}",
+                            file=item[4],
+                            record=item[0],
+                        )
+                    )
+        self.pending.clear()
+
+    def read(self, options: ReadOptions) -> None:
+        db = self.staged.db
+        db.execute("BEGIN")
+        for row in self.staged.source.read(self.staged.path, options):
+            self.staged.rows += 1
+            if isinstance(row, Invalid):
+                self.problem(row.problem)
+            elif isinstance(row, Skipped):
+                self.staged.skipped[row.reason] += 1
+                db.executemany("INSERT OR IGNORE INTO skipped VALUES (?)", [(i,) for i in row.ids])
+            else:
+                self.mapped(row)
+        self.flush()
+        db.execute("COMMIT")
+
+
+def _check_ends(staged: Staged, known: Known) -> None:
+    """Every relationship joins nodes of the download or of the graph; those whose end was skipped
+    on purpose are dropped and counted."""
+    db = staged.db
+    loose = db.execute(
+        "SELECT id, origin, source, target FROM stage s WHERE kind = 'edge' AND ("
+        "NOT EXISTS (SELECT 1 FROM stage n WHERE n.id = s.source AND n.kind = 'node') OR "
+        "NOT EXISTS (SELECT 1 FROM stage n WHERE n.id = s.target AND n.kind = 'node'))"
+    ).fetchall()
+    if not loose:
+        return
+    ends = {end for _, _, source, target in loose for end in (source, target)}
+    in_file = staged.contains(ends)
+    outside = known(ends - in_file)
+    skipped = {i for (i,) in db.execute("SELECT id FROM skipped")} & ends
+    db.execute("BEGIN")
+    for edge_id, origin, source, target in loose:
+        missing = [end for end in (source, target) if end not in in_file and end not in outside]
+        if not missing:
+            continue
+        if all(end in skipped for end in missing):
+            staged.skipped[DROPPED] += 1
+            db.execute("DELETE FROM stage WHERE id = ?", (edge_id,))
+            continue
+        staged.invalid_rows += 1
+        if len(staged.problems) < SHOWN_PROBLEMS:
+            staged.problems.append(
+                Problem(
+                    f"points at {missing[0]!r}, which neither the file nor the graph contains",
+                    file=origin,
+                    record=edge_id,
+                )
+            )
+        db.execute("DELETE FROM stage WHERE id = ?", (edge_id,))
+    db.execute("COMMIT")
+
+
+def stage(
+    source: Source,
+    path: Path,
+    *,
+    dataset: str,
+    snapshot: dt.date,
+    schema: Schema,
+    known: Known,
+    options: ReadOptions,
+    skip_invalid: bool = False,
+    workdir: Path | None = None,
+) -> Staged:
+    """Read `path` whole into a staging file. Raises `DataError` naming every bad row (the first
+    fifty) unless `skip_invalid`, in which case they are counted in `invalid_rows` and left out."""
+    folder = Path(tempfile.mkdtemp(prefix="chiptrail-stage-", dir=workdir))
+    db = _open(folder)
+    staged = Staged(source, dataset, snapshot, path, file_sha256(path), schema, db, folder)
+    try:
+        _Reader(staged).read(options)
+        _check_ends(staged, known)
+        if staged.invalid_rows and not skip_invalid:
+            more = staged.invalid_rows - len(staged.problems)
+            tail = [Problem(f"… and {more} more rows like these (not shown)", file=str(path))] if more > 0 else []
+            raise DataError([*staged.problems, *tail])
+    except BaseException:
+        staged.close()
+        raise
+    return staged

@@ -1,0 +1,71 @@
+"""Records as one line of JSON each, and back: how ingested records are staged and kept on disk.
+
+Dates become ISO text; reading them back needs the names of the date-typed properties, which the
+schema gives (`date_properties`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from ontology.records import Edge, Node, Props, Value
+from ontology.schema import Schema
+
+Record = Node | Edge
+
+
+def date_properties(schema: Schema) -> frozenset[str]:
+    """Properties whose values are dates."""
+    return frozenset(name for name, spec in schema.properties.items() if spec.datatype == "date")
+
+
+def _plain(props: Props) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in sorted(props.items())}
+
+
+def as_object(record: Record) -> dict[str, Any]:
+    """A JSON-ready dict of the record (keys sorted, dates as text)."""
+    if isinstance(record, Node):
+        return {"id": record.id, "labels": list(record.labels), "props": _plain(record.props)}
+    return {
+        "id": record.id,
+        "type": record.type,
+        "source": record.source,
+        "target": record.target,
+        "props": _plain(record.props),
+    }
+
+
+def dumps(record: Record) -> str:
+    """One line of JSON."""
+    return json.dumps(as_object(record), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_object(raw: dict[str, Any], dates: frozenset[str]) -> Record:
+    """The record a dict made by `as_object` describes."""
+    props: Props = {}
+    for key, value in raw["props"].items():
+        props[key] = dt.date.fromisoformat(value) if key in dates and isinstance(value, str) else _value(value)
+    if "labels" in raw:
+        return Node(raw["id"], tuple(raw["labels"]), props)
+    return Edge(raw["id"], raw["type"], raw["source"], raw["target"], props)
+
+
+def _value(value: Any) -> Value:
+    return list(value) if isinstance(value, list) else value
+
+
+def loads(line: str, dates: frozenset[str]) -> Record:
+    """The record one line made by `dumps` describes."""
+    return from_object(json.loads(line), dates)
+
+
+def digest(record: Record, ignore: frozenset[str]) -> str:
+    """A fingerprint of what the record says, leaving out the properties in `ignore` (stamps)."""
+    body = as_object(record)
+    body["props"] = {k: v for k, v in body["props"].items() if k not in ignore}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
