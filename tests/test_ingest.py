@@ -21,7 +21,7 @@ from graph.store import GraphStore
 from loaders import BUNDLED_DATA, load_paths
 from loaders.sources import Invalid, Mapped, ReadOptions, Row, Skipped, SourceInfo
 from ontology.errors import DataError, Problem, Refused
-from ontology.records import Edge, Node, Origin
+from ontology.records import Edge, Node, Origin, Props
 from ontology.vocab import Label, Prop, Rel
 from queries.changes import changes
 from queries.policies import screen_party
@@ -67,10 +67,10 @@ class LinesSource:
         ]
         edges = [Edge(f"{LISTING}-amends", Rel.AMENDS, LISTING, ENTITY_LIST, {})]
         if "listed" in raw:
-            since = {Prop.VALID_FROM: dt.date.fromisoformat(raw["listed"])}
+            since: Props = {Prop.VALID_FROM: dt.date.fromisoformat(raw["listed"])}
             edges.append(Edge(f"{party}-designated", Rel.DESIGNATED_BY, party, LISTING, since))
         if "owns" in raw:
-            stake = {Prop.PERCENTAGE: float(raw["pct"])}
+            stake: Props = {Prop.PERCENTAGE: float(raw["pct"])}
             edges.append(Edge(f"{party}-owns-{raw['owns']}", Rel.OWNS, party, f"tst-{raw['owns']}", stake))
         return Mapped(raw["key"], origin, nodes, edges)
 
