@@ -25,6 +25,7 @@ from ontology.records import Edge, Node, Origin, Props
 from ontology.vocab import Label, Prop, Rel
 from queries.changes import changes
 from queries.policies import screen_party
+from tests.helpers import client_for
 
 ENTITY_LIST = "list-bis-entity-list"
 LISTING = "tst-listing"
@@ -209,3 +210,29 @@ def test_an_edge_to_a_record_nobody_has_is_an_error_naming_its_line(tmp_path: Pa
     with pytest.raises(DataError, match="points at 'tst-ghost', which neither the file nor the graph contains"):
         Backend("memory", tmp_path).ingest(dangling, S1)
     assert not Ledger.exists(tmp_path) or not open_ledger(tmp_path, [BUNDLED_DATA]).datasets()
+
+
+def test_the_api_reads_datasets_and_changes_as_the_command_line_does(side: Backend, tmp_path: Path) -> None:
+    side.ingest(_first(tmp_path), S1)
+    side.ingest(_second(tmp_path), S2)
+    store = side.store()
+    with client_for(store) as client:
+        listed = client.get("/v1/datasets").json()
+        answer = client.get("/v1/datasets/test_lines/changes", params={"since": "2026-11-01"}).json()
+        missing = client.get("/v1/datasets/no_such/changes")
+    assert [(d["dataset"], [s["snapshot"] for s in d["snapshots"]]) for d in listed] == [
+        ("test_lines", ["2026-11-15", "2026-11-28"])
+    ]
+    assert listed[0]["snapshots"][1]["ended"] == 1
+    assert answer == changes(store, "test_lines", dt.date(2026, 11, 1)).model_dump(mode="json")
+    assert sorted(c["id"] for c in answer["added"]) == [
+        "tst-listing",
+        "tst-listing-amends",
+        "tst-new",
+        "tst-parent",
+        "tst-parent-designated",
+        "tst-sub",
+        "tst-trader",
+        "tst-trader-owns-sub",
+    ]
+    assert missing.status_code == 404 and missing.json()["suggestions"] == ["test_lines"]

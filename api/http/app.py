@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.http import errors
-from api.http.routers import chips, entities, export, health, named, policy, routes
+from api.http.routers import chips, datasets, entities, export, health, named, policy, routes
 from api.http.settings import ApiSettings, get_settings
 from api.stores import open_loaded_store
 from graph.store import GraphStore
@@ -48,6 +48,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         )
     errors.install(app)
     app.include_router(health.router)
-    for router in (routes.router, chips.router, entities.router, named.router, export.router, policy.router):
+    routers = (routes, chips, entities, named, export, policy, datasets)
+    for router in (module.router for module in routers):
         app.include_router(router, prefix="/v1")
     return app
