@@ -316,12 +316,17 @@ def test_a_repeated_key_is_made_unique_by_its_first_citation_then_its_id(tmp_pat
             el_row(),
             el_row(id="1" * 56, name="Example  SAMPLE Trading Co., Ltd.", federal_register_notice="91 FR 200"),
             el_row(id="2" * 56, federal_register_notice=""),
+            # rows of one name and notice (the importer once left them ungrouped, one per address)
+            el_row(id="3" * 56, start_date="2026-01-03"),
+            el_row(id="3" * 56, start_date="2026-01-04"),
+            el_row(id="3" * 56, start_date="2026-01-05"),
         ],
     )
     keys = [row.key for row in rows(path) if isinstance(row, Mapped)]
     base = "EL:example sample trading co., ltd."
-    assert keys == [base, f"{base}|91 FR 200", f"{base}|{'2' * 56}"]
-    assert len({party_id(k) for k in keys}) == 3
+    cited, third = f"{base}|91 FR 100", f"{base}|91 FR 100|{'3' * 56}"
+    assert keys == [base, f"{base}|91 FR 200", f"{base}|{'2' * 56}", cited, third, f"{third}|2"]
+    assert len({party_id(k) for k in keys}) == 6
 
 
 # --- every record fits the ontology ------------------------------------------------------------
@@ -397,6 +402,22 @@ def test_control_characters_in_a_name_or_alias_are_invalid(tmp_path: Path) -> No
     assert "U+0007" in found[0].problem.message
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"addresses": [{"address": "Gui\x92an New District", "country": "CN"}]}, "addresses"),
+        ({"remarks": "bad\x00 remark"}, "remarks"),
+        ({"license_policy": "Presumption\x1b of denial."}, "license_policy"),
+    ],
+)
+def test_control_characters_in_other_text_are_invalid(tmp_path: Path, changes: dict[str, Any], field: str) -> None:
+    path = write_json(tmp_path, [el_row(remarks="line one\nline two"), el_row(id="1" * 56, name="Other", **changes)])
+    found = rows(path)
+    (bad,) = _invalid(found)
+    assert (bad.problem.record, bad.problem.field) == ("results[1]", field)
+    assert isinstance(found[0], Mapped)  # a line break outside a name is text, not a control character
+
+
 def test_an_unknown_source_label_is_invalid(tmp_path: Path) -> None:
     path = write_json(tmp_path, [el_row(source="Entity List")])
     (bad,) = _invalid(rows(path))
@@ -448,6 +469,7 @@ def test_a_truncated_json_yields_the_rows_before_the_cut_then_refuses() -> None:
         ("consolidated.csv", b"\xff\xfe_\x00i\x00d\x00", "UTF-16"),
         ("consolidated.csv", b'"_id","source"\n"\xe9"\n', "not UTF-8"),
         ("consolidated.xml", b"<x/>", "not a .xml file"),
+        ("consolidated.csv", FIRST_CSV.read_bytes().replace(b'"99001","Non', b'"99001"x,"Non'), "not readable as CSV"),
     ],
 )
 def test_other_unreadable_files_are_data_errors(tmp_path: Path, name: str, data: bytes, words: str) -> None:
@@ -457,6 +479,8 @@ def test_other_unreadable_files_are_data_errors(tmp_path: Path, name: str, data:
         rows(path)
     assert words in caught.value.problems[0].message
     assert caught.value.problems[0].file == str(path)
+    if words == "not readable as CSV":
+        assert caught.value.problems[0].line == 6
 
 
 def test_a_result_that_is_not_an_object_or_has_wrong_types_is_invalid(tmp_path: Path) -> None:

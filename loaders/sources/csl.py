@@ -161,13 +161,24 @@ def _designation_props(row: RawRow, code: str) -> Props:
     return {key: value for key, value in props.items() if value}
 
 
-def _check_names(row: RawRow) -> None:
+def _check_text(row: RawRow) -> None:
+    """A name must be there; no text may hold control characters (tab and line breaks are allowed
+    outside names). The real list has held cp1252 mojibake such as U+0092 for an apostrophe."""
     if not row.name:
         raise RowError("the row has no name", "name")
-    for name, field in [(row.name, "name"), *((alias, "alt_names") for alias in row.alt_names)]:
-        bad = control_characters(name, in_name=True)
+    names = [(row.name, "name"), *((alias, "alt_names") for alias in row.alt_names)]
+    texts = [
+        *((text, "addresses") for text in row.addresses),
+        *((text, "programs") for text in row.programs),
+        (row.federal_register_notice, "federal_register_notice"),
+        (row.license_requirement, "license_requirement"),
+        (row.license_policy, "license_policy"),
+        (row.remarks, "remarks"),
+    ]
+    for text, field, in_name in [(t, f, True) for t, f in names] + [(t, f, False) for t, f in texts]:
+        bad = control_characters(text, in_name=in_name)
         if bad:
-            raise RowError(f"control characters {', '.join(bad)} in {name[:60]!r}", field)
+            raise RowError(f"control characters {', '.join(bad)} in {text[:60]!r}", field)
 
 
 class _Keys:
@@ -177,22 +188,27 @@ class _Keys:
         self.seen: set[str] = set()
 
     def key(self, row: RawRow, code: str) -> str:
-        own = row.entity_number or " ".join(row.name.casefold().split())
-        key = f"{code}:{own}"
+        """`<CODE>:<entity number or normalised name>`; a repeat gets `|<first FR citation or _id>`,
+        then `|<_id>`, then `|<n>` (rows of one name and notice the importer did not group)."""
+        key = f"{code}:{row.entity_number or ' '.join(row.name.casefold().split())}"
         cited = citations(row.federal_register_notice)
         for extra in (f"{cited[0][0]} FR {cited[0][1]}" if cited else row.csl_id, row.csl_id):
             if key not in self.seen:
                 break
             key = f"{key}|{extra}"
-        self.seen.add(key)
-        return key
+        unique, count = key, 1
+        while unique in self.seen:
+            count += 1
+            unique = f"{key}|{count}"
+        self.seen.add(unique)
+        return unique
 
 
 def _map(row: RawRow, keys: _Keys, options: ReadOptions) -> Row:
     code = list_code(row.source)
     if code is None:
         raise RowError(f"{row.source[:80]!r} is not a CSL list label 'Title (CODE) - Agency'", "source")
-    _check_names(row)
+    _check_text(row)
     key = keys.key(row, code)
     party_id = f"csl-{code.lower()}-{_slug_key(key)}"
     kind = row.type.lower()

@@ -298,8 +298,14 @@ def _header(reader: Any, path: Path) -> list[str]:
 def _csv_records(handle: IO[str], path: Path) -> Iterator[tuple[Origin, RawRow | RowError]]:
     reader = csv.reader(handle, strict=True)
     header = _header(reader, path)
-    line = reader.line_num + 1
-    for record in reader:
+    line = reader.line_num + 1  # the physical line a record starts on (a quoted field may span lines)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _problem(f"not readable as CSV: {exc}", path, line) from exc
         origin, line = Origin(str(path), line), reader.line_num + 1
         if not record:
             continue
@@ -317,7 +323,5 @@ def read_csv(path: Path) -> Iterator[tuple[Origin, RawRow | RowError]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         try:
             yield from _csv_records(handle, path)
-        except csv.Error as exc:
-            raise _problem(f"not readable as CSV: {exc}", path) from exc
         except UnicodeDecodeError as exc:
             raise _problem(f"not UTF-8: {exc.reason}; save the file as UTF-8", path) from exc
