@@ -438,7 +438,7 @@ def test_a_row_with_the_wrong_number_of_fields_names_its_line() -> None:
     [
         ("utf16.csv", "UTF-16"),
         ("truncated.json", "truncated"),
-        ("top-level-list.json", "top level is array"),
+        ("top-level-list.json", "top level is a list"),
     ],
 )
 def test_an_unreadable_file_is_a_data_error_naming_it(name: str, words: str) -> None:
@@ -463,7 +463,8 @@ def test_a_truncated_json_yields_the_rows_before_the_cut_then_refuses() -> None:
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("consolidated.json", b'{"results": {"a": 1}}', "'results' is not a list"),
+        ("consolidated.json", b'{"results": {"a": 1}}', "'results' is map, not a list"),
+        ("consolidated.json", b'\xef\xbb\xbf  {"results": [], "total": 0}', "NO ERROR"),
         ("consolidated.json", b'{"total": 0}', "no 'results' list"),
         ("consolidated.json", b"\x00\x01\x02binary", "binary"),
         ("consolidated.csv", b"\xff\xfe_\x00i\x00d\x00", "UTF-16"),
@@ -475,6 +476,9 @@ def test_a_truncated_json_yields_the_rows_before_the_cut_then_refuses() -> None:
 def test_other_unreadable_files_are_data_errors(tmp_path: Path, name: str, data: bytes, words: str) -> None:
     path = tmp_path / name
     path.write_bytes(data)
+    if words == "NO ERROR":  # a byte-order mark and an empty list are fine
+        assert rows(path) == []
+        return
     with pytest.raises(DataError) as caught:
         rows(path)
     assert words in caught.value.problems[0].message
@@ -552,3 +556,12 @@ def test_the_fixtures_differ_only_where_the_readme_says() -> None:
     assert len(first) == len(second) == 7 and len(unchanged) == 5
     amended = second[0]
     assert amended["name"] == first[0]["name"] and amended["id"] != first[0]["id"]
+
+
+def test_the_snapshot_of_a_truncated_or_listless_json_is_refused_or_absent(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="truncated"):
+        CSL.stated_snapshot(BAD / "truncated.json")
+    with pytest.raises(DataError, match="top level is a list"):
+        CSL.stated_snapshot(BAD / "top-level-list.json")
+    (tmp_path / "bare.json").write_text('{"results": [], "search_performed_at": "soon"}')
+    assert CSL.stated_snapshot(tmp_path / "bare.json") is None

@@ -172,65 +172,78 @@ def json_row(item: object, origin: Origin) -> RawRow:
     )
 
 
-def _check_envelope(events: Iterator[tuple[str, str, Any]], path: Path, seen: dict[str, bool]) -> Iterator[Any]:
-    """Pass parse events through, refusing a document that is not an object with a `results` list."""
-    for count, (prefix, event, value) in enumerate(events):
-        if count == 0 and event != "start_map":
-            raise _problem(f"the top level is {event.replace('start_', '')}, not an object with a results list", path)
-        if prefix == "results" and event in ("start_array", "start_map", "string", "number", "null", "boolean"):
-            if event != "start_array":
-                raise _problem("'results' is not a list", path)
-            seen["results"] = True
-        yield prefix, event, value
+def _open_object(handle: IO[bytes], path: Path) -> None:
+    """Refuse a document whose top level is not an object; leave `handle` at its start (past a BOM)."""
+    head = handle.read(4096)
+    start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    first = head[start:].lstrip()[:1]
+    if first != b"{":
+        shown = {b"[": "a list", b"": "empty"}.get(first, f"{first.decode('latin-1')!r}")
+        raise _problem(f"the top level is {shown}, not an object with a results list", path)
+    handle.seek(start)
+
+
+def _results_kind(path: Path) -> str | None:
+    """The JSON kind of the top-level `results` member, None when there is none."""
+    with path.open("rb") as handle:
+        handle.seek(len(codecs.BOM_UTF8) if handle.read(3) == codecs.BOM_UTF8 else 0)
+        for prefix, event, _ in ijson.parse(handle):
+            if prefix == "results" and event not in ("map_key", "end_array", "end_map"):
+                return str(event).replace("start_", "")
+    return None
+
+
+def _json_error(exc: Exception, path: Path, count: int) -> DataError:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    where = f" after results[{count - 1}]" if count else ""
+    return _problem(f"not valid JSON{where} (truncated or malformed): {reason}", path)
 
 
 def read_json(path: Path) -> Iterator[tuple[Origin, RawRow | RowError]]:
-    """Stream the results of `consolidated.json`, one at a time, with their item as origin."""
+    """Stream the results of `consolidated.json`, one at a time, with their item as origin (the
+    parsing stays in ijson's C backend; a file without a `results` list is checked once at the end)."""
     sniff(path, "JSON")
-    seen = {"results": False}
     count = 0
     with path.open("rb") as handle:
+        _open_object(handle, path)
         try:
-            events = _check_envelope(ijson.parse(handle, use_float=True), path, seen)
-            for count, item in enumerate(ijson.items(events, "results.item"), start=1):
+            for count, item in enumerate(ijson.items(handle, "results.item", use_float=True), start=1):
                 origin = Origin(str(path), item=f"results[{count - 1}]")
                 try:
                     yield origin, json_row(item, origin)
                 except RowError as exc:
                     yield origin, exc
         except ijson.JSONError as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            where = f" after results[{count - 1}]" if count else ""
-            raise _problem(f"not valid JSON{where} (truncated or malformed): {reason}", path) from exc
+            raise _json_error(exc, path, count) from exc
         except UnicodeDecodeError as exc:
             raise _problem(f"not UTF-8: {exc.reason}; save the file as UTF-8", path) from exc
-    if not seen["results"]:
-        raise _problem("the object has no 'results' list; is this the CSL consolidated.json?", path)
+    if count == 0 and (kind := _results_kind(path)) != "array":
+        message = f"'results' is {kind}, not a list" if kind else "the object has no 'results' list"
+        raise _problem(f"{message}; is this the CSL consolidated.json?", path)
+
+
+def _members(path: Path, prefix: str) -> list[Any]:
+    """The values at `prefix`, found by ijson's C backend (the results are skipped, not built)."""
+    with path.open("rb") as handle:
+        _open_object(handle, path)
+        try:
+            return list(ijson.items(handle, prefix))
+        except ijson.JSONError as exc:
+            raise _json_error(exc, path, 0) from exc
 
 
 def json_snapshot(path: Path) -> dt.date | None:
     """The date of `search_performed_at`, else the newest `sources_used[].last_imported`."""
     sniff(path, "JSON")
-    performed: str | None = None
-    imported: list[str] = []
-    with path.open("rb") as handle:
-        try:
-            for prefix, event, value in ijson.parse(handle):
-                if event == "string" and prefix == "search_performed_at":
-                    performed = value
-                elif event == "string" and prefix == "sources_used.item.last_imported":
-                    imported.append(value)
-        except ijson.JSONError as exc:
-            raise _problem(f"not valid JSON (truncated or malformed): {exc}", path) from exc
-    for stamp in [performed, *sorted(imported, reverse=True)]:
-        day = _day(stamp)
-        if day is not None:
-            return day
-    return None
+    performed = _members(path, "search_performed_at")
+    if performed and (day := _day(performed[0])) is not None:
+        return day
+    days = [_day(stamp) for stamp in _members(path, "sources_used.item.last_imported")]
+    return max((day for day in days if day is not None), default=None)
 
 
-def _day(stamp: str | None) -> dt.date | None:
-    if not stamp:
+def _day(stamp: object) -> dt.date | None:
+    if not isinstance(stamp, str) or not stamp:
         return None
     try:
         return dt.date.fromisoformat(stamp[:10])
