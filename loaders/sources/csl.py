@@ -212,6 +212,7 @@ def _map(row: RawRow, keys: _Keys, options: ReadOptions) -> Row:
     if code is None:
         raise RowError(f"{row.source[:80]!r} is not a CSL list label 'Title (CODE) - Agency'", "source")
     _check_text(row)
+    designation = _designation_props(row, code)  # before the key: an invalid row takes no key
     key = keys.key(row, code)
     party_id = f"csl-{code.lower()}-{_slug_key(key)}"
     kind = row.type.lower()
@@ -222,7 +223,6 @@ def _map(row: RawRow, keys: _Keys, options: ReadOptions) -> Row:
     if kind == "individual" and not options.include_individuals:
         return Skipped("individual", row.origin, ids=(party_id,))
     label = Label.PERSON if kind == "individual" else Label.ORGANIZATION
-    designation = _designation_props(row, code)
     list_id, list_node = _list_node(code, row.source)
     cited: list[tuple[str, str] | None] = [*citations(row.federal_register_notice)] or [None]
     actions = [_action(code, row.source, list_id, one) for one in cited]
