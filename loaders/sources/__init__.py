@@ -7,7 +7,9 @@ from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped, Sou
 
 def registry() -> dict[str, Source]:
     """Every source chiptrail reads, by the name a user types."""
-    found: list[Source] = []
+    from loaders.sources.csl import CSL  # here, not at the top: the module imports `base` from this package
+
+    found: list[Source] = [CSL]
     return {source.info.name: source for source in found}
 
 
