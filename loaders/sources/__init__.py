@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped, Source, SourceInfo
+from loaders.sources.opensanctions import OPENSANCTIONS
 
 
 def registry() -> dict[str, Source]:
     """Every source chiptrail reads, by the name a user types."""
-    found: list[Source] = []
+    found: list[Source] = [OPENSANCTIONS]
     return {source.info.name: source for source in found}
 
 
