@@ -11,7 +11,7 @@ from loaders.sources import registry
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped
 from loaders.sources.check import edge_problems, node_problems
 from loaders.sources.ftm import ValueProblem, percentage, prefix_date
-from loaders.sources.opensanctions import OPENSANCTIONS, node_id
+from loaders.sources.opensanctions import OPENSANCTIONS, node_id, programme_slug
 from ontology import load_schema
 from ontology.errors import DataError
 from ontology.records import Edge, Node
@@ -166,6 +166,14 @@ def test_other_programmes_get_a_list_of_their_own() -> None:
     assert designation.props[Prop.VALID_FROM] == dt.date(2024, 6, 1)  # listingDate prefix
     assert "program: RUSSIA-EO14024" in str(designation.props[Prop.NOTE])
     assert (amends.source, amends.target) == ("os-listing-us-rushar", "os-list-us-rushar")
+
+
+def test_programme_texts_never_share_a_list_with_codes_or_each_other() -> None:
+    assert programme_slug("US-RUSHAR", True) == "us-rushar"
+    assert programme_slug("us-rushar", False) == "us-rushar-237ea89c"
+    assert programme_slug("Reciprocal", False) == "reciprocal-2c5c4dec"
+    assert programme_slug("RECIPROCAL", False) != programme_slug("Reciprocal", False)
+    assert programme_slug("国際平和のための措置", False) == "222f63f4"
 
 
 def test_individuals_skipped_with_their_ids_unless_asked() -> None:

@@ -52,7 +52,7 @@ IDENTIFIER_SCHEMES = {
 }
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
-_FR = re.compile(r"^(\d{1,3})\s*FR\s*(\d{1,6})$")
+_FR = re.compile(r"^(\d{1,3})\s*FR\s*(\d{1,6})\.?$")
 _OFAC = re.compile(r"^ofac-(\d+)$")
 _UNSAFE = re.compile(r"[^a-z0-9._-]")
 
@@ -65,12 +65,16 @@ class FieldProblem(Exception):
         self.field = field
 
 
+def _digest(text: str, size: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:size]  # noqa: S324 - an id, not security
+
+
 def node_id(entity_id: str, prefix: str = "os-") -> str:
     """The graph id of an FtM id: lower-cased (plus a short hash when that changed it: `NK-` ids
     are mixed case) and made kebab-safe."""
     lowered = entity_id.lower()
     if lowered != entity_id:
-        lowered += "-" + hashlib.sha1(entity_id.encode("utf-8")).hexdigest()[:6]  # noqa: S324 - an id, not security
+        lowered += "-" + _digest(entity_id, 6)
     return _UNSAFE.sub("-", prefix + lowered)
 
 
@@ -215,12 +219,14 @@ class Listing:
     amends: Edge
 
 
-def _slug(text: str) -> str:
-    cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].strip("-")
-    if cleaned == text.lower():
-        return cleaned
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]  # noqa: S324 - an id, not security
-    return f"{cleaned}-{digest}" if cleaned else digest
+def programme_slug(key: str, is_program_id: bool) -> str:
+    """The id part of a programme's list: a programme code as it is (`US-RUSHAR` → `us-rushar`),
+    free text (a programme or authority name) cut short and always followed by its hash, so two
+    texts, or a text and a code, never share a list."""
+    if is_program_id and key == key.upper() and re.fullmatch(r"[A-Z0-9][A-Z0-9._-]*", key):
+        return key.lower()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:48].strip("-")
+    return f"{cleaned}-{_digest(key)}" if cleaned else _digest(key)
 
 
 def _listing_node(listing_id: str, props: Props, origin: Origin) -> Node:
@@ -242,7 +248,7 @@ def listing(entity: Entity) -> Listing:
         amends = Edge(f"{action.id}-amends-{ENTITY_LIST}", Rel.AMENDS, action.id, ENTITY_LIST, {}, entity.origin)
         return Listing(action, None, amends)
     key = entity.first("programId", "program", "authority") or "unspecified"
-    slug = _slug(key)
+    slug = programme_slug(key, bool(programs))
     list_props: Props = {Prop.NAME: key}
     if programs:
         list_props[Prop.PROGRAMS] = [key]
