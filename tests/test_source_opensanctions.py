@@ -20,6 +20,7 @@ from ontology.vocab import Label, Prop, Rel
 FIXTURES = Path(__file__).parent / "fixtures" / "opensanctions"
 FIRST = FIXTURES / "entities-2026-11-01.ftm.json"
 SECOND = FIXTURES / "entities-2026-11-28.ftm.json"
+STATEMENTS = FIXTURES / "statements-2026-11-01.csv"
 PARENT = node_id("NK-Ex4mpleParentAbc123")
 HK = node_id("NK-HkTrad3rExample77")
 SZ = "os-cn-sz-example-0001"
@@ -49,7 +50,7 @@ def problems(path: Path) -> list[Invalid]:
 def test_registered_with_its_description() -> None:
     assert registry()["opensanctions"] is OPENSANCTIONS
     info = OPENSANCTIONS.info
-    assert (info.dataset, info.confidence, info.formats) == ("opensanctions", "reported", ("ftm.json", "jsonl"))
+    assert (info.dataset, info.confidence, info.formats) == ("opensanctions", "reported", ("ftm.json", "jsonl", "csv"))
     assert info.licence.startswith("CC BY-NC 4.0")
     assert info.url == "https://data.opensanctions.org/datasets/latest/default/entities.ftm.json"
     assert OPENSANCTIONS.stated_snapshot(FIRST) is None
@@ -305,3 +306,62 @@ def test_an_edge_with_no_owner_is_invalid(tmp_path: Path) -> None:
     path.write_text('{"id":"own-x","schema":"Ownership","properties":{"asset":["co-b"]}}\n', encoding="utf-8")
     (invalid,) = problems(path)
     assert (invalid.problem.line, invalid.problem.record, invalid.problem.field) == (1, "own-x", "owner")
+
+
+def test_statements_make_the_same_records_as_entity_lines() -> None:
+    lines, statements = read(FIRST, individuals=True), read(STATEMENTS, individuals=True)
+    assert not [row for row in statements if isinstance(row, Invalid)]
+    by_lines, by_statements = nodes(lines), nodes(statements)
+    assert set(by_statements) == set(by_lines)
+    for node_key, node in by_statements.items():
+        expected = dict(by_lines[node_key].props)
+        if node_key == PARENT:  # statements carry no referents of their own
+            expected[Prop.IDENTIFIERS] = ["opensanctions:NK-Ex4mpleParentAbc123"]
+        if node_key == HK:
+            expected[Prop.IDENTIFIERS] = [
+                "lei:5493000EXAMPLE0HK042",
+                "reg:3141592",
+                "opensanctions:NK-HkTrad3rExample77",
+            ]
+        assert node.props == expected, node_key
+    assert edges(statements) == edges(lines)
+    skipped = [(row.reason, row.origin.line) for row in statements if isinstance(row, Skipped)]
+    assert skipped == [("address entity", 80), ("schema Vessel", 83)]
+
+
+STATEMENT_HEADER = (
+    '"canonical_id","entity_id","prop","prop_type","schema","value","dataset","origin","lang",'
+    '"original_value","external","first_seen","last_seen","id"\n'
+)
+
+
+def statement(entity_id: str, prop: str, value: str, schema: str = "Company") -> str:
+    cells = [entity_id, entity_id, prop, "string", schema, value, "d", "", "", "", "f", "", "", "x"]
+    return ",".join(f'"{cell}"' for cell in cells) + "\n"
+
+
+def test_statements_of_one_entity_must_be_contiguous(tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    rows = [statement("co-a", "name", "Example Alpha"), statement("co-b", "name", "Example Beta")]
+    path.write_text(STATEMENT_HEADER + "".join([*rows, statement("co-a", "country", "hk")]), encoding="utf-8")
+    with pytest.raises(DataError, match="statements of entity co-a are not contiguous") as caught:
+        read(path)
+    assert (caught.value.problems[0].line, caught.value.problems[0].field) == (4, "entity_id")
+
+
+def test_a_bad_statement_row_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "statements.csv"
+    path.write_text(STATEMENT_HEADER + statement("co-a", "name", "Example Alpha") + '"co-a","co-a"\n', encoding="utf-8")
+    (invalid,) = problems(path)
+    assert (invalid.problem.line, invalid.problem.message) == (3, "2 columns where a statement has 14")
+    missing_prop = tmp_path / "missing.csv"
+    missing_prop.write_text(STATEMENT_HEADER + statement("co-a", "", "x"), encoding="utf-8")
+    (invalid,) = problems(missing_prop)
+    assert (invalid.problem.line, invalid.problem.field) == (2, "prop")
+
+
+def test_a_csv_without_the_statement_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "targets.simple.csv"
+    path.write_text("id,schema,name\nco-a,Company,Example\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not a statements file"):
+        read(path)

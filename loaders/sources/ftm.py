@@ -72,7 +72,7 @@ def lines(path: Path) -> Iterator[tuple[int, str]]:
     Raises `DataError` when the file is UTF-16/32 or binary, or when a line is not UTF-8."""
     try:
         with path.open("rb") as stream:
-            _sniff(stream.read(8192), path)
+            sniff(stream.read(8192), path)
             stream.seek(0)
             for number, raw in enumerate(stream, start=1):
                 text = _decode(raw, path, number)
@@ -82,7 +82,8 @@ def lines(path: Path) -> Iterator[tuple[int, str]]:
         raise DataError([Problem(f"cannot read file: {exc.strerror}", file=str(path))]) from exc
 
 
-def _sniff(head: bytes, path: Path) -> None:
+def sniff(head: bytes, path: Path) -> None:
+    """Refuse a file whose first bytes show UTF-16/32 text or binary data, saying which."""
     for bom, name in _WIDE_BOMS:
         if head.startswith(bom):
             raise DataError([Problem(f"the file is {name} text; save it as UTF-8", file=str(path), line=1)])
@@ -96,6 +97,14 @@ def _decode(raw: bytes, path: Path, number: int) -> str:
     except UnicodeDecodeError as exc:
         message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot start a character; save the file as UTF-8"
         raise DataError([Problem(message, file=str(path), line=number)]) from exc
+
+
+def json_entities(path: Path, hint: str | None = None) -> Iterator[Entity | Problem]:
+    """Stream the entities of a JSON lines file; with `hint`, only lines holding that text are parsed
+    (a quick first pass for one schema)."""
+    for number, text in lines(path):
+        if hint is None or hint in text:
+            yield parse_entity(text, Origin(str(path), number))
 
 
 def parse_entity(text: str, origin: Origin) -> Entity | Problem:

@@ -1,6 +1,7 @@
-"""OpenSanctions `entities.ftm.json`: parties, ownership stakes and designations.
+"""OpenSanctions `entities.ftm.json` (or `statements.csv`): parties, ownership stakes and designations.
 
-Each FtM entity line becomes one source record keyed by its entity id:
+Each FtM entity (a JSON line, or the contiguous statements of one entity_id) becomes one source
+record keyed by its entity id:
 
 - a Company, Organization, LegalEntity or PublicBody an `Organization` node (a Person a `Person`
   node, only when individuals are asked for), with identifiers as scheme:value and the
@@ -28,6 +29,7 @@ from pathlib import Path
 from loaders.sources import ftm
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped, SourceInfo
 from loaders.sources.ftm import Entity, ValueProblem
+from loaders.sources.ftm_statements import statement_entities
 from ontology.errors import Problem
 from ontology.records import Edge, Node, Origin, Props
 from ontology.schema import load_schema
@@ -95,13 +97,17 @@ class AddressBook:
         self.country[entity.id] = entity.values("country")
 
 
+def entities(path: Path, hint: str | None = None) -> Iterator[Entity | Problem]:
+    """The entities of a download: a statements CSV by its name, else FtM JSON lines."""
+    if path.name.lower().endswith(".csv"):
+        return statement_entities(path)
+    return ftm.json_entities(path, hint)
+
+
 def collect_addresses(path: Path) -> AddressBook:
     """First pass: every readable Address entity of the file (bad lines are reported by the second)."""
     book = AddressBook()
-    for number, text in ftm.lines(path):
-        if '"Address"' not in text:
-            continue
-        parsed = ftm.parse_entity(text, Origin(str(path), number))
+    for parsed in entities(path, hint='"Address"'):
         if isinstance(parsed, Entity) and parsed.schema == "Address":
             book.add(parsed)
     return book
@@ -330,7 +336,7 @@ class OpenSanctionsSource:
         home="https://www.opensanctions.org/datasets/default/",
         url="https://data.opensanctions.org/datasets/latest/default/entities.ftm.json",
         confidence="reported",
-        formats=("ftm.json", "jsonl"),
+        formats=("ftm.json", "jsonl", "csv"),
     )
 
     def stated_snapshot(self, path: Path) -> dt.date | None:
@@ -340,8 +346,7 @@ class OpenSanctionsSource:
     def read(self, path: Path, options: ReadOptions) -> Iterator[Row]:
         """Stream the file twice: Address entities first, then every entity as a row."""
         book = collect_addresses(path)
-        for number, text in ftm.lines(path):
-            parsed = ftm.parse_entity(text, Origin(str(path), number))
+        for parsed in entities(path):
             yield Invalid(parsed) if isinstance(parsed, Problem) else row(parsed, book, options)
 
 
