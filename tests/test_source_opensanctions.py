@@ -10,11 +10,11 @@ import pytest
 from loaders.sources import registry
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped
 from loaders.sources.check import edge_problems, node_problems
-from loaders.sources.ftm import ValueProblem, percentage, prefix_date
-from loaders.sources.opensanctions import OPENSANCTIONS, node_id, programme_slug
+from loaders.sources.ftm import Entity, ValueProblem, percentage, prefix_date
+from loaders.sources.opensanctions import OPENSANCTIONS, AddressBook, map_entity, node_id, programme_slug, script
 from ontology import load_schema
 from ontology.errors import DataError
-from ontology.records import Edge, Node
+from ontology.records import Edge, Node, Origin
 from ontology.vocab import Label, Prop, Rel
 
 FIXTURES = Path(__file__).parent / "fixtures" / "opensanctions"
@@ -109,6 +109,36 @@ def test_chinese_names_go_to_name_zh_unless_they_are_the_only_name() -> None:
     only_han = found["os-cn-han-only-0002"]
     assert only_han.props[Prop.NAME] == "示例智算科技有限公司"
     assert Prop.NAME_ZH not in only_han.props
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("示例算力（深圳）有限公司", "zh"),
+        ("株式会社エグザンプル", "other"),  # Japanese: kana beside the kanji
+        ("예시 주식회사", "other"),
+        ("ООО Пример", "other"),
+        ("Société Exemple S.à r.l.", "latin"),
+        ("3M", "latin"),
+    ],
+)
+def test_scripts(name: str, kind: str) -> None:
+    assert script(name) == kind
+
+
+def test_a_latin_name_wins_over_other_scripts_and_only_chinese_is_name_zh() -> None:
+    names = ["ООО Пример", "株式会社エグザンプル", "示例有限公司", "Example LLC"]
+    entity = Entity("co-x", "Company", {"name": names}, (), Origin("f", 1))
+    result = map_entity(entity, AddressBook(), ReadOptions())
+    assert isinstance(result, Mapped)
+    props = result.nodes[0].props
+    assert (props[Prop.NAME], props[Prop.NAME_ZH]) == ("Example LLC", "示例有限公司")
+    assert props[Prop.ALIASES] == ["ООО Пример", "株式会社エグザンプル"]
+    cyrillic_and_chinese = Entity("co-y", "Company", {"name": ["ООО Пример", "示例有限公司"]}, (), Origin("f", 2))
+    result = map_entity(cyrillic_and_chinese, AddressBook(), ReadOptions())
+    assert isinstance(result, Mapped)
+    assert result.nodes[0].props[Prop.NAME] == "示例有限公司"
+    assert Prop.NAME_ZH not in result.nodes[0].props
 
 
 def test_ownership_chain_with_percentages_as_numbers_and_as_published() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ IDENTIFIER_SCHEMES = {
     "wikidataId": "wikidata",
 }
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af\u1100-\u11ff]")  # Japanese, Korean
 _ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 _FR = re.compile(r"^(\d{1,3})\s*FR\s*(\d{1,6})\.?$")
 _OFAC = re.compile(r"^ofac-(\d+)$")
@@ -132,11 +134,24 @@ def _dates(entity: Entity, starts: tuple[str, ...], ends: tuple[str, ...]) -> Pr
     return props
 
 
+def script(name: str) -> str:
+    """ "zh" for a name in Chinese characters (kana or hangul make it Japanese or Korean: "other"),
+    "latin" when every letter is Latin, else "other" (Cyrillic, Arabic, …)."""
+    if _KANA_HANGUL.search(name):
+        return "other"
+    if _HAN.search(name):
+        return "zh"
+    latin = all(unicodedata.name(ch, "").startswith("LATIN") for ch in name if ch.isalpha())
+    return "latin" if latin else "other"
+
+
 def _names(entity: Entity) -> Props:
+    """The first Latin name, with the first Chinese one as name_zh; a Chinese name when there is no
+    Latin one; else the first name in any script. Every other name is an alias."""
     names = entity.values("name")
-    han = [name for name in names if _HAN.search(name)]
-    latin = [name for name in names if name not in han]
-    props: Props = {Prop.NAME: (latin or han or entity.values("alias", "weakAlias") or [entity.id])[0]}
+    latin = [name for name in names if script(name) == "latin"]
+    han = [name for name in names if script(name) == "zh"]
+    props: Props = {Prop.NAME: (latin or han or names or entity.values("alias", "weakAlias") or [entity.id])[0]}
     if latin and han:
         props[Prop.NAME_ZH] = han[0]
     taken = {props[Prop.NAME], props.get(Prop.NAME_ZH)}
@@ -302,7 +317,7 @@ def sanction(entity: Entity) -> Mapped:
     return Mapped(entity.id, entity.origin, nodes, [*edges, found.amends])
 
 
-def row(entity: Entity, book: AddressBook, options: ReadOptions) -> Row:
+def map_entity(entity: Entity, book: AddressBook, options: ReadOptions) -> Row:
     """What one entity becomes (a `FieldProblem` becomes an `Invalid`)."""
     origin = entity.origin
     try:
@@ -347,7 +362,7 @@ class OpenSanctionsSource:
         """Stream the file twice: Address entities first, then every entity as a row."""
         book = collect_addresses(path)
         for parsed in entities(path):
-            yield Invalid(parsed) if isinstance(parsed, Problem) else row(parsed, book, options)
+            yield Invalid(parsed) if isinstance(parsed, Problem) else map_entity(parsed, book, options)
 
 
 OPENSANCTIONS = OpenSanctionsSource()
