@@ -11,7 +11,9 @@ from loaders.sources import registry
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped
 from loaders.sources.check import edge_problems, node_problems
 from loaders.sources.ftm import Entity, ValueProblem, percentage, prefix_date
-from loaders.sources.opensanctions import OPENSANCTIONS, AddressBook, map_entity, node_id, programme_slug, script
+from loaders.sources.opensanctions import OPENSANCTIONS, map_entity
+from loaders.sources.opensanctions_links import programme_slug
+from loaders.sources.opensanctions_parties import AddressBook, node_id, script
 from ontology import load_schema
 from ontology.errors import DataError
 from ontology.records import Edge, Node, Origin
