@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import pytest
@@ -289,6 +290,10 @@ def test_utf16_and_binary_files_are_named_as_such(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(DataError, match="binary"):
         read(binary)
+    packed = tmp_path / "entities.ftm.json.gz"
+    packed.write_bytes(gzip.compress(FIRST.read_bytes()))
+    with pytest.raises(DataError, match="the file is gzip-compressed; unpack it first"):
+        read(packed)
     latin = tmp_path / "latin.ftm.json"
     latin.write_bytes(b'{"id":"a","schema":"Company","properties":{"name":["Caf\xe9"]}}\n')
     with pytest.raises(DataError, match="not UTF-8") as caught:

@@ -28,6 +28,7 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
+_ARCHIVES = ((b"\x1f\x8b", "gzip-compressed"), (b"PK\x03\x04", "a zip archive"), (b"BZh", "bzip2-compressed"))
 _PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[\d:.]*Z?)?$")
 _NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%?$")
 # Shares published as a bound or a range: "> 50", ">=25%", "50-75", "25 – 50 %".
@@ -87,8 +88,11 @@ def sniff(head: bytes, path: Path) -> None:
     for bom, name in _WIDE_BOMS:
         if head.startswith(bom):
             raise DataError([Problem(f"the file is {name} text; save it as UTF-8", file=str(path), line=1)])
+    for magic, name in _ARCHIVES:
+        if head.startswith(magic):
+            raise DataError([Problem(f"the file is {name}; unpack it first", file=str(path))])
     if b"\x00" in head:
-        raise DataError([Problem("the file is binary (it holds NUL bytes), not JSON lines text", file=str(path))])
+        raise DataError([Problem("the file is binary (it holds NUL bytes), not text", file=str(path))])
 
 
 def _decode(raw: bytes, path: Path, number: int) -> str:
