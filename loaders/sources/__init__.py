@@ -7,9 +7,11 @@ from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, Skipped, Sou
 
 def registry() -> dict[str, Source]:
     """Every source chiptrail reads, by the name a user types."""
-    from loaders.sources.csl import CSL  # here, not at the top: the module imports `base` from this package
+    # Imported here, not at the top: the source modules import `base` from this package.
+    from loaders.sources.csl import CSL
+    from loaders.sources.opensanctions import OPENSANCTIONS
 
-    found: list[Source] = [CSL]
+    found: list[Source] = [CSL, OPENSANCTIONS]
     return {source.info.name: source for source in found}
 
 
