@@ -26,6 +26,7 @@ from ontology.schema import Schema
 from ontology.vocab import Label, Prop
 
 Progress = Callable[[int], None]
+SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,24 @@ def _snapshot_node(source: Source, staged: Staged, report: IngestReport) -> Node
     return Node(staged.source_id, (Label.SOURCE,), props)
 
 
+def _check_ownership(staged: Staged, target: IngestTarget) -> None:
+    """Records belong to one dataset: a download may not take over ids another dataset holds."""
+    taken: list[Problem] = []
+    for batch in staged.records():
+        stored = target.stored([record for record, _ in batch])
+        for record, _ in batch:
+            old = stored.get(record.id)
+            owner = old.props.get(Prop.DATASET) if old is not None else staged.dataset
+            if owner != staged.dataset and len(taken) < SHOWN:
+                where = "the curated data" if owner is None else f"the dataset {owner}"
+                message = f"this id already belongs to {where}; a download feeds one dataset only"
+                taken.append(Problem(message, file=str(record.props.get(Prop.ORIGIN)), record=record.id))
+    if taken:
+        raise DataError(taken)
+
+
 def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress: Progress | None) -> None:
+    _check_ownership(staged, target)
     ended = [old for old in target.live(staged.dataset) if not staged.contains([old.id])]
     target.write(end(old, staged.snapshot, staged.source_id) for old in ended)
     report.counts[Op.ENDED] = len(ended)

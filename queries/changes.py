@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from graph.store import GraphStore
+from ontology import load_schema
 from ontology.errors import NotFound
 from ontology.records import Node
 from ontology.vocab import Label, Prop, Rel
@@ -113,10 +114,15 @@ def _op(props: dict[str, Any], since: dt.date | None) -> tuple[str, dt.date]:
     return "changed", changed
 
 
+def _most_specific(labels: list[str]) -> str:
+    schema = load_schema()
+    return max(labels, key=lambda label: (len(schema.ancestors(label)), label), default="Node")
+
+
 def _change(row: dict[str, Any], since: dt.date | None) -> ChangeOut:
     props = row["props"]
     op, day = _op(props, since)
-    kind = row["type"] or next((lab for lab in reversed(row["labels"]) if lab != Label.ENTITY), "Node")
+    kind = row["type"] or _most_specific(row["labels"])
     fields = props.get(Prop.CHANGED_FIELDS) if op == "changed" else None
     return ChangeOut(
         op=op,

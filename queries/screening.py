@@ -198,7 +198,7 @@ class Screener:
             words = f"{name}: no designation in force on {day} and no listed owner found"
         node = self.node(party)
         fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
-        return PartyScreen(party, name, day, listed, tuple(findings), words + ".", fictional)
+        return PartyScreen(party, name, day, listed, tuple(findings), words.rstrip(".") + ".", fictional)
 
     def view(self, screen: PartyScreen) -> ScreenAnswer:
         party = Ref(id=screen.party, name=screen.name, illustrative=True if screen.illustrative else None)

@@ -405,7 +405,7 @@ def test_control_characters_in_a_name_or_alias_are_invalid(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"addresses": [{"address": "Gui\x92an New District", "country": "CN"}]}, "addresses"),
+        ({"addresses": [{"address": "Gui\x81an New District", "country": "CN"}]}, "addresses"),
         ({"remarks": "bad\x00 remark"}, "remarks"),
         ({"license_policy": "Presumption\x1b of denial."}, "license_policy"),
     ],
@@ -416,6 +416,16 @@ def test_control_characters_in_other_text_are_invalid(tmp_path: Path, changes: d
     (bad,) = _invalid(found)
     assert (bad.problem.record, bad.problem.field) == ("results[1]", field)
     assert isinstance(found[0], Mapped)  # a line break outside a name is text, not a control character
+
+
+def test_windows_1252_punctuation_read_as_latin_1_gets_its_character_back(tmp_path: Path) -> None:
+    address = {"address": "HA\x92Assif 19", "city": "Example", "country": "IL"}
+    path = write_json(tmp_path, [el_row(name="Gui\x92an New District Example Co., Ltd.", addresses=[address])])
+    (row,) = rows(path)
+    assert isinstance(row, Mapped)
+    party = row.nodes[0]
+    assert party.props[Prop.NAME] == "Gui\u2019an New District Example Co., Ltd."
+    assert party.props[Prop.ADDRESSES] == ["HA\u2019Assif 19, Example, IL"]
 
 
 def test_an_unknown_source_label_is_invalid(tmp_path: Path) -> None:

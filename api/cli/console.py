@@ -39,7 +39,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except DataError as exc:
-        fail(f"invalid data ({len(exc.problems)} problems):\n" + "\n".join(f"  {p}" for p in exc.problems), 1)
+        count = f"{len(exc.problems)} problem{'' if len(exc.problems) == 1 else 's'}"
+        fail(f"invalid data ({count}):\n" + "\n".join(f"  {p}" for p in exc.problems), 1)
     except ChiptrailError as exc:
         fail(str(exc), exc.exit_code)
     except ValidationError as exc:  # settings read from the environment

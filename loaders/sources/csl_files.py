@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,11 +93,27 @@ def sniff(path: Path, kind: str) -> None:
         raise _problem(f"the file is binary (it holds NUL bytes), not {kind} text", path)
 
 
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def _windows_1252(match: re.Match[str]) -> str:
+    try:
+        return bytes([ord(match[0])]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: no character; the check refuses them
+        return match[0]
+
+
+def repaired(text: str) -> str:
+    """BIS text carries Windows-1252 punctuation read as Latin-1 (U+0092 for ’): give it back its
+    character. Other control characters stay, and the row check refuses them."""
+    return _C1.sub(_windows_1252, text) if _C1.search(text) else text
+
+
 def _text(value: object, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return repaired(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise RowError(f"expected text, got {type(value).__name__}", name)
@@ -106,7 +123,7 @@ def _texts(value: object, name: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
+        return [repaired(value.strip())] if value.strip() else []
     if not isinstance(value, list):
         raise RowError(f"expected a list of text, got {type(value).__name__}", name)
     return [text for text in (_text(item, name) for item in value) if text]
@@ -327,7 +344,7 @@ def _csv_records(handle: IO[str], path: Path) -> Iterator[tuple[Origin, RawRow |
             message = f"the row has {len(record)} fields, the header {len(header)}"
             yield origin, RowError(message, where)
             continue
-        yield origin, csv_row(dict(zip(header, record, strict=True)), origin)
+        yield origin, csv_row(dict(zip(header, map(repaired, record), strict=True)), origin)
 
 
 def read_csv(path: Path) -> Iterator[tuple[Origin, RawRow | RowError]]:
