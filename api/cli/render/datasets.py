@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
@@ -27,10 +29,11 @@ def print_datasets(console: Console, found: list[DatasetOut]) -> None:
 def _changes(console: Console, title: str, items: list[ChangeOut]) -> None:
     if not items:
         return
-    table = Table("snapshot", "kind", "id", "name / ends", "fields", "from", title=f"{title} ({len(items):,})")
+    table = Table("snapshot", "kind", "record", "fields", "row", title=f"{title} ({len(items):,})")
     for c in items[:SHOWN]:
-        label = c.name or (f"{c.source} → {c.target}" if c.source else "")
-        table.add_row(c.snapshot, c.kind, c.id, label, ", ".join(c.fields or []), c.origin or "")
+        label = c.name or (f"{c.source} → {c.target}" if c.source else c.id)
+        row = Path(c.origin).name if c.origin else ""
+        table.add_row(c.snapshot, c.kind, label, ", ".join(c.fields or []), row)
     console.print(table)
     if len(items) > SHOWN:
         console.print(f"… and {len(items) - SHOWN:,} more (--format json lists them all)")
