@@ -119,9 +119,12 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> None:
     taken: list[Problem] = []
     for batch in staged.records():
         stored = target.stored([record for record, _ in batch])
+        elsewhere = target.known({r.id for r, _ in batch if isinstance(r, Node)} - set(stored))
         for record, _ in batch:
             old = stored.get(record.id)
             owner = old.props.get(Prop.DATASET) if old is not None else staged.dataset
+            if record.id in elsewhere:
+                owner = None  # a node of the data the embedded store loads from files
             if owner != staged.dataset and len(taken) < SHOWN:
                 where = "the curated data" if owner is None else f"the dataset {owner}"
                 message = f"this id already belongs to {where}; a download feeds one dataset only"

@@ -236,3 +236,22 @@ def test_the_api_reads_datasets_and_changes_as_the_command_line_does(side: Backe
         "tst-trader-owns-sub",
     ]
     assert missing.status_code == 404 and missing.json()["suggestions"] == ["test_lines"]
+
+
+class TakeoverSource(LinesSource):
+    """A source that (wrongly) makes a record with the id of a curated organisation."""
+
+    def _mapped(self, raw: dict[str, Any], origin: Origin) -> Mapped:
+        mapped = super()._mapped(raw, origin)
+        mapped.nodes.append(Node("org-nvidia", (Label.ORGANIZATION,), {Prop.NAME: "Not NVIDIA"}))
+        return mapped
+
+
+def test_a_download_cannot_take_over_a_record_of_the_curated_data(tmp_path: Path) -> None:
+    ledger = open_ledger(tmp_path, [BUNDLED_DATA])
+    try:
+        with pytest.raises(DataError, match="this id already belongs to the curated data"):
+            ingest(IngestRequest(TakeoverSource(), _first(tmp_path), snapshot=S1), ledger)
+        assert ledger.datasets() == []
+    finally:
+        ledger.close()

@@ -97,10 +97,12 @@ def test_the_csv_gives_the_same_records_as_the_json(env: dict[str, str], tmp_pat
     assert [(c["id"], c["name"], c["record_key"]) for c in json_side] == [
         (c["id"], c["name"], c["record_key"]) for c in csv_side
     ]
-    # One download feeds one dataset: the same ids under another dataset name are refused.
-    taken = run(env, "ingest", "csl", CSV1, "--dataset", "csl_csv", "--snapshot", "2026-11-01")
-    assert taken.returncode == 1
-    assert "already belongs to the dataset trade_gov_csl; a download feeds one dataset only" in taken.stderr
+    # Filed under a dataset name of the user's, the same download gets ids of its own beside the first.
+    ok(env, "ingest", "csl", CSV1, "--dataset", "csl_copy", "--snapshot", "2026-11-01")
+    copy = answer(env, "changes", "csl_copy", "--since", "2000-01-01")["added"]
+    assert sorted(c["id"] for c in copy) == sorted(f"csl-copy.{c['id']}" for c in csv_side)
+    listed = answer(env, "screen", "csl-copy.csl-el-ad94839d515f", "--as-of", "2026-11-20")
+    assert listed["designations"][0]["lists"] == ["list-bis-entity-list"]
 
 
 def test_a_fixture_company_is_screened_through_an_opensanctions_ownership_chain(env: dict[str, str]) -> None:

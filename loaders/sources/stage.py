@@ -194,6 +194,51 @@ class _Reader:
         db.execute("COMMIT")
 
 
+def namespace(dataset: str) -> str:
+    """The prefix of the ids a download filed under a dataset name of the user's gets."""
+    return f"{dataset.replace('_', '-')}."
+
+
+def _renamed(record: Record, prefix: str, own: Callable[[str], bool]) -> Record:
+    def new(node_id: str) -> str:
+        return prefix + node_id if own(node_id) else node_id
+
+    if isinstance(record, Node):
+        return Node(prefix + record.id, record.labels, record.props)
+    return Edge(prefix + record.id, record.type, new(record.source), new(record.target), record.props)
+
+
+def _namespace(staged: Staged) -> None:
+    """Under a dataset name of the user's (`--dataset`), the download's records get ids of their
+    own, so two datasets of one source (two OpenSanctions collections) never share a record; the
+    resolver joins the same party across them. References to records outside the file stay."""
+    prefix, db, dates = namespace(staged.dataset), staged.db, date_properties(staged.schema)
+    db.execute("BEGIN")
+    db.execute("ALTER TABLE stage RENAME TO unnamed")
+    db.execute(
+        "CREATE TABLE stage (id TEXT PRIMARY KEY, kind TEXT, digest TEXT, body TEXT, "
+        "origin TEXT, source TEXT, target TEXT)"
+    )
+    query = "SELECT 1 FROM unnamed WHERE id = ? AND kind = 'node'"
+    skipped = "SELECT 1 FROM skipped WHERE id = ?"
+
+    def own(node_id: str) -> bool:
+        found = db.execute(query, (node_id,)).fetchone() or db.execute(skipped, (node_id,)).fetchone()
+        return found is not None
+
+    cursor = db.cursor().execute("SELECT body, origin FROM unnamed")
+    while batch := cursor.fetchmany(BATCH):
+        for body, origin in batch:
+            record = _renamed(loads(body, dates), prefix, own)
+            ends = (record.source, record.target) if isinstance(record, Edge) else (None, None)
+            kind = "node" if isinstance(record, Node) else "edge"
+            row = (record.id, kind, digest(record, STAMPS), dumps(record), origin, *ends)
+            db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+    db.execute("UPDATE skipped SET id = ? || id", (prefix,))
+    db.execute("DROP TABLE unnamed")
+    db.execute("COMMIT")
+
+
 def _check_ends(staged: Staged, known: Known) -> None:
     """Every relationship joins nodes of the download or of the graph; those whose end was skipped
     on purpose are dropped and counted."""
@@ -250,6 +295,8 @@ def stage(
     staged = Staged(source, dataset, snapshot, path, file_sha256(path), schema, db, folder)
     try:
         _Reader(staged).read(options)
+        if dataset != source.info.dataset:
+            _namespace(staged)
         _check_ends(staged, known)
         if staged.invalid_rows and not skip_invalid:
             more = staged.invalid_rows - len(staged.problems)
