@@ -39,7 +39,7 @@ class Neo4jTarget:
             f"MATCH (s:{Label.SOURCE}) WHERE s.dataset = $dataset AND s.snapshot IS NOT NULL "
             "RETURN labels(s) AS labels, properties(s) AS props ORDER BY s.snapshot"
         )
-        return [self.store._node(row) for row in self.store.run(query, dataset=dataset)]
+        return [self.store.node_from_row(row) for row in self.store.run(query, dataset=dataset)]
 
     def known(self, ids: set[str]) -> set[str]:
         return set(self.store.nodes_by_id(ids))
@@ -56,7 +56,7 @@ class Neo4jTarget:
                 f"MATCH (a)-[r:{rel}]->(b) WHERE r.id IN $ids "
                 "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props"
             )
-            found.update((e.id, e) for e in map(self.store._edge, self.store.run(query, ids=ids)))
+            found.update((e.id, e) for e in map(self.store.edge_from_row, self.store.run(query, ids=ids)))
         return found
 
     def live(self, dataset: str) -> Iterator[Record]:
@@ -65,13 +65,13 @@ class Neo4jTarget:
                 f"MATCH (n:{root}) WHERE n.dataset = $dataset AND n.ended_in IS NULL AND NOT n:{Label.SOURCE} "
                 "RETURN labels(n) AS labels, properties(n) AS props"
             )
-            yield from map(self.store._node, self.store.run(query, dataset=dataset))
+            yield from map(self.store.node_from_row, self.store.run(query, dataset=dataset))
         for rel in self._rels():
             query = (
                 f"MATCH (a)-[r:{rel}]->(b) WHERE r.dataset = $dataset AND r.ended_in IS NULL "
                 "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props"
             )
-            yield from map(self.store._edge, self.store.run(query, dataset=dataset))
+            yield from map(self.store.edge_from_row, self.store.run(query, dataset=dataset))
 
     def write(self, records: Iterable[Record]) -> None:
         data = Dataset()

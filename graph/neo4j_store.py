@@ -207,22 +207,22 @@ class Neo4jStore:
     def _any_root(self) -> str:
         return "|".join(identifier(r, self.roots) for r in sorted(self.roots))
 
-    def _node(self, row: dict[str, Any]) -> Node:
+    def node_from_row(self, row: dict[str, Any]) -> Node:
         labels = self.schema.closure(tuple(lab for lab in row["labels"] if lab in self.schema.classes))
         return Node(row["props"][Prop.ID], labels, _props(row["props"]))
 
-    def _edge(self, row: dict[str, Any]) -> Edge:
+    def edge_from_row(self, row: dict[str, Any]) -> Edge:
         return Edge(row["props"][Prop.ID], row["type"], row["source"], row["target"], _props(row["props"]))
 
     def node(self, node_id: str) -> Node | None:
         rows = self.run(
             f"MATCH (n:{self._any_root()} {{id: $id}}) RETURN labels(n) AS labels, properties(n) AS props", id=node_id
         )
-        return self._node(rows[0]) if rows else None
+        return self.node_from_row(rows[0]) if rows else None
 
     def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
         query = f"MATCH (n:{self._any_root()}) WHERE n.id IN $ids RETURN labels(n) AS labels, properties(n) AS props"
-        found = [self._node(row) for row in self.run(query, ids=sorted(set(ids)))]
+        found = [self.node_from_row(row) for row in self.run(query, ids=sorted(set(ids)))]
         return {n.id: n for n in found}
 
     def nodes(self, label: str) -> list[Node]:
@@ -230,7 +230,7 @@ class Neo4jStore:
             f"MATCH (n:{identifier(label, self.schema.classes)}) "
             "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
         )
-        return [self._node(row) for row in self.run(query)]
+        return [self.node_from_row(row) for row in self.run(query)]
 
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         rel, any_root = identifier(rel_type, self.schema.relationships), self._any_root()
@@ -240,7 +240,7 @@ class Neo4jStore:
             f"MATCH {a}-[r:{rel}]->{b} "
             "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props ORDER BY r.id"
         )
-        return [self._edge(row) for row in self.run(query, source=source, target=target)]
+        return [self.edge_from_row(row) for row in self.run(query, source=source, target=target)]
 
     def counts(self) -> dict[str, int]:
         labels = self.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")

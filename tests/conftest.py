@@ -3,7 +3,9 @@ backends they run on. A test that reaches Neo4j must be marked `neo4j` (checked 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +24,7 @@ DATA = BUNDLED_DATA
 
 # Ingested datasets and judgements go to a folder of the test run's own, never the user's.
 os.environ["CHIPTRAIL_HOME"] = tempfile.mkdtemp(prefix="chiptrail-test-home-")
+atexit.register(shutil.rmtree, os.environ["CHIPTRAIL_HOME"], ignore_errors=True)
 
 # Evidence every hand-built record shares: one source node, cited by the defaults.
 PREAMBLE = """\
