@@ -208,10 +208,12 @@ class Neo4jStore:
         return "|".join(identifier(r, self.roots) for r in sorted(self.roots))
 
     def node_from_row(self, row: dict[str, Any]) -> Node:
+        """A node from a row of `labels` and `props` (Neo4j values made plain)."""
         labels = self.schema.closure(tuple(lab for lab in row["labels"] if lab in self.schema.classes))
         return Node(row["props"][Prop.ID], labels, _props(row["props"]))
 
     def edge_from_row(self, row: dict[str, Any]) -> Edge:
+        """A relationship from a row of `type`, `source`, `target` and `props`."""
         return Edge(row["props"][Prop.ID], row["type"], row["source"], row["target"], _props(row["props"]))
 
     def node(self, node_id: str) -> Node | None:

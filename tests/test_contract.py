@@ -69,6 +69,8 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"seeds": ["place-cn-xj"], "depth": 0, "types": [], "as_of": None},
         {"seeds": ["no such node"], "depth": 2, "types": ["LOCATED_IN", "PART_OF"], "as_of": None},
     ],
+    # The bundled data holds no ingested dataset; tests/test_ingest*.py compare both backends on ingested ones.
+    "dataset_changes": [{"dataset": "trade_gov_csl", "since": None}, {"dataset": "trade_gov_csl", "since": D}],
 }
 
 
