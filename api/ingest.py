@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.ledger import Ledger
-from graph.target import IngestTarget
+from graph.target import IngestTarget, ref
 from loaders import load_paths
 from loaders.sources import ReadOptions, Source, registry
 from loaders.sources.delta import Op, end, settle
-from loaders.sources.stage import Staged, snapshot_source_id, stage
+from loaders.sources.stage import BATCH, Staged, snapshot_source_id, stage
 from ontology import load_schema
 from ontology.errors import DataError, InvalidParameter, NotFound, Problem, Refused
 from ontology.records import Node, Props
@@ -118,7 +118,7 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> None:
     """Records belong to one dataset: a download may not take over ids another dataset holds."""
     taken: list[Problem] = []
     for batch in staged.records():
-        stored = target.stored([record for record, _ in batch])
+        stored = target.stored([ref(record) for record, _ in batch])
         elsewhere = target.known({r.id for r, _ in batch if isinstance(r, Node)} - set(stored))
         for record, _ in batch:
             old = stored.get(record.id)
@@ -135,11 +135,13 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> None:
 
 def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress: Progress | None) -> None:
     _check_ownership(staged, target)
-    ended = [old for old in target.live(staged.dataset) if not staged.contains([old.id])]
-    target.write(end(old, staged.snapshot, staged.source_id) for old in ended)
-    report.counts[Op.ENDED] = len(ended)
+    gone = [r for r in target.live(staged.dataset) if not staged.contains([r[0]])]
+    for start in range(0, len(gone), BATCH):
+        ended = target.stored(gone[start : start + BATCH]).values()
+        target.write([end(old, staged.snapshot, staged.source_id) for old in ended])
+    report.counts[Op.ENDED] = len(gone)
     for batch in staged.records():
-        stored = target.stored([record for record, _ in batch])
+        stored = target.stored([ref(record) for record, _ in batch])
         writes = []
         for record, fingerprint in batch:
             settled = settle(record, fingerprint, stored.get(record.id), staged.snapshot)

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from graph.target import Ref
 from ontology.errors import DataError, Problem
 from ontology.recordjson import date_properties, dumps, loads
 from ontology.records import Dataset, Edge, Node
@@ -83,17 +84,20 @@ class Ledger:
         query = "SELECT 1 FROM items WHERE id = ? AND kind != 'edge'"
         return {i for i in ids if i in self.outside or self.db.execute(query, (i,)).fetchone()}
 
-    def stored(self, records: list[Record]) -> dict[str, Record]:
+    def stored(self, refs: list[Ref]) -> dict[str, Record]:
         found: dict[str, Record] = {}
-        for record in records:
-            row = self.db.execute("SELECT body FROM items WHERE id = ?", (record.id,)).fetchone()
+        for record_id, _ in refs:
+            row = self.db.execute("SELECT body FROM items WHERE id = ?", (record_id,)).fetchone()
             if row is not None:
-                found[record.id] = loads(row[0], self.dates)
+                found[record_id] = loads(row[0], self.dates)
         return found
 
-    def live(self, dataset: str) -> Iterator[Record]:
-        query = "SELECT body FROM items WHERE dataset = ? AND live = 1 AND kind != 'snapshot'"
-        yield from self._records(query, (dataset,))
+    def live(self, dataset: str) -> Iterator[Ref]:
+        query = (
+            "SELECT id, CASE kind WHEN 'edge' THEN json_extract(body, '$.type') END FROM items "
+            "WHERE dataset = ? AND live = 1 AND kind != 'snapshot'"
+        )
+        yield from self.db.execute(query, (dataset,))
 
     # --- what an ingest writes ----------------------------------------------------------------
 

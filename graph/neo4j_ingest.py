@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from graph.neo4j_store import Neo4jStore, identifier
+from graph.target import Ref
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
 
@@ -44,12 +45,12 @@ class Neo4jTarget:
     def known(self, ids: set[str]) -> set[str]:
         return set(self.store.nodes_by_id(ids))
 
-    def stored(self, records: list[Record]) -> dict[str, Record]:
-        found: dict[str, Record] = dict(self.store.nodes_by_id(r.id for r in records if isinstance(r, Node)))
+    def stored(self, refs: list[Ref]) -> dict[str, Record]:
+        found: dict[str, Record] = dict(self.store.nodes_by_id(i for i, rel_type in refs if rel_type is None))
         by_type: dict[str, list[str]] = defaultdict(list)
-        for record in records:
-            if isinstance(record, Edge):
-                by_type[record.type].append(record.id)
+        for record_id, rel_type in refs:
+            if rel_type is not None:
+                by_type[rel_type].append(record_id)
         for rel_type, ids in by_type.items():
             rel = identifier(rel_type, self.store.schema.relationships)
             query = (
@@ -59,19 +60,16 @@ class Neo4jTarget:
             found.update((e.id, e) for e in map(self.store.edge_from_row, self.store.run(query, ids=ids)))
         return found
 
-    def live(self, dataset: str) -> Iterator[Record]:
+    def live(self, dataset: str) -> Iterator[Ref]:
         for root in self._roots():
             query = (
                 f"MATCH (n:{root}) WHERE n.dataset = $dataset AND n.ended_in IS NULL AND NOT n:{Label.SOURCE} "
-                "RETURN labels(n) AS labels, properties(n) AS props"
+                "RETURN n.id AS id"
             )
-            yield from map(self.store.node_from_row, self.store.run(query, dataset=dataset))
+            yield from ((row["id"], None) for row in self.store.run(query, dataset=dataset))
         for rel in self._rels():
-            query = (
-                f"MATCH (a)-[r:{rel}]->(b) WHERE r.dataset = $dataset AND r.ended_in IS NULL "
-                "RETURN type(r) AS type, a.id AS source, b.id AS target, properties(r) AS props"
-            )
-            yield from map(self.store.edge_from_row, self.store.run(query, dataset=dataset))
+            query = f"MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND r.ended_in IS NULL RETURN r.id AS id"
+            yield from ((row["id"], rel) for row in self.store.run(query, dataset=dataset))
 
     def write(self, records: Iterable[Record]) -> None:
         data = Dataset()

@@ -320,16 +320,24 @@ class Neo4jStore:
         self._load_edges(data, progress)
         return LoadReport(len(data.nodes), len(data.edges))
 
-    def _root_of(self, node_id: str, data: Dataset) -> str:
-        node = data.nodes.get(node_id) or self.node(node_id)
-        if node is None:
-            raise DataError([Problem(f"no node with id '{node_id}' in the data or the database", record=node_id)])
-        return node.labels[0]
+    def _roots(self, data: Dataset) -> dict[str, str]:
+        """The root label of every node an edge of `data` joins: from `data`, else from the database
+        (one query for all of them). Raises `DataError` naming the ids found in neither."""
+        ends = {end for edge in data.edges.values() for end in (edge.source, edge.target)}
+        roots = {i: data.nodes[i].labels[0] for i in ends if i in data.nodes}
+        stored = self.nodes_by_id(ends - roots.keys()) if ends - roots.keys() else {}
+        roots.update((i, node.labels[0]) for i, node in stored.items())
+        missing = sorted(ends - roots.keys())
+        if missing:
+            problems = [Problem(f"no node with id '{i}' in the data or the database", record=i) for i in missing[:20]]
+            raise DataError(problems)
+        return roots
 
     def _load_edges(self, data: Dataset, progress: Progress | None) -> None:
+        roots = self._roots(data)
         groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for edge in data.edges.values():
-            key = (edge.type, self._root_of(edge.source, data), self._root_of(edge.target, data))
+            key = (edge.type, roots[edge.source], roots[edge.target])
             row = {"id": edge.id, "source": edge.source, "target": edge.target}
             groups[key].append({**row, "props": {**edge.props, Prop.ID: edge.id}})
         for (rel_type, source_root, target_root), rows in sorted(groups.items()):

@@ -14,6 +14,11 @@ from typing import Protocol
 from ontology.records import Edge, Node
 
 Record = Node | Edge
+Ref = tuple[str, str | None]  # a record's id and, for a relationship, its type
+
+
+def ref(record: Record) -> Ref:
+    return (record.id, record.type) if isinstance(record, Edge) else (record.id, None)
 
 
 class IngestTarget(Protocol):
@@ -27,11 +32,11 @@ class IngestTarget(Protocol):
         """Which of these node ids the graph holds (outside the download being ingested)."""
         ...
 
-    def stored(self, records: list[Record]) -> dict[str, Record]:
-        """What the target holds under the ids of these records (same kind), by id."""
+    def stored(self, refs: list[Ref]) -> dict[str, Record]:
+        """What the target holds under these ids (nodes, or relationships of the type), by id."""
         ...
 
-    def live(self, dataset: str) -> Iterator[Record]:
+    def live(self, dataset: str) -> Iterator[Ref]:
         """The dataset's records that have not ended (its snapshot Source nodes excepted)."""
         ...
 
