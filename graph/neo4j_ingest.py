@@ -67,9 +67,10 @@ class Neo4jTarget:
                 "RETURN n.id AS id"
             )
             yield from ((row["id"], None) for row in self.store.run(query, dataset=dataset))
-        for rel in self._rels():
+        for rel_type in sorted(self.store.schema.relationships):
+            rel = identifier(rel_type, self.store.schema.relationships)
             query = f"MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND r.ended_in IS NULL RETURN r.id AS id"
-            yield from ((row["id"], rel) for row in self.store.run(query, dataset=dataset))
+            yield from ((row["id"], rel_type) for row in self.store.run(query, dataset=dataset))
 
     def write(self, records: Iterable[Record]) -> None:
         data = Dataset()
