@@ -71,6 +71,15 @@ class MemoryStore:
         keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
         return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
 
+    def delete_edges(self, ids: Iterable[str]) -> int:
+        gone = 0
+        for edge_id in ids:
+            edge = self._edges.pop(edge_id, None)
+            if edge is not None:
+                self.graph.remove_edge(edge.source, edge.target, key=edge_id)
+                gone += 1
+        return gone
+
     def ping(self, timeout: float = 2.0) -> None:
         """In process: always answers."""
 
