@@ -4,6 +4,9 @@
 store loads, several separated by the system's path separator (`:` on Linux and macOS), like
 `PATH`. Unset, it is the bundled `data/` folder. `chiptrail serve`, every other command and the
 API read it the same way.
+
+`CHIPTRAIL_HOME`: the user's folder, holding `judgements.jsonl` (the resolution decisions made with
+`chiptrail resolve judge`); default `$XDG_DATA_HOME/chiptrail`, else `~/.local/share/chiptrail`.
 """
 
 from __future__ import annotations
@@ -16,9 +19,15 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from loaders import BUNDLED_DATA
+from loaders import BUNDLED_DATA, BUNDLED_JUDGEMENTS
 
 Backend = Literal["memory", "neo4j"]
+
+
+def default_home() -> Path:
+    """$XDG_DATA_HOME/chiptrail, else ~/.local/share/chiptrail."""
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "chiptrail"
 
 
 class ChiptrailSettings(BaseSettings):
@@ -31,6 +40,16 @@ class ChiptrailSettings(BaseSettings):
         default_factory=lambda: [BUNDLED_DATA],
         description="YAML files or folders for the embedded backend, separated by the path separator.",
     )
+    home: Path = Field(default_factory=default_home, description="The user's folder (judgements.jsonl).")
+
+    @property
+    def user_judgements(self) -> Path:
+        return self.home / "judgements.jsonl"
+
+    @property
+    def judgement_files(self) -> list[Path]:
+        """Bundled judgements first, then the user's: the later line about a pair wins."""
+        return [BUNDLED_JUDGEMENTS, self.user_judgements]
 
     @field_validator("data", mode="before")
     @classmethod

@@ -7,15 +7,19 @@ from pathlib import Path
 
 from graph import GraphStore, open_store
 from loaders import load_paths
+from queries.same_as import apply_resolution
 
 
-def open_loaded_store(backend: str, data: Sequence[Path]) -> GraphStore:
-    """Neo4j as configured by NEO4J_* (already loaded with `chiptrail load`), or the embedded store
-    holding `data`. Raises `DataError` for invalid data, `BackendUnavailable` if Neo4j does not answer."""
+def open_loaded_store(backend: str, data: Sequence[Path], judgements: Sequence[Path] = ()) -> GraphStore:
+    """Neo4j as configured by NEO4J_* (already loaded with `chiptrail load`, resolved with
+    `chiptrail resolve apply`), or the embedded store holding `data` and the SAME_AS edges of the
+    resolution rules and the `judgements` files. Raises `DataError` for invalid data or judgements,
+    `BackendUnavailable` if Neo4j does not answer."""
     store = open_store(backend)
     if backend == "memory":
         try:
             store.load(load_paths(list(data)))
+            apply_resolution(store, judgements)
         except BaseException:
             store.close()
             raise

@@ -58,7 +58,7 @@ def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterat
     if backend is Backend.neo4j and data:
         raise typer.BadParameter("--data is for the memory backend; put data into Neo4j with `chiptrail load`")
     with user_errors():
-        store = open_loaded_store(backend.value, data_paths(data))
+        store = open_loaded_store(backend.value, data_paths(data), shared_settings().judgement_files)
         try:
             yield store
         finally:
