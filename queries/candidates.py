@@ -4,8 +4,10 @@ Blocking: two records are compared only if they share an identifier, or a finger
 (legal forms dropped) held by at most `RARE` records, and their countries are compatible (equal,
 or one side has none). Score (`chiptrail-names-v1`, see queries/names.py): the best name similarity
 over names, aliases and Chinese names in the same script; +0.05 for the same country, -0.2 for
-different countries; at least 0.9 with a shared identifier. Pairs below 0.5, pairs already judged
-(any judgement) and pairs already in one cluster are dropped; at most 50 per record.
+different countries; at least 0.9 with a shared identifier; then -0.3 when both carry an LEI or
+USCC and the values differ. Pairs below 0.5, pairs already judged
+(any judgement, between any members of their two clusters) and pairs already in one cluster are
+dropped; at most 50 per record.
 A parent and its sub-unit are shown with the veto `org_unit_suffix` and suggested `different`.
 """
 
@@ -18,7 +20,7 @@ from itertools import combinations
 from loaders.judgements import Judgement
 from ontology.records import Node
 from ontology.vocab import Prop
-from queries.clusters import identifiers
+from queries.clusters import SINGLE_VALUED, identifiers
 from queries.names import ALGORITHM, similarity, sub_unit, tokens
 
 RARE = 50
@@ -72,6 +74,12 @@ def _shared_ids(a: Node, b: Node) -> list[str]:
     return sorted(set(identifiers(a)) & set(identifiers(b)))
 
 
+def _clash(a: Node, b: Node) -> str:
+    """The schemes (LEI, USCC) both records carry with different values, or ''."""
+    values = [{i.partition(":")[0]: i for i in identifiers(n) if i.partition(":")[0] in SINGLE_VALUED} for n in (a, b)]
+    return ", ".join(sorted(s for s in values[0].keys() & values[1].keys() if values[0][s] != values[1][s]))
+
+
 def score(a: Node, b: Node) -> Candidate:
     """The pair's score and the features that make it."""
     name = max((similarity(x, y) for x in names(a) for y in names(b)), default=0.0)
@@ -84,6 +92,10 @@ def score(a: Node, b: Node) -> Candidate:
     if shared := _shared_ids(a, b):
         features["shared_identifier"] = ", ".join(shared)
         total = max(total, 0.9)
+    if clash := _clash(a, b):
+        features["identifier_conflict"] = -0.3
+        features["conflicting"] = clash
+        total -= 0.3
     suffix = sub_unit(str(a.props.get(Prop.NAME, a.id)), str(b.props.get(Prop.NAME, b.id)))
     if suffix:
         features["org_unit_suffix"] = suffix
@@ -91,13 +103,20 @@ def score(a: Node, b: Node) -> Candidate:
     return Candidate(a.id, b.id, total, features, "different" if suffix else None)
 
 
+def _across(a: str, b: str, cluster_of: dict[str, str]) -> tuple[str, str]:
+    x, y = cluster_of.get(a, a), cluster_of.get(b, b)
+    return (x, y) if x <= y else (y, x)
+
+
 def candidates(
     nodes: dict[str, Node], judged: dict[tuple[str, str], Judgement], cluster_of: dict[str, str]
 ) -> list[Candidate]:
-    """Pairs to review, best first (score, then ids)."""
+    """Pairs to review, best first (score, then ids). A judgement between two clusters covers every
+    pair across them, so a pair whose clusters are judged (or are one) is not suggested."""
     found = []
+    seen = {_across(x, y, cluster_of) for x, y in judged}
     for a, b in sorted(_blocks(nodes)):
-        if (a, b) in judged or (cluster_of.get(a, a) == cluster_of.get(b, b)):
+        if cluster_of.get(a, a) == cluster_of.get(b, b) or _across(a, b, cluster_of) in seen:
             continue
         candidate = score(nodes[a], nodes[b])
         if candidate.score >= THRESHOLD:

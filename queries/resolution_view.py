@@ -31,7 +31,8 @@ class CandidateOut(Answer):
     score: float = Field(examples=[0.76])
     algorithm: str = Field(examples=["chiptrail-names-v1"])
     features: dict[str, float | str] = Field(
-        description="name_similarity, country (+0.05 / -0.2), shared_identifier, org_unit_suffix (a veto)."
+        description="name_similarity, country (+0.05 / -0.2), identifier_conflict (-0.3, with the schemes "
+        "`conflicting`), shared_identifier, org_unit_suffix (a veto)."
     )
     suggestion: str | None = Field(default=None, description="'different' when a veto applies (a parent and sub-unit).")
 

@@ -165,3 +165,12 @@ def test_undo_appends_a_negative_that_supersedes_the_merge(tmp_path: Path) -> No
     assert same_as["csl-abc|SAME_AS|os-abc"] == "negative" and report.removed == 0
     found, _ = review(store, [path])
     assert ("csl-abc", "os-abc") not in {(c.left, c.right) for c in found}
+
+
+def test_different_leis_lower_a_candidate_sharing_a_csl_id() -> None:
+    resolution = resolve(ORGS, [])
+    found = {(c.left, c.right): c for c in candidates(ORGS, resolution.in_force, cluster_of(resolution.in_force))}
+    pair = found[("os-lei1", "os-lei2")]
+    assert (
+        pair.score == 0.6 and pair.features["conflicting"] == "lei" and pair.features["shared_identifier"] == "csl:twin"
+    )
