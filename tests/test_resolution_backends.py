@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
 from graph.store import GraphStore
 from loaders.judgements import Judgement, append_judgements
 from queries.judge import decide, undo
@@ -15,6 +19,7 @@ from queries.named import run
 from queries.policies import screen_party
 from queries.same_as import apply_resolution
 from tests.conftest import Loader
+from tests.helpers import normalised
 from tests.resolution_graph import dataset
 
 D = dt.date
@@ -124,3 +129,27 @@ def test_applying_twice_converges(resolved: tuple[GraphStore, Path]) -> None:
     assert [(r["party"], r["member"], [m["props"]["id"] for m in r["merges"]]) for r in rows] == [
         ("os-abc", "csl-abc", ["csl-abc|SAME_AS|os-abc"])
     ]
+
+
+@pytest.mark.neo4j
+def test_both_backends_give_identical_rows_across_merges(neo4j_settings: Neo4jSettings, tmp_path: Path) -> None:
+    path = tmp_path / "judgements.jsonl"
+    append_judgements(path, [Judgement("org-holdco", "csl-listed", "positive", "ana", "2026-11-20T09:30:00Z", "same")])
+    memory = MemoryStore()
+    memory.load(dataset())
+    neo4j = Neo4jStore.connect(neo4j_settings)
+    try:
+        neo4j.clear()
+        neo4j.load(dataset())
+        for store in (memory, neo4j):
+            apply_resolution(store, [path])
+        cases: list[tuple[str, dict[str, Any]]] = [
+            ("designations", {"org_ids": None}),
+            ("designations", {"org_ids": ["os-abc", "org-holdco"]}),
+        ]
+        cases += [("owners", {"org_id": o, "as_of": None}) for o in ("org-target", "org-target-cur", "org-target-os")]
+        for name, params in cases:
+            assert normalised(run(neo4j, name, **params)) == normalised(run(memory, name, **params)), (name, params)
+        assert len(run(memory, "designations", org_ids=None)) == 4
+    finally:
+        neo4j.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -10,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from api.stores import open_loaded_store
 from graph.memory import MemoryStore
 from graph.settings import Neo4jSettings
-from loaders import load_paths
-from queries.same_as import apply_resolution
+from loaders import BUNDLED_JUDGEMENTS, load_paths
+from loaders.judgements import read_judgements
+from queries.policies import screen_party
+from queries.same_as import apply_resolution, review
+from tests.conftest import DATA
 from tests.helpers import CLI, client_for
 
 GRAPH = """\
@@ -99,7 +104,22 @@ def test_the_http_face_lists_candidates_and_judgements(graph: Path, tmp_path: Pa
         judgements = client.get("/v1/resolution/judgements").json()
         assert client.get("/v1/resolution/candidates", params={"limit": 0}).status_code == 422
     assert [(c["left"]["id"], c["right"]["id"]) for c in candidates] == []  # csl-near judged against the cluster
-    assert judgements == [{**{k: v for k, v in line.items() if v is not None}, "file": "user"}]
+    assert judgements[-1] == {**{k: v for k, v in line.items() if v is not None}, "file": "user"}
+    assert {j["file"] for j in judgements[:-1]} == {"bundled"}
+
+
+def test_the_bundled_judgements_settle_every_candidate_in_the_curated_data(tmp_path: Path) -> None:
+    store = open_loaded_store("memory", [DATA], [BUNDLED_JUDGEMENTS, tmp_path / "none.jsonl"])
+    lines = read_judgements(BUNDLED_JUDGEMENTS)
+    assert {(j.judgement, j.user) for j in lines} == {
+        ("negative", "chiptrail-curation"),
+        ("unsure", "chiptrail-curation"),
+    }
+    assert review(store, [BUNDLED_JUDGEMENTS])[0] == []
+    same_as = store.edges("SAME_AS")
+    assert len(same_as) == len(lines) == 10 and not any(e.props["judgement"] == "positive" for e in same_as)
+    for centre in ("org-nsc-jinan", "org-nsc-shenzhen", "org-nsc-wuxi", "org-nsc-zhengzhou"):
+        assert all(d.via is None for d in screen_party(store, centre, dt.date(2026, 11, 10)).designations)
 
 
 @pytest.mark.neo4j
