@@ -104,26 +104,29 @@ def _find(anchor_: Anchor, nodes: dict[str, Node]) -> str | None:
 
 
 def rekey(judgements: list[Judgement], nodes: dict[str, Node]) -> list[Judgement]:
-    """New lines re-attaching judgements whose records vanished (skipped if an earlier run appended them)."""
+    """New lines re-attaching judgements whose records vanished (skipped if an earlier run appended them,
+    or if a line already decides the re-attached pair: a later decision is never overridden)."""
     done = {j.supersedes for j in judgements if j.user == REKEY}
+    decided = {j.pair for j in judgements}
     out: list[Judgement] = []
     for j in latest(judgements).values():
         if (j.left in nodes and j.right in nodes) or j.key in done:
             continue
         sides = (("left", j.left), ("right", j.right))
         ids = {side: old if old in nodes else _find(j.anchors.get(side, Anchor()), nodes) for side, old in sides}
-        if ids["left"] is None or ids["right"] is None or ids["left"] == ids["right"]:
+        left, right = ids["left"], ids["right"]
+        if left is None or right is None or left == right or tuple(sorted((left, right))) in decided:
             continue
         moved = [f"{old} -> {ids[s]}" for s, old in sides if old != ids[s]]
         out.append(
             replace(
                 j,
-                left=str(ids["left"]),
-                right=str(ids["right"]),
+                left=left,
+                right=right,
                 user=REKEY,
                 reason=f"re-keyed by anchors ({'; '.join(moved)}); was: {j.reason} ({j.user})",
                 supersedes=j.key,
-                anchors={"left": anchor(nodes[str(ids["left"])]), "right": anchor(nodes[str(ids["right"])])},
+                anchors={"left": anchor(nodes[left]), "right": anchor(nodes[right])},
             )
         )
     return out

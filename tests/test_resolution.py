@@ -174,3 +174,18 @@ def test_different_leis_lower_a_candidate_sharing_a_csl_id() -> None:
     assert (
         pair.score == 0.6 and pair.features["conflicting"] == "lei" and pair.features["shared_identifier"] == "csl:twin"
     )
+
+
+def test_a_re_key_never_overrides_a_later_decision_about_the_new_pair() -> None:
+    person = _line(
+        "csl-near",
+        "csl-abc",
+        "negative",
+        anchors={"left": Anchor(("csl:near",), "Example Computer Trading Limited", "HK", "trade_gov_csl")},
+    )
+    renamed = {k: v for k, v in ORGS.items() if k != "csl-near"}
+    renamed["csl-near2"] = Node("csl-near2", ORGS["csl-near"].labels, dict(ORGS["csl-near"].props))
+    later = _line("csl-abc", "csl-near2", "unsure", at="2026-11-30T08:00:00Z")
+    resolution = resolve(renamed, [person, later])
+    assert resolution.rekeyed == [] and resolution.in_force[("csl-abc", "csl-near2")].judgement == "unsure"
+    assert [j.left for j in resolve(renamed, [person]).rekeyed] == ["csl-near2"]
