@@ -337,13 +337,14 @@ class Neo4jStore:
             )
             self._batches(query, rows, progress, "relationships")
 
-    def delete_edges(self, ids: Iterable[str]) -> int:
+    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
         wanted = sorted(set(ids))
         if not wanted:
             return 0
+        rel = identifier(rel_type, self.schema.relationships)
         try:
             records, _, _ = self.driver.execute_query(
-                "MATCH ()-[r]->() WHERE r.id IN $ids DELETE r RETURN count(*) AS gone",
+                f"MATCH ()-[r:{rel}]->() WHERE r.id IN $ids DELETE r RETURN count(*) AS gone",
                 {"ids": wanted},
                 database_=self.settings.database,
             )

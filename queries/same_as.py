@@ -46,7 +46,7 @@ def apply_resolution(store: GraphStore, files: Sequence[Path]) -> ApplyReport:
     edges = resolution.edges()
     wanted = {e.id for e in edges}
     stale = [e.id for e in store.edges(Rel.SAME_AS) if e.id not in wanted]
-    removed = store.delete_edges(stale) if stale else 0
+    removed = store.delete_edges(Rel.SAME_AS, stale) if stale else 0
     if edges:
         store.load(Dataset(edges={e.id: e for e in edges}))
     positive = sum(1 for j in resolution.in_force.values() if j.judgement == "positive")

@@ -153,3 +153,11 @@ def test_both_backends_give_identical_rows_across_merges(neo4j_settings: Neo4jSe
         assert len(run(memory, "designations", org_ids=None)) == 4
     finally:
         neo4j.close()
+
+
+def test_an_edge_no_judgement_supports_any_more_is_removed(resolved: tuple[GraphStore, Path]) -> None:
+    store, _ = resolved
+    report = apply_resolution(store, [])  # without the user's file: only the rule's merges remain
+    assert (report.removed, report.edges, report.positive) == (1, 3, 3)
+    assert "csl-listed|SAME_AS|org-holdco" not in {e.id for e in store.edges("SAME_AS")}
+    assert screen_party(store, "org-target", IN_FORCE).status == "clear"
