@@ -6,8 +6,8 @@ store loads, several separated by the system's path separator (`:` on Linux and 
 API read it the same way.
 
 `CHIPTRAIL_HOME`: where a user's own state lives — the ledger of datasets ingested for the embedded
-backend and the user's resolution judgements. Unset, `$XDG_DATA_HOME/chiptrail`
-(`~/.local/share/chiptrail`).
+backend (`ledger.sqlite`) and the resolution decisions made with `chiptrail resolve judge`
+(`judgements.jsonl`). Unset, `$XDG_DATA_HOME/chiptrail`, else `~/.local/share/chiptrail`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,15 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from loaders import BUNDLED_DATA
+from loaders import BUNDLED_DATA, BUNDLED_JUDGEMENTS
 
 Backend = Literal["memory", "neo4j"]
 
 
 def default_home() -> Path:
-    """`$XDG_DATA_HOME/chiptrail`, or `~/.local/share/chiptrail`."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "chiptrail"
+    """$XDG_DATA_HOME/chiptrail, else ~/.local/share/chiptrail."""
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "chiptrail"
 
 
 class ChiptrailSettings(BaseSettings):
@@ -41,11 +41,16 @@ class ChiptrailSettings(BaseSettings):
         default_factory=lambda: [BUNDLED_DATA],
         description="YAML files or folders for the embedded backend, separated by the path separator.",
     )
+    home: Path = Field(default_factory=default_home, description="The user's folder: ingested datasets and judgements.")
 
-    home: Path = Field(
-        default_factory=lambda: default_home(),
-        description="Folder of the user's ingested datasets and judgements.",
-    )
+    @property
+    def user_judgements(self) -> Path:
+        return self.home / "judgements.jsonl"
+
+    @property
+    def judgement_files(self) -> list[Path]:
+        """Bundled judgements first, then the user's: the later line about a pair wins."""
+        return [BUNDLED_JUDGEMENTS, self.user_judgements]
 
     @field_validator("data", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError, Problem
 from ontology.records import Dataset
+from queries.same_as import apply_resolution
 
 
 def _with_ingested(data: Dataset, home: Path) -> Dataset:
@@ -34,15 +35,19 @@ def _with_ingested(data: Dataset, home: Path) -> Dataset:
     return Dataset(nodes, {**data.edges, **ingested.edges})
 
 
-def open_loaded_store(backend: str, data: Sequence[Path], home: Path | None = None) -> GraphStore:
-    """Neo4j as configured by NEO4J_* (already loaded with `chiptrail load`), or the embedded store
-    holding `data` and the datasets ingested into `home`. Raises `DataError` for invalid data,
-    `BackendUnavailable` if Neo4j does not answer."""
+def open_loaded_store(
+    backend: str, data: Sequence[Path], home: Path | None = None, judgements: Sequence[Path] = ()
+) -> GraphStore:
+    """Neo4j as configured by NEO4J_* (already loaded with `chiptrail load` and `chiptrail ingest`,
+    resolved with `chiptrail resolve apply`), or the embedded store holding `data`, the datasets
+    ingested into `home`, and the SAME_AS edges of the resolution rules and the `judgements` files.
+    Raises `DataError` for invalid data or judgements, `BackendUnavailable` if Neo4j does not answer."""
     store = open_store(backend)
     if backend == "memory":
         try:
             loaded = load_paths(list(data))
             store.load(_with_ingested(loaded, home) if home is not None else loaded)
+            apply_resolution(store, judgements)
         except BaseException:
             store.close()
             raise

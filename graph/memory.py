@@ -79,6 +79,16 @@ class MemoryStore:
         keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
         return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
 
+    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
+        gone = 0
+        for edge_id in ids:
+            edge = self._edges.get(edge_id)
+            if edge is not None and edge.type == rel_type:
+                del self._edges[edge_id]
+                self.graph.remove_edge(edge.source, edge.target, key=edge_id)
+                gone += 1
+        return gone
+
     def ping(self, timeout: float = 2.0) -> None:
         """In process: always answers."""
 

@@ -349,6 +349,23 @@ class Neo4jStore:
             )
             self._batches(query, rows, progress, "relationships")
 
+    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        rel = identifier(rel_type, self.schema.relationships)
+        try:
+            records, _, _ = self.driver.execute_query(
+                f"MATCH ()-[r:{rel}]->() WHERE r.id IN $ids DELETE r RETURN count(*) AS gone",
+                {"ids": wanted},
+                database_=self.settings.database,
+            )
+        except ServiceUnavailable as exc:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+        except Neo4jError as exc:
+            raise WriteRefused(f"Neo4j refused a delete: {exc}") from exc
+        return int(records[0]["gone"])
+
     def clear(self) -> None:
         """Delete every node and relationship, in batches (an implicit transaction is required)."""
         with self.driver.session(database=self.settings.database) as session:

@@ -55,6 +55,10 @@ class GraphStore(Protocol):
         """Relationships of a type, optionally from or to one node, sorted by id."""
         ...
 
+    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
+        """Delete the relationships of a type with these ids (ids not found are ignored); how many went."""
+        ...
+
     def ping(self, timeout: float = 2.0) -> None:
         """Return within `timeout` seconds if the backend answers; raise `BackendUnavailable` if not."""
         ...

@@ -254,7 +254,23 @@ class SearchHit(Answer):
 # --- screening -----------------------------------------------------------------------------------
 
 
+class MergeOut(Answer):
+    """A SAME_AS judgement an answer crossed: which records, who decided (a person, or rule:NAME), when and why."""
+
+    OMIT_NONE = ("decided_at", "score")
+    edge: str
+    left: Ref
+    right: Ref
+    judgement: str = Field(examples=["positive"])
+    decided_by: str = Field(examples=["rule:shared-identifier", "ana"])
+    by_rule: bool = Field(description="True when a rule decided (a shared identifier), false for a person.")
+    decided_at: str | None = None
+    reason: str = Field(examples=["shared identifier csl:3f1e…"])
+    score: float | None = None
+
+
 class DesignationOut(Answer):
+    OMIT_NONE = ("via", "merges")
     listing: Ref
     lists: list[str] = Field(examples=[["list-bis-entity-list"]])
     valid_from: str | None = Field(examples=["2019-06-24"])
@@ -265,6 +281,10 @@ class DesignationOut(Answer):
     confidence: str | None
     sources: list[str]
     illustrative: bool
+    via: Ref | None = Field(
+        default=None, description="The record designated, when it is another member of the party's SAME_AS cluster."
+    )
+    merges: list[MergeOut] | None = Field(default=None, description="The SAME_AS judgements crossed to reach `via`.")
 
 
 class ChainLink(Answer):
@@ -277,10 +297,14 @@ class ChainLink(Answer):
 
 
 class StakeOut(Answer):
+    OMIT_NONE = ("merges",)
     holder: str = Field(description="The listed party at the top of the chain.")
     chain: list[ChainLink]
     share: float | None = Field(description="Product of the chain's percentages; null if one is unknown.")
     explanation: str = Field(examples=["Redsand → Kestrel 60% × Kestrel → Jadeport 40% = 24%"])
+    merges: list[MergeOut] | None = Field(
+        default=None, description="SAME_AS judgements the chain crosses (a stake recorded on another cluster member)."
+    )
 
 
 class AffiliateRule(Answer):

@@ -7,6 +7,10 @@ through another listed party is counted once. Stakes held through unlisted affil
 multiplied along the chain, not treated as held in full. An unknown percentage makes the
 chain's stake unknown, never 0 or 100: the finding is then `undetermined` unless the known
 stakes already reach the threshold.
+
+A chain may cross positive SAME_AS edges (a stake recorded on another record of the same
+organisation): they carry no share, are never where a chain is cut, and the answer names them
+with who decided them.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ontology.records import Edge
-from ontology.vocab import Prop
+from ontology.vocab import Prop, Rel
 from queries.answers import AffiliateFindingOut, AffiliateRule, AffiliateStatus, ChainLink, StakeOut
 from queries.evidence import fmt
+from queries.merges import Merge
 from queries.restrictions import Rule
 
 Namer = Callable[[str], str]
@@ -42,12 +47,24 @@ class Stake:
 
     holder: str
     edges: tuple[Edge, ...]
+    listed_as: str | None = None  # the record designated, when the holder is listed through a SAME_AS merge
+    listing_merges: tuple[Merge, ...] = ()
+
+    @property
+    def holdings(self) -> tuple[Edge, ...]:
+        """The OWNS edges of the chain (without the SAME_AS edges it crosses)."""
+        return tuple(e for e in self.edges if e.type != Rel.SAME_AS)
+
+    @property
+    def merges(self) -> tuple[Merge, ...]:
+        """The SAME_AS judgements this stake rests on: the holder's listing's, then the chain's."""
+        return self.listing_merges + tuple(Merge.of(e) for e in self.edges if e.type == Rel.SAME_AS)
 
     @property
     def share(self) -> Fraction | None:
         """Percent held through this chain, or None if a percentage on it is unknown."""
         total = Fraction(100)
-        for edge in self.edges:
+        for edge in self.holdings:
             p = percentage(edge)
             if p is None:
                 return None
@@ -57,11 +74,13 @@ class Stake:
     def describe(self, name: Namer) -> str:
         steps = [
             f"{name(e.source)} → {name(e.target)} {pct(p) if (p := percentage(e)) is not None else 'unknown %'}"
-            for e in self.edges
+            for e in self.holdings
         ]
         share = self.share
         result = pct(share) if share is not None else "unknown"
-        return " × ".join(steps) + (f" = {result}" if len(self.edges) > 1 or share is None else "")
+        listed = f" [{name(self.holder)} listed as {name(self.listed_as)}]" if self.listed_as else ""
+        merged = listed + "".join(f" [{m.describe(name)}]" for m in self.merges)
+        return " × ".join(steps) + (f" = {result}" if len(self.holdings) > 1 or share is None else "") + merged
 
 
 def holding_stakes(chains: Iterable[tuple[Edge, ...]], listed: set[str]) -> list[Stake]:
@@ -69,7 +88,7 @@ def holding_stakes(chains: Iterable[tuple[Edge, ...]], listed: set[str]) -> list
     found: dict[tuple[str, ...], Stake] = {}
     for chain in chains:
         for i in range(len(chain) - 1, -1, -1):
-            if chain[i].source in listed:
+            if chain[i].type != Rel.SAME_AS and chain[i].source in listed:
                 suffix = chain[i:]
                 found.setdefault(tuple(e.id for e in suffix), Stake(chain[i].source, suffix))
                 break
@@ -131,11 +150,14 @@ def stake_view(stake: Stake, name: Namer) -> StakeOut:
             sources=sources if isinstance(sources := e.props.get(Prop.SOURCES), list) else None,
             confidence=str(c) if (c := e.props.get(Prop.CONFIDENCE)) is not None else None,
         )
-        for e in stake.edges
+        for e in stake.holdings
     ]
-    explanation = stake.describe(name)
     return StakeOut(
-        holder=stake.holder, chain=chain, share=float(share) if share is not None else None, explanation=explanation
+        holder=stake.holder,
+        chain=chain,
+        share=float(share) if share is not None else None,
+        explanation=stake.describe(name),
+        merges=[m.view(name) for m in stake.merges] or None,
     )
 
 

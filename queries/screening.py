@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from graph.store import GraphStore
 from ontology.records import Edge, Node, valid_on
 from ontology.vocab import Effect, Label, Prop, Rel
 from queries.answers import AffiliateStatus, DesignationOut, PartyStatus, Ref, ScreenAnswer
+from queries.merges import Merge
 from queries.named import run, to_edge
-from queries.ownership import AffiliateFinding, affiliate_view, holding_stakes
+from queries.ownership import AffiliateFinding, Stake, affiliate_view, holding_stakes
 from queries.restrictions import Rule
 from queries.scope import suspension
 
@@ -44,6 +46,8 @@ class Designation:
     confidence: str | None
     sources: tuple[str, ...]
     illustrative: bool = False
+    member: str | None = None  # the record designated, when another member of the party's SAME_AS cluster
+    merges: tuple[Merge, ...] = ()
 
     def in_force(self, day: dt.date) -> bool:
         bounds = {Prop.VALID_FROM: self.valid_from, Prop.VALID_TO: self.valid_to}
@@ -56,6 +60,12 @@ class Designation:
         terms = f"; licence requirement: {self.license_requirement}" if self.license_requirement else ""
         policy = f"; review policy: {self.license_policy}" if self.license_policy else ""
         return f"{self.listing_name}{cite}{since}{until}{terms}{policy}"
+
+    def crossing(self, name: Callable[[str], str]) -> str:
+        """How the designation reached the party across SAME_AS judgements ('' when it is the party's own)."""
+        if self.member is None:
+            return ""
+        return f" [designation of {name(self.member)}: " + "; ".join(m.describe(name) for m in self.merges) + "]"
 
 
 def load_designations(store: GraphStore, org_ids: list[str] | None = None) -> list[Designation]:
@@ -78,6 +88,8 @@ def load_designations(store: GraphStore, org_ids: list[str] | None = None) -> li
                 confidence=_text(edge, Prop.CONFIDENCE),
                 sources=tuple(sources) if isinstance(sources, list) else (),
                 illustrative=edge.get(Prop.ILLUSTRATIVE) is True,
+                member=row["member"] if row["member"] != row["party"] else None,
+                merges=tuple(Merge.of(to_edge(m)) for m in row["merges"]),
             )
         )
     return out
@@ -166,11 +178,19 @@ class Screener:
 
     def _affiliate(self, party: str, rule: Rule, day: dt.date) -> AffiliateFinding | None:
         chains = [c for c in self.chains(party) if all(valid_on(e.props, day) for e in c)]
-        stakes = holding_stakes(chains, self.listed(rule.extends, day))
+        stakes = [self._listed_as(s, rule.extends, day) for s in holding_stakes(chains, self.listed(rule.extends, day))]
         if not stakes:
             return None
         self.prefetch({i for s in stakes for e in s.edges for i in (e.source, e.target)})
         return AffiliateFinding(party, rule, day, tuple(stakes))
+
+    def _listed_as(self, stake: Stake, lists: frozenset[str], day: dt.date) -> Stake:
+        """The stake with the merge its holder is listed through, when it has no designation of its own."""
+        found = [d for d in self.by_party.get(stake.holder, []) if d.in_force(day) and set(d.lists) & lists]
+        if not found or any(d.member is None for d in found):
+            return stake
+        first = min(found, key=lambda d: (len(d.merges), d.member or ""))
+        return replace(stake, listed_as=first.member, listing_merges=first.merges)
 
     def screen(self, party: str, day: dt.date) -> PartyScreen:
         if (party, day) not in self._screens:
@@ -189,7 +209,7 @@ class Screener:
                     findings.append(finding)
         name = self.name(party)
         if listed:
-            words = f"{name} is listed on {day}: " + "; ".join(d.describe() for d in listed)
+            words = f"{name} is listed on {day}: " + "; ".join(d.describe() + d.crossing(self.name) for d in listed)
         elif findings:
             words = "; ".join(f.explain(self.name) for f in findings)
         elif paused:
@@ -206,7 +226,7 @@ class Screener:
             party=party,
             as_of=screen.day.isoformat(),
             status=screen.status,
-            designations=[designation_view(d) for d in screen.designations],
+            designations=[designation_view(d, self.name) for d in screen.designations],
             affiliates=[affiliate_view(f, self.name) for f in screen.affiliates],
             explanation=screen.explanation,
         )
@@ -221,7 +241,7 @@ def _suspended(rule: Rule, held: Rule, day: dt.date) -> str:
     )
 
 
-def designation_view(d: Designation) -> DesignationOut:
+def designation_view(d: Designation, name: Callable[[str], str] = str) -> DesignationOut:
     return DesignationOut(
         listing=Ref(id=d.listing, name=d.listing_name),
         lists=list(d.lists),
@@ -233,4 +253,6 @@ def designation_view(d: Designation) -> DesignationOut:
         confidence=d.confidence,
         sources=list(d.sources),
         illustrative=d.illustrative,
+        via=Ref(id=d.member, name=name(d.member)) if d.member else None,
+        merges=[m.view(name) for m in d.merges] if d.member else None,
     )

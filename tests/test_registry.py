@@ -73,7 +73,7 @@ def test_hop_quantifier_is_tightened_only_with_a_checked_integer() -> None:
 
 def test_hop_bounds_are_read_from_the_files() -> None:
     assert hop_bound("supply_paths") == 20
-    assert hop_bound("owners") == 6
+    assert hop_bound("owners") == 10
     assert hop_bound("subgraph") == 3
 
 

@@ -59,7 +59,8 @@ def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterat
     if backend is Backend.neo4j and data:
         raise typer.BadParameter("--data is for the memory backend; put data into Neo4j with `chiptrail load`")
     with user_errors():
-        store = open_loaded_store(backend.value, data_paths(data), shared_settings().home)
+        settings = shared_settings()
+        store = open_loaded_store(backend.value, data_paths(data), settings.home, settings.judgement_files)
         try:
             yield store
         finally:

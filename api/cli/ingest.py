@@ -15,25 +15,30 @@ from api.cli.options import Backend, BackendOpt, DataOpt, Format, FormatOpt, che
 from api.cli.render import datasets as render
 from api.ingest import IngestReport, IngestRequest, ingest, open_ledger, source_named
 from api.settings import shared_settings
+from graph.store import GraphStore
 from graph.target import IngestTarget
 from loaders.sources import registry
 from queries.changes import changes as dataset_changes
 from queries.changes import datasets as list_datasets
+from queries.same_as import apply_resolution
 
 app = typer.Typer()
 
 SOURCES = ", ".join(sorted(registry()))
 
 
-def _target(backend: Backend, stack: ExitStack) -> IngestTarget:
+def _target(backend: Backend, stack: ExitStack) -> tuple[IngestTarget, GraphStore | None]:
+    """Where the ingest writes, and the Neo4j store to resolve afterwards (the embedded store
+    resolves as it loads)."""
     if backend is Backend.neo4j:
-        from graph.neo4j_ingest import Neo4jTarget
+        from graph.neo4j_ingest import Neo4jTarget  # the driver loads only when asked for
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jTarget(stack.enter_context(closing(Neo4jStore.connect())))
+        store = stack.enter_context(closing(Neo4jStore.connect()))
+        return Neo4jTarget(store), store
     ledger = open_ledger(shared_settings().home, data_paths(None))
     stack.callback(ledger.close)
-    return ledger
+    return ledger, None
 
 
 def _summary(report: IngestReport, where: str) -> str:
@@ -75,11 +80,14 @@ def ingest_command(
         request = IngestRequest(
             source_named(source), path, dataset, parse_date(snapshot), include_individuals, skip_invalid
         )
-        target = _target(backend, stack)
+        target, resolve_on = _target(backend, stack)
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True) as bar:
             task = bar.add_task(f"ingesting {path.name}", total=None)
             report = ingest(request, target, progress=lambda n: bar.advance(task, n))
         out.print(_summary(report, backend.value))
+        if resolve_on is not None and not report.already:
+            resolved = apply_resolution(resolve_on, shared_settings().judgement_files)
+            out.print(f"resolution: {resolved.edges:,} SAME_AS edges ({resolved.positive:,} positive)")
 
 
 @app.command()

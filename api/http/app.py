@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.http import errors
-from api.http.routers import chips, datasets, entities, export, health, named, policy, routes
+from api.http.routers import chips, datasets, entities, export, health, named, policy, resolution, routes
 from api.http.settings import ApiSettings, get_settings
 from api.stores import open_loaded_store
 from graph.store import GraphStore
@@ -30,7 +30,9 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_loaded_store(settings.backend, settings.data, settings.home)
+        app.state.store = store or open_loaded_store(
+            settings.backend, settings.data, settings.home, settings.judgement_files
+        )
         try:
             yield
         finally:
@@ -48,7 +50,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         )
     errors.install(app)
     app.include_router(health.router)
-    routers = (routes, chips, entities, named, export, policy, datasets)
+    routers = (routes, chips, entities, named, export, policy, datasets, resolution)
     for router in (module.router for module in routers):
         app.include_router(router, prefix="/v1")
     return app

@@ -17,30 +17,67 @@ def _is_org(store: MemoryStore, node_id: str) -> bool:
     return node is not None and Label.ORGANIZATION in node.labels
 
 
+def positive_links(store: MemoryStore, node_id: str) -> list[tuple[Edge, str]]:
+    """Positive SAME_AS edges touching a record, each with the record at its other end."""
+    out = [(e, e.target) for e in store.edges(Rel.SAME_AS, source=node_id)]
+    out += [(e, e.source) for e in store.edges(Rel.SAME_AS, target=node_id)]
+    return [(e, other) for e, other in out if e.props.get(Prop.JUDGEMENT) == "positive"]
+
+
+def cluster_paths(store: MemoryStore, start: str, max_hops: int) -> dict[str, tuple[Edge, ...]]:
+    """Each record reachable over positive SAME_AS edges -> the node-simple path to it of fewest edges,
+    ties broken by the list of edge ids (as designations.cypher orders them)."""
+    best: dict[str, tuple[Edge, ...]] = {start: ()}
+
+    def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
+        if len(path) >= max_hops:
+            return
+        for edge, other in positive_links(store, here):
+            if other in seen:
+                continue
+            step = (*path, edge)
+            known = best.get(other)
+            if known is None or (len(step), [e.id for e in step]) < (len(known), [e.id for e in known]):
+                best[other] = step
+            walk(other, step, seen | {other})
+
+    walk(start, (), frozenset({start}))
+    return best
+
+
 @twin("designations")
-def designations(store: MemoryStore, *, org_ids: list[str] | None) -> list[Row]:
+def designations(store: MemoryStore, *, org_ids: list[str] | None, max_hops: int) -> list[Row]:
+    """`max_hops` is the bound of the SAME_AS quantifier in designations.cypher, passed in by the runner."""
     wanted = None if org_ids is None else set(org_ids)
     rows = []
     for edge in store.edges(Rel.DESIGNATED_BY):
         listing = store.node(edge.target)
-        if (wanted is not None and edge.source not in wanted) or not _is_org(store, edge.source):
-            continue
-        if listing is None or Label.LISTING_ACTION not in listing.labels:
+        if not _is_org(store, edge.source) or listing is None or Label.LISTING_ACTION not in listing.labels:
             continue
         lists = sorted(
             e.target
             for e in store.edges(Rel.AMENDS, source=listing.id)
             if (n := store.node(e.target)) is not None and Label.SANCTIONS_LIST in n.labels
         )
-        rows.append(
-            {
-                "party": edge.source,
+        for party, path in cluster_paths(store, edge.source, max_hops).items():
+            if (wanted is not None and party not in wanted) or not _is_org(store, party):
+                continue
+            row: Row = {
+                "party": party,
+                "member": edge.source,
                 "edge": {**edge.props, Prop.ID: edge.id},
                 "listing": {**listing.props, Prop.ID: listing.id},
                 "lists": lists,
+                "merges": [edge_map(e) for e in path],
             }
-        )
+            rows.append(row)
     return sorted(rows, key=lambda r: (r["party"], r["edge"][Prop.ID]))
+
+
+def _owning_steps(store: MemoryStore, here: str, as_of: dt.date | None) -> list[tuple[Edge, str]]:
+    """Edges a chain can take upwards from a record: OWNS into it valid on the day, positive SAME_AS either way."""
+    owns = [(e, e.source) for e in store.edges(Rel.OWNS, target=here) if valid_on(e.props, as_of)]
+    return owns + positive_links(store, here)
 
 
 @twin("owners")
@@ -53,13 +90,13 @@ def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None, max_hops: 
     def walk(here: str, chain: tuple[Edge, ...], seen: frozenset[str]) -> None:
         if len(chain) >= max_hops:
             return
-        for edge in store.edges(Rel.OWNS, target=here):
-            if edge.source in seen or not valid_on(edge.props, as_of):
+        for edge, upper in _owning_steps(store, here, as_of):
+            if upper in seen:
                 continue
             step = (edge, *chain)
-            if _is_org(store, edge.source):
+            if edge.type == Rel.OWNS and _is_org(store, upper):
                 chains.append(step)
-            walk(edge.source, step, seen | {edge.source})
+            walk(upper, step, seen | {upper})
 
     walk(org_id, (), frozenset({org_id}))
     return [{"edges": [edge_map(e) for e in chain]} for chain in chains]

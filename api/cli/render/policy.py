@@ -24,14 +24,14 @@ def print_screen(console: Console, answer: ScreenAnswer) -> None:
         + Text(payload["status"], style=PARTY_STYLE[payload["status"]])
         + Text.from_markup(flag)
     )
-    console.print(payload["explanation"])
+    console.print(Text(payload["explanation"]))
     for finding in payload["affiliates"]:
         table = Table(title=f"ownership under {finding['rule']['name']}", show_edge=False)
         for column in ("holder", "chain", "share"):
             table.add_column(column, overflow="fold")
         for stake in finding["stakes"]:
             share = "unknown" if stake["share"] is None else f"{stake['share']:g}%"
-            table.add_row(stake["holder"], stake["explanation"], share)
+            table.add_row(stake["holder"], Text(stake["explanation"]), share)
         console.print(table)
 
 

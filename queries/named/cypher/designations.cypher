@@ -1,11 +1,18 @@
 // name: designations
-// description: Designations of organisations (DESIGNATED_BY edges) with their dates, citation and licence terms, the listing action and the lists it amends; every designation when org_ids is null. Whether one is in force on a date is decided by its valid_from and valid_to.
+// description: Designations of organisations (DESIGNATED_BY edges) with their dates, citation and licence terms, the listing action and the lists it amends; every designation when org_ids is null. A party also carries the designations of every record in its positive SAME_AS cluster: `member` is the record designated and `merges` the SAME_AS edges crossed from it to the party (the shortest such path, ties broken by edge ids; empty when the party is the member). Whether one is in force on a date is decided by its valid_from and valid_to.
 // param: org_ids LIST<STRING> -- organisation ids, or null for every designated party
 // example: :param {org_ids: ['org-sugon', 'org-huawei']}
-MATCH (party:Organization)-[designation:DESIGNATED_BY]->(listing:ListingAction)
-WHERE $org_ids IS NULL OR party.id IN $org_ids
+MATCH (member:Organization)-[designation:DESIGNATED_BY]->(listing:ListingAction)
+MATCH p = (member)((x)-[s:SAME_AS WHERE s.judgement = 'positive']-(y)){0,8}(party:Organization)
+WHERE ($org_ids IS NULL OR party.id IN $org_ids)
+  AND all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+WITH party, member, designation, listing, p
+ORDER BY length(p), [r IN relationships(p) | r.id]
+WITH party, member, designation, listing, head(collect([r IN relationships(p) | {type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}])) AS merges
 RETURN party.id AS party,
+       member.id AS member,
        properties(designation) AS edge,
        properties(listing) AS listing,
-       COLLECT { MATCH (listing)-[:AMENDS]->(list:SanctionsList) RETURN list.id ORDER BY list.id } AS lists
+       COLLECT { MATCH (listing)-[:AMENDS]->(list:SanctionsList) RETURN list.id ORDER BY list.id } AS lists,
+       merges
 ORDER BY party, edge.id
