@@ -118,11 +118,10 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> None:
     """Records belong to one dataset: a download may not take over ids another dataset holds."""
     taken: list[Problem] = []
     for batch in staged.records():
-        stored = target.stored([ref(record) for record, _ in batch])
-        elsewhere = target.known({r.id for r, _ in batch if isinstance(r, Node)} - set(stored))
+        held = target.fingerprints([ref(record) for record, _ in batch])
+        elsewhere = target.known({r.id for r, _ in batch if isinstance(r, Node)} - set(held))
         for record, _ in batch:
-            old = stored.get(record.id)
-            owner = old.props.get(Prop.DATASET) if old is not None else staged.dataset
+            owner = held[record.id].dataset if record.id in held else staged.dataset
             if record.id in elsewhere:
                 owner = None  # a node of the data the embedded store loads from files
             if owner != staged.dataset and len(taken) < SHOWN:
@@ -141,9 +140,13 @@ def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress:
         target.write([end(old, staged.snapshot, staged.source_id) for old in ended])
     report.counts[Op.ENDED] = len(gone)
     for batch in staged.records():
-        stored = target.stored([ref(record) for record, _ in batch])
+        held = target.fingerprints([ref(record) for record, _ in batch])
+        same = {i for i, f in held.items() if not f.ended and f.digest is not None}
+        todo = [(r, fp) for r, fp in batch if not (r.id in same and held[r.id].digest == fp)]
+        report.counts[Op.UNCHANGED] += len(batch) - len(todo)
+        stored = target.stored([ref(record) for record, _ in todo if record.id in held])
         writes = []
-        for record, fingerprint in batch:
+        for record, fingerprint in todo:
             settled = settle(record, fingerprint, stored.get(record.id), staged.snapshot)
             report.counts[settled.op] += 1
             if settled.record is not None:

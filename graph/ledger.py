@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from graph.target import Ref
+from graph.target import Fingerprint, Ref
 from ontology.errors import DataError, Problem
 from ontology.recordjson import date_properties, dumps, loads
 from ontology.records import Dataset, Edge, Node
@@ -22,6 +22,7 @@ from ontology.vocab import Label, Prop
 
 Record = Node | Edge
 FILE = "ledger.sqlite"
+CHUNK = 500  # ids per lookup (SQLite allows 32,766 parameters)
 SCHEMA_SQL = (
     "CREATE TABLE IF NOT EXISTS items ("
     " id TEXT PRIMARY KEY, kind TEXT NOT NULL, dataset TEXT NOT NULL, live INTEGER NOT NULL, body TEXT NOT NULL)",
@@ -84,13 +85,22 @@ class Ledger:
         query = "SELECT 1 FROM items WHERE id = ? AND kind != 'edge'"
         return {i for i in ids if i in self.outside or self.db.execute(query, (i,)).fetchone()}
 
+    def _by_id(self, columns: str, refs: list[Ref]) -> Iterator[tuple[object, ...]]:
+        ids = [record_id for record_id, _ in refs]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))  # only placeholders enter the text; ids are parameters
+            yield from self.db.execute(f"SELECT {columns} FROM items WHERE id IN ({marks})", chunk)  # noqa: S608
+
+    def fingerprints(self, refs: list[Ref]) -> dict[str, Fingerprint]:
+        columns = "id, dataset, json_extract(body, '$.props.digest'), live"
+        return {
+            str(i): Fingerprint(str(ds) or None, str(d) if d else None, not live)
+            for i, ds, d, live in self._by_id(columns, refs)
+        }
+
     def stored(self, refs: list[Ref]) -> dict[str, Record]:
-        found: dict[str, Record] = {}
-        for record_id, _ in refs:
-            row = self.db.execute("SELECT body FROM items WHERE id = ?", (record_id,)).fetchone()
-            if row is not None:
-                found[record_id] = loads(row[0], self.dates)
-        return found
+        return {str(i): loads(str(body), self.dates) for i, body in self._by_id("id, body", refs)}
 
     def live(self, dataset: str) -> Iterator[Ref]:
         query = (
@@ -133,7 +143,7 @@ class Ledger:
     def dataset(self) -> Dataset:
         """Every ingested record, ended ones included (history answers `--as-of` questions)."""
         data = Dataset()
-        for record in self._records("SELECT body FROM items ORDER BY kind DESC, id", ()):
+        for record in self._records("SELECT body FROM items", ()):
             if isinstance(record, Node):
                 data.nodes[record.id] = record
             else:

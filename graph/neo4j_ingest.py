@@ -12,12 +12,27 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from graph.neo4j_store import Neo4jStore, identifier
-from graph.target import Ref
+from graph.target import Fingerprint, Ref
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
 
 Record = Node | Edge
 PAGE = 10_000
+
+
+def _fields(var: str) -> str:
+    return f"{var}.{Prop.DATASET} AS dataset, {var}.{Prop.DIGEST} AS digest, {var}.{Prop.ENDED_IN} IS NOT NULL AS ended"
+
+
+def _fingerprints(rows: list[dict[str, object]]) -> Iterator[tuple[str, Fingerprint]]:
+    for row in rows:
+        dataset, fingerprint = row["dataset"], row["digest"]
+        yield (
+            str(row["id"]),
+            Fingerprint(
+                str(dataset) if dataset else None, str(fingerprint) if fingerprint else None, bool(row["ended"])
+            ),
+        )
 
 
 class Neo4jTarget:
@@ -44,6 +59,23 @@ class Neo4jTarget:
 
     def known(self, ids: set[str]) -> set[str]:
         return set(self.store.nodes_by_id(ids))
+
+    def fingerprints(self, refs: list[Ref]) -> dict[str, Fingerprint]:
+        found: dict[str, Fingerprint] = {}
+        ids = [i for i, rel_type in refs if rel_type is None]
+        if ids:
+            any_root = "|".join(self._roots())
+            query = f"MATCH (x:{any_root}) WHERE x.id IN $ids RETURN x.id AS id, " + _fields("x")
+            found.update(_fingerprints(self.store.run(query, ids=ids)))
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for record_id, rel_type in refs:
+            if rel_type is not None:
+                by_type[rel_type].append(record_id)
+        for rel_type, rel_ids in by_type.items():
+            rel = identifier(rel_type, self.store.schema.relationships)
+            query = f"MATCH ()-[x:{rel}]->() WHERE x.id IN $ids RETURN x.id AS id, " + _fields("x")
+            found.update(_fingerprints(self.store.run(query, ids=rel_ids)))
+        return found
 
     def stored(self, refs: list[Ref]) -> dict[str, Record]:
         found: dict[str, Record] = dict(self.store.nodes_by_id(i for i, rel_type in refs if rel_type is None))

@@ -9,12 +9,20 @@ ledger in one transaction) or converges when the same snapshot is written again 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ontology.records import Edge, Node
 
 Record = Node | Edge
 Ref = tuple[str, str | None]  # a record's id and, for a relationship, its type
+
+
+class Fingerprint(NamedTuple):
+    """What an ingest needs to know of a stored record without reading it whole."""
+
+    dataset: str | None
+    digest: str | None
+    ended: bool
 
 
 def ref(record: Record) -> Ref:
@@ -30,6 +38,10 @@ class IngestTarget(Protocol):
 
     def known(self, ids: set[str]) -> set[str]:
         """Which of these node ids the graph holds (outside the download being ingested)."""
+        ...
+
+    def fingerprints(self, refs: list[Ref]) -> dict[str, Fingerprint]:
+        """The dataset, digest and end of the records the target holds under these ids, by id."""
         ...
 
     def stored(self, refs: list[Ref]) -> dict[str, Record]:

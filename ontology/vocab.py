@@ -95,6 +95,7 @@ class Prop:
     CHANGED_IN = "changed_in"
     CHANGED_FIELDS = "changed_fields"
     ENDED_IN = "ended_in"
+    DIGEST = "digest"
     # sources and snapshots
     TITLE = "title"
     PUBLISHER = "publisher"

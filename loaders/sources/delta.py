@@ -51,7 +51,8 @@ def settle(new: Record, fingerprint: str, old: Record | None, day: dt.date) -> S
     """What the staged record `new` (with its digest) does to the stored `old`, in snapshot `day`."""
     if old is None:
         return Settled(Op.ADDED, _with(new, {**new.props, Prop.FIRST_SEEN: day, Prop.LAST_SEEN: day}))
-    if Prop.ENDED_IN not in old.props and digest(old, STAMPS) == fingerprint:
+    said = old.props.get(Prop.DIGEST) or digest(old, STAMPS)
+    if Prop.ENDED_IN not in old.props and said == fingerprint:
         return Settled(Op.UNCHANGED, None)
     first = old.props.get(Prop.FIRST_SEEN, day)
     fields = _changed_fields(new, old) or [Prop.ENDED_IN]  # same values again after an end

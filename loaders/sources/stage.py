@@ -37,6 +37,7 @@ STAMPS = frozenset(
         Prop.CHANGED_IN,
         Prop.CHANGED_FIELDS,
         Prop.ENDED_IN,
+        Prop.DIGEST,
     }
 )
 SHOWN_PROBLEMS = 50
@@ -116,6 +117,19 @@ def _stamp(record: Record, staged: Staged, key: str, origin: Origin) -> Record:
     return Edge(record.id, record.type, record.source, record.target, props, origin)
 
 
+StageRow = tuple[str, str, str, str, str, str | None, str | None]
+
+
+def _row(record: Record, origin: str) -> StageRow:
+    """A staging row: the record with its digest stamped in, and what the checks look up."""
+    fingerprint = digest(record, STAMPS)
+    props = {**record.props, Prop.DIGEST: fingerprint}
+    if isinstance(record, Node):
+        return (record.id, "node", fingerprint, dumps(Node(record.id, record.labels, props)), origin, None, None)
+    stamped = Edge(record.id, record.type, record.source, record.target, props)
+    return (record.id, "edge", fingerprint, dumps(stamped), origin, record.source, record.target)
+
+
 def _open(folder: Path) -> sqlite3.Connection:
     db = sqlite3.connect(folder / "stage.sqlite", isolation_level=None)
     db.execute("PRAGMA journal_mode=OFF")
@@ -131,7 +145,7 @@ def _open(folder: Path) -> sqlite3.Connection:
 class _Reader:
     def __init__(self, staged: Staged) -> None:
         self.staged = staged
-        self.pending: list[tuple[str, str, str, str, str, str | None, str | None]] = []
+        self.pending: list[StageRow] = []
 
     def problem(self, problem: Problem) -> None:
         self.staged.invalid_rows += 1
@@ -154,10 +168,7 @@ class _Reader:
                 self.problem(problem)
             return
         for record in records:
-            ends = (record.source, record.target) if isinstance(record, Edge) else (None, None)
-            kind = "node" if isinstance(record, Node) else "edge"
-            fingerprint = digest(record, STAMPS)
-            self.pending.append((record.id, kind, fingerprint, dumps(record), str(row.origin), *ends))
+            self.pending.append(_row(record, str(row.origin)))
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -230,10 +241,7 @@ def _namespace(staged: Staged) -> None:
     while batch := cursor.fetchmany(BATCH):
         for body, origin in batch:
             record = _renamed(loads(body, dates), prefix, own)
-            ends = (record.source, record.target) if isinstance(record, Edge) else (None, None)
-            kind = "node" if isinstance(record, Node) else "edge"
-            row = (record.id, kind, digest(record, STAMPS), dumps(record), origin, *ends)
-            db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+            db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", _row(record, origin))
     db.execute("UPDATE skipped SET id = ? || id", (prefix,))
     db.execute("DROP TABLE unnamed")
     db.execute("COMMIT")
