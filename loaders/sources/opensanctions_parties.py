@@ -77,6 +77,8 @@ def script(name: str) -> str:
         return "other"
     if _HAN.search(name):
         return "zh"
+    if name.isascii():
+        return "latin"
     latin = all(unicodedata.name(ch, "").startswith("LATIN") for ch in name if ch.isalpha())
     return "latin" if latin else "other"
 
