@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from ontology.records import Edge, Node, Props, Value
+from ontology.records import Edge, Node, Props
 from ontology.schema import Schema
 
 Record = Node | Edge
@@ -45,17 +45,15 @@ def dumps(record: Record) -> str:
 
 
 def from_object(raw: dict[str, Any], dates: frozenset[str]) -> Record:
-    """The record a dict made by `as_object` describes."""
-    props: Props = {}
-    for key, value in raw["props"].items():
-        props[key] = dt.date.fromisoformat(value) if key in dates and isinstance(value, str) else _value(value)
+    """The record a dict made by `as_object` describes (the dict is taken over, not copied)."""
+    props: Props = raw["props"]
+    for key in dates.intersection(props):
+        value = props[key]
+        if isinstance(value, str):
+            props[key] = dt.date.fromisoformat(value)
     if "labels" in raw:
         return Node(raw["id"], tuple(raw["labels"]), props)
     return Edge(raw["id"], raw["type"], raw["source"], raw["target"], props)
-
-
-def _value(value: Any) -> Value:
-    return list(value) if isinstance(value, list) else value
 
 
 def loads(line: str, dates: frozenset[str]) -> Record:
