@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import reprlib
 import unicodedata
 from decimal import Decimal
@@ -31,8 +32,13 @@ def shown(value: object) -> str:
 NAME_PROPS = frozenset({Prop.NAME, Prop.NAME_ZH, Prop.ALIASES})
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, a fixed set
+
+
 def control_characters(text: str, *, in_name: bool) -> list[str]:
     """Control characters in text (tab and line breaks are allowed outside names), as code points."""
+    if not _CONTROL.search(text):
+        return []
     allowed = set() if in_name else {"\t", "\n", "\r"}
     return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc" and c not in allowed]
 
