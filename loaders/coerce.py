@@ -32,6 +32,7 @@ def shown(value: object) -> str:
 NAME_PROPS = frozenset({Prop.NAME, Prop.NAME_ZH, Prop.ALIASES})
 
 
+_TEXT = frozenset({"string", "anyURI"})
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, a fixed set
 
 
@@ -106,6 +107,11 @@ def _checked(value: Scalar, spec: PropertySpec) -> Scalar:
 
 def coerce(value: object, spec: PropertySpec) -> Value:
     """The value in the property's datatype and range; a list for multi-valued properties."""
+    if spec.datatype in _TEXT:  # the common case, text without control characters, straight through
+        if not spec.multi and type(value) is str and not _CONTROL.search(value):
+            return value
+        if spec.multi and type(value) is list and all(type(v) is str and not _CONTROL.search(v) for v in value):
+            return list(value)
     convert = _SCALAR[spec.datatype]
     if spec.multi:
         if not isinstance(value, list):
