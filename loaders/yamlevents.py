@@ -13,6 +13,7 @@ slow, reference way, which gives the error message or the unusual construction.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import yaml
@@ -67,72 +68,78 @@ def build(text: str, loader: type[yaml.SafeLoader]) -> Any:
     """The document in `text`, as `yaml.load` with a line-recording `loader` would build it; raise
     `Unusual` when that cannot be promised."""
     parser = loader(text)
+    collecting = gc.isenabled()
+    gc.disable()  # the walk makes hundreds of thousands of containers and no cycles: skip the collector's passes
     try:
         return _walk(parser, _Scalars(loader))
     except yaml.YAMLError as exc:
         raise Unusual from exc
     finally:
         parser.dispose()
+        if collecting:
+            gc.enable()
 
 
-def _walk(parser: Any, scalars: _Scalars) -> Any:
-    cache = scalars.cache
+def _special(event: Any, anchors: dict[str, tuple[Any, int]], scalars: _Scalars) -> tuple[Any, int]:
+    """The value and expanded size of an alias, or of a scalar with an anchor or a tag."""
+    if isinstance(event, yaml.AliasEvent):
+        if event.anchor not in anchors:
+            raise Unusual  # an alias to an open collection (or to nothing): the reference decides
+        return anchors[event.anchor]
+    if event.tag is not None or event.anchor in anchors:
+        raise Unusual  # an explicit tag, or an anchor defined twice
+    value = scalars.cache.get(event.value, _MISSING) if event.implicit[0] else event.value
+    if value is _MISSING:
+        value = scalars.plain(event.value)
+    anchors[event.anchor] = (value, 1)
+    return value, 1
+
+
+def _walk(parser: Any, scalars: _Scalars) -> Any:  # one tight loop over every event, on purpose
+    cache, plain = scalars.cache, scalars.plain
     anchors: dict[str, tuple[Any, int]] = {}
     # a frame per open collection: [container, is mapping, key or _MISSING, key lines, values so far, anchor, line]
-    stack: list[list[Any]] = []
-    root: list[Any] = []
-    documents = 0
+    stack: list[list[Any]] = [[[], False, _MISSING, {}, 0, None, 0]]  # the stream, a list of documents
+    scalar, alias, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.AliasEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
     get = parser.get_event
-    while parser.check_event():
-        event = get()
+    while (event := get()) is not None:
         kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
-            if kind is yaml.AliasEvent:
-                if event.anchor not in anchors:
-                    raise Unusual  # an alias to an open collection (or none): the reference decides
-                value, size = anchors[event.anchor]
-                is_alias = True
-            else:
-                if event.tag is not None:
-                    raise Unusual
-                if event.implicit[0]:
-                    text = event.value
-                    value = cache[text] if text in cache else scalars.plain(text)
-                else:
-                    value = event.value
+        if kind is scalar or kind is alias:
+            if kind is scalar and event.anchor is None and event.tag is None:
+                text = event.value
+                value = (cache[text] if text in cache else plain(text)) if event.implicit[0] else text
                 size = 1
-                is_alias = False
-                if event.anchor is not None:
-                    if event.anchor in anchors:
-                        raise Unusual
-                    anchors[event.anchor] = (value, 1)
-            if not stack:
-                root.append(value)
-                continue
+            else:
+                value, size = _special(event, anchors, scalars)
             frame = stack[-1]
             frame[4] += size
-            if frame[4] > MAX_EXPANDED:
-                raise Unusual
             if not frame[1]:
                 frame[0].append(value)
             elif frame[2] is _MISSING:
-                if is_alias or value in frame[0] or event.value in frame[3]:
+                if kind is alias or value in frame[0] or event.value in frame[3]:
                     raise Unusual  # a repeated key, or a key that is not plain text
                 frame[2] = value
                 frame[3][event.value] = event.start_mark.line + 1
             else:
                 frame[0][frame[2]] = value
                 frame[2] = _MISSING
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.tag is not None or (stack and stack[-1][1] and stack[-1][2] is _MISSING):
+        elif kind is mapping_start or kind is sequence_start:
+            top = stack[-1]
+            if event.tag is not None or (top[1] and top[2] is _MISSING) or len(stack) > MAX_DEPTH:
+                raise Unusual  # a tag, a collection as a key, or nesting past the bound
+            if event.anchor is not None and event.anchor in anchors:
                 raise Unusual
-            if len(stack) >= MAX_DEPTH or (event.anchor is not None and event.anchor in anchors):
-                raise Unusual
-            is_map = kind is yaml.MappingStartEvent
-            container: Any = {} if is_map else []
-            stack.append([container, is_map, _MISSING, {}, 1, event.anchor, event.start_mark.line + 1])
+            is_map = kind is mapping_start
+            stack.append([{} if is_map else [], is_map, _MISSING, {}, 1, event.anchor, event.start_mark.line + 1])
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container, is_map, _, lines, size, anchor, line = stack.pop()
+            if size > MAX_EXPANDED:
+                raise Unusual
             if is_map:
                 container[LINE] = line
                 container[LINES] = lines
@@ -140,20 +147,14 @@ def _walk(parser: Any, scalars: _Scalars) -> Any:
                 if anchor in anchors:
                     raise Unusual
                 anchors[anchor] = (container, size)
-            if not stack:
-                root.append(container)
-                continue
             frame = stack[-1]
             frame[4] += size
-            if frame[4] > MAX_EXPANDED:
-                raise Unusual
             if not frame[1]:
                 frame[0].append(container)
             else:
                 frame[0][frame[2]] = container
                 frame[2] = _MISSING
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise Unusual  # the reference parser says "expected a single document"
-    return root[0] if root else None
+    documents = stack[0][0]
+    if len(documents) > 1:
+        raise Unusual  # the reference parser says "expected a single document"
+    return documents[0] if documents else None
