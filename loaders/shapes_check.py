@@ -141,10 +141,10 @@ class _Compiler:
         self.allowed(subject, _NODE_KEYS)
         targets = [self.target(p, o) for p, o in self.g.predicate_objects(subject) if str(p).startswith(str(SH) + "t")]
         properties = tuple(self.property_shape(p) for p in self.g.objects(subject, SH.property))
+        comment = str(self.g.value(subject, RDFS.comment) or "")
         checks: list[Check] = [self.focus_class(c) for c in self.g.objects(subject, SH["class"])]
         for alternatives in self.g.objects(subject, SH["or"]):
-            checks.append(self.either(alternatives))
-        comment = str(self.g.value(subject, RDFS.comment) or "")
+            checks.append(self.either(alternatives, comment))
         return _NodeShape(self.shape, comment, tuple(targets), properties, tuple(checks))
 
     def target(self, predicate: object, obj: object) -> Callable[[Dataset], Iterator[str]]:
@@ -186,7 +186,8 @@ class _Compiler:
 
         return check
 
-    def either(self, alternatives: object) -> Check:
+    def either(self, alternatives: object, comment: str) -> Check:
+        """sh:or of property shapes; a violation says what the shape's comment says it asks for."""
         options = []
         for member in Collection(self.g, alternatives):  # type: ignore[arg-type]
             if not isinstance(member, BNode) or self.g.value(member, SH.path) is None:
@@ -195,7 +196,7 @@ class _Compiler:
 
         def check(focus: _Focus) -> Iterator[tuple[str, str]]:
             if all(any(True for _ in option.run(focus)) for option in options):
-                yield "OrConstraintComponent", "meets none of its alternatives"
+                yield "OrConstraintComponent", comment or "meets none of its alternatives"
 
         return check
 
