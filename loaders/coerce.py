@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import reprlib
 import unicodedata
 from decimal import Decimal
@@ -31,8 +32,14 @@ def shown(value: object) -> str:
 NAME_PROPS = frozenset({Prop.NAME, Prop.NAME_ZH, Prop.ALIASES})
 
 
+_TEXT = frozenset({"string", "anyURI"})
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc category, a fixed set
+
+
 def control_characters(text: str, *, in_name: bool) -> list[str]:
     """Control characters in text (tab and line breaks are allowed outside names), as code points."""
+    if not _CONTROL.search(text):
+        return []
     allowed = set() if in_name else {"\t", "\n", "\r"}
     return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc" and c not in allowed]
 
@@ -100,6 +107,11 @@ def _checked(value: Scalar, spec: PropertySpec) -> Scalar:
 
 def coerce(value: object, spec: PropertySpec) -> Value:
     """The value in the property's datatype and range; a list for multi-valued properties."""
+    if spec.datatype in _TEXT:  # the common case, text without control characters, straight through
+        if not spec.multi and type(value) is str and not _CONTROL.search(value):
+            return value
+        if spec.multi and type(value) is list and all(type(v) is str and not _CONTROL.search(v) for v in value):
+            return list(value)
     convert = _SCALAR[spec.datatype]
     if spec.multi:
         if not isinstance(value, list):

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from loaders.coerce import CoercionError, coerce, shown
 from loaders.consistency import stake_problems
-from loaders.yamlfile import LINE, LINES, read_yaml
+from loaders.yamlevents import LINE, LINES
+from loaders.yamlfile import read_yaml
 from ontology.criteria import EXPECTED, EXPECTED_ELIGIBILITY, read_criteria, read_eligibility
 from ontology.errors import DataError, Problem
 from ontology.records import Dataset, Edge, Node, Origin, Props, default_edge_id
@@ -28,6 +31,8 @@ from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 NODE_KEYS = {"id", "labels"}
 EDGE_KEYS = {"type", "from", "to"}
+_SKIPPED_NODE = frozenset(NODE_KEYS - {"id"} | {LINE, LINES})  # keys `_props` passes over
+_SKIPPED_EDGE = frozenset(EDGE_KEYS - {"id"} | {LINE, LINES})
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -59,6 +64,16 @@ class _FileReader:
         self.path = path
         self.schema = schema
         self.problems: list[Problem] = []
+        # what the schema answers for each combination of labels and each type, asked once per file
+        self._closures: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._node_specs: dict[tuple[str, ...], dict[str, PropertySpec]] = {}
+        self._edge_specs: dict[str, dict[str, PropertySpec]] = {}
+
+    def _closure(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        if labels not in self._closures:
+            closure = self._closures[labels] = self.schema.closure(labels)
+            self._node_specs[labels] = self.schema.node_properties(closure)
+        return self._closures[labels]
 
     def problem(self, message: str, raw: dict[str, Any], key: object = None, record: str | None = None) -> None:
         line = raw.get(LINES, {}).get(key, raw.get(LINE)) if key is not None else raw.get(LINE)
@@ -109,8 +124,8 @@ class _FileReader:
             self.problem(f"unknown label '{lab}'{_suggest(str(lab), self.schema.classes)}", raw, "labels", node_id)
         if unknown:
             return None
-        closure = self.schema.closure(tuple(labels))
-        props = self._props(raw, NODE_KEYS, self.schema.node_properties(closure), node_id, "/".join(labels))
+        closure = self._closure(tuple(labels))
+        props = self._props(raw, _SKIPPED_NODE, self._node_specs[tuple(labels)], node_id, "/".join(labels))
         if Label.SOURCE not in closure:
             self._check_evidence(raw, props, node_id)
         else:
@@ -137,7 +152,9 @@ class _FileReader:
                 self.problem(f"'{key}' must name a node id", raw, key, where)
                 return None
         assert isinstance(source, str) and isinstance(target, str)
-        props = self._props(raw, EDGE_KEYS, self.schema.edge_properties(rel_type), where, rel_type)
+        if rel_type not in self._edge_specs:
+            self._edge_specs[rel_type] = self.schema.edge_properties(rel_type)
+        props = self._props(raw, _SKIPPED_EDGE, self._edge_specs[rel_type], where, rel_type)
         self._check_evidence(raw, props, where)
         edge_id = str(props.pop(Prop.ID, default_edge_id(source, rel_type, target)))
         if Prop.ID in raw and not ID_PATTERN.match(edge_id):
@@ -145,11 +162,11 @@ class _FileReader:
         return Edge(edge_id, rel_type, source, target, props, Origin(str(self.path), raw.get(LINE)))
 
     def _props(
-        self, raw: dict[str, Any], reserved: set[str], allowed: dict[str, PropertySpec], record: str, kind: str
+        self, raw: dict[str, Any], skipped: frozenset[str], allowed: dict[str, PropertySpec], record: str, kind: str
     ) -> Props:
         props: Props = {}
         for key, value in raw.items():
-            if key in reserved - {"id"} or key in (LINE, LINES) or value is None:
+            if key in skipped or value is None:
                 continue
             spec = allowed.get(key)
             if spec is None:
@@ -159,7 +176,7 @@ class _FileReader:
                 props[key] = coerce(value, spec)
             except CoercionError as exc:
                 self.problem(str(exc), raw, key, record)
-        if Prop.ID in reserved:
+        if skipped is _SKIPPED_NODE:  # a node's id is its key, not a property
             props.pop(Prop.ID, None)
         start, end = props.get(Prop.VALID_FROM), props.get(Prop.VALID_TO)
         if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
@@ -233,6 +250,14 @@ def _add(found: dict[str, Any], record: Node | Edge, problems: list[Problem]) ->
 
 def _check_references(data: Dataset, schema: Schema, problems: list[Problem]) -> None:
     """Edges join existing nodes within the ontology's domain and range; cited ids exist."""
+    allowed: dict[tuple[str, tuple[str, ...], tuple[str, ...]], bool] = {}
+
+    def _allows(rel_type: str, from_labels: tuple[str, ...], to_labels: tuple[str, ...]) -> bool:
+        key = (rel_type, from_labels, to_labels)  # a few hundred combinations among all the edges
+        if key not in allowed:
+            allowed[key] = schema.allows(rel_type, from_labels, to_labels)
+        return allowed[key]
+
     for edge in data.edges.values():
         file, line = _where(edge.origin)
         ends = [data.nodes.get(edge.source), data.nodes.get(edge.target)]
@@ -247,7 +272,7 @@ def _check_references(data: Dataset, schema: Schema, problems: list[Problem]) ->
                         field=key,
                     )
                 )
-        if ends[0] and ends[1] and not schema.allows(edge.type, ends[0].labels, ends[1].labels):
+        if ends[0] and ends[1] and not _allows(edge.type, ends[0].labels, ends[1].labels):
             rel = schema.relationships[edge.type]
             problems.append(
                 Problem(
@@ -287,6 +312,18 @@ def _check_ids(record: Node | Edge, key: str, label: str, data: Dataset, problem
             )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Records are many small acyclic objects: the cyclic collector's passes over them are wasted work."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
     """Read, validate and cross-check every YAML file under `paths`; raise `DataError` listing all problems."""
     schema = schema or load_schema()
@@ -302,7 +339,8 @@ def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
             problems.extend(exc.problems)
             continue
         reader = _FileReader(path, schema)
-        nodes, edges = reader.read(document)
+        with _collector_paused():
+            nodes, edges = reader.read(document)
         problems.extend(reader.problems)
         records: list[Node | Edge] = [*nodes, *edges]
         for record in records:

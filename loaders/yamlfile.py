@@ -4,6 +4,10 @@ Whatever the bytes, the outcome is a parsed document or a `DataError` naming the
 a UTF-8 byte-order mark is fine; UTF-16/32 text or a binary file is named as such; characters YAML
 refuses, a key repeated in one mapping, an impossible date, alias expansion past a bound and
 nesting past a bound are errors, not a traceback and not "the last one wins".
+
+An ordinary file is built in one pass over libyaml's events (`loaders.yamlevents`); anything out
+of the ordinary, every error included, goes through the reference loader below, which words the
+messages.
 """
 
 from __future__ import annotations
@@ -14,12 +18,9 @@ from typing import Any
 
 import yaml
 
+from loaders.yamlevents import LINE, LINES, MAX_DEPTH, MAX_EXPANDED, Unusual, build
 from ontology.errors import DataError, Problem
 
-LINE = "__line__"
-LINES = "__lines__"
-MAX_EXPANDED = 5_000_000  # values once every alias is expanded (a "billion laughs" file has 10^9)
-MAX_DEPTH = 32  # nested mappings and lists; a data file needs 4
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 _WIDE_BOMS = {
     codecs.BOM_UTF32_LE: "UTF-32",
@@ -132,6 +133,10 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise DataError([Problem(f"cannot read file: {exc.strerror}", file=str(path))]) from exc
     text = decode(data, path)
+    try:
+        return build(text, _LineLoader)
+    except Unusual:
+        pass
     try:
         _check_shape(text, path)
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass

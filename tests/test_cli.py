@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import DATA
 from tests.helpers import CLI
 
@@ -115,7 +117,8 @@ def test_validate_passes_on_the_data_and_names_file_and_line_when_broken(tmp_pat
     assert "Traceback" not in bad.stderr
 
 
-def test_validate_reports_shacl_violations(tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [[], ["--reference-shacl"]], ids=["compiled", "pyshacl"])
+def test_validate_reports_shacl_violations(tmp_path: Path, options: list[str]) -> None:
     path = tmp_path / "rule.yaml"
     path.write_text(
         "nodes:\n"
@@ -124,7 +127,7 @@ def test_validate_reports_shacl_violations(tmp_path: Path) -> None:
         "     valid_from: 2024-01-01, sources: [src-a], confidence: reported}\n",
         encoding="utf-8",
     )
-    result = run("validate", str(path))
+    result = run("validate", str(path), *options)
     assert result.returncode == 1
     assert f"{path}:3, record rule-x, field 'citation'" in result.stderr
 

@@ -22,13 +22,22 @@ app = typer.Typer()
 @app.command()
 def validate(
     paths: PathsArg = None,
+    reference_shacl: Annotated[
+        bool,
+        typer.Option("--reference-shacl", help="Check the shapes with pySHACL instead (slow; the reference)."),
+    ] = False,
 ) -> None:
     """Check data files against the ontology and the SHACL shapes; exit 1 on any problem."""
-    from loaders.shacl import check_dataset  # pySHACL loads only for this command
+    from loaders.shapes_check import shape_problems  # rdflib loads only for this command
 
     with user_errors():
         data = load_paths(data_paths(paths))
-        problems = check_dataset(data)
+        if reference_shacl:
+            from loaders.shacl import reference_problems  # and pySHACL only for the reference
+
+            problems = reference_problems(data)
+        else:
+            problems = shape_problems(data)
         if problems:
             raise DataError(problems)
         out.print(
