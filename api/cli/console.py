@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -20,9 +20,10 @@ from rich.console import Console
 
 from api.cli.options import Backend, Format
 from api.settings import shared_settings
-from api.stores import open_loaded_store
-from graph import GraphStore
 from ontology.errors import ChiptrailError, DataError
+
+if TYPE_CHECKING:
+    from graph import GraphStore
 
 out = Console(soft_wrap=False)
 err = Console(stderr=True, soft_wrap=True)
@@ -58,6 +59,8 @@ def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterat
     loaded, or an embedded store holding the given data."""
     if backend is Backend.neo4j and data:
         raise typer.BadParameter("--data is for the memory backend; put data into Neo4j with `chiptrail load`")
+    from api.stores import open_loaded_store  # the store and the query layer load only when a command needs them
+
     with user_errors():
         settings = shared_settings()
         store = open_loaded_store(backend.value, data_paths(data), settings.home, settings.judgement_files)

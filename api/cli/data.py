@@ -10,8 +10,6 @@ from rich.progress import MofNCompleteColumn, Progress
 
 from api.cli.console import data_paths, err, out, user_errors
 from api.cli.options import Backend, BackendOpt, PathsArg
-from api.cli.render import routes as render
-from graph import open_store
 from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError
@@ -53,6 +51,9 @@ def load(
     replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
 ) -> None:
     """Validate data and MERGE it into the store (idempotent: loading twice changes nothing)."""
+    from api.cli.render import routes as render
+    from graph import open_store
+
     with user_errors(), ExitStack() as stack:
         data = load_paths(data_paths(paths))
         store = stack.enter_context(closing(open_store(backend.value)))
