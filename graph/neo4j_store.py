@@ -57,7 +57,7 @@ def _props(raw: dict[str, Any]) -> Props:
 
 
 T = TypeVar("T")
-COLD_START_S = 10.0  # what `connect` allows a server's first answer
+COLD_START_S = 30.0  # what `connect` allows a server's first answer (a fresh JVM on a busy machine is slow)
 
 
 def _in_thread(work: Callable[[], T]) -> Future[T]:
