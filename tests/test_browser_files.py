@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from queries.named import registry
 from queries.named.registry import CYPHER, parse_folder
 from queries.roles import ROLES, role_of
 from queries.style import grass
-from tests.helpers import client_for
+from tests.helpers import CLI, client_for
 
 BROWSER = "http://127.0.0.1:7474"
 PREFLIGHT = {
@@ -133,3 +134,12 @@ def test_cors_is_for_the_browser_only(store: MemoryStore) -> None:
         assert moved.headers["access-control-allow-origin"] == "http://localhost:17474"
         api = client.get("/v1/routes?chip=H100&region=Xinjiang", headers={"Origin": BROWSER})
         assert "access-control-allow-origin" not in api.headers
+
+
+def test_the_guide_and_style_are_printed_without_the_api(tmp_path: Path) -> None:
+    target = tmp_path / "chiptrail.md"
+    made = subprocess.run([CLI, "neo4j", "guide", "-o", str(target)], capture_output=True, text=True, check=False)
+    assert made.returncode == 0, made.stderr
+    assert target.read_text(encoding="utf-8") == guide()
+    style = subprocess.run([CLI, "neo4j", "guide", "--style"], capture_output=True, text=True, check=False)
+    assert style.stdout == grass()

@@ -12,11 +12,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 
 from api.http.settings import ApiSettings
+from graph.neo4j_browser import GUIDE_PATH, STYLE_PATH
 from queries.guide import guide
 from queries.style import grass
 
-GUIDE_PATH = "/chiptrail.md"
-STYLE_PATH = "/chiptrail.grass"
+PREFIX = "/browser"
 
 
 def browser_origins(settings: ApiSettings) -> list[str]:
@@ -36,11 +36,11 @@ def browser_app(settings: ApiSettings) -> FastAPI:
         allow_headers=["cache-control", "pragma"],
     )
 
-    @app.get(GUIDE_PATH, response_class=PlainTextResponse)
+    @app.get(GUIDE_PATH.removeprefix(PREFIX), response_class=PlainTextResponse)
     def get_guide() -> PlainTextResponse:
         return PlainTextResponse(guide(), media_type="text/markdown; charset=utf-8")
 
-    @app.get(STYLE_PATH, response_class=PlainTextResponse)
+    @app.get(STYLE_PATH.removeprefix(PREFIX), response_class=PlainTextResponse)
     def get_style() -> PlainTextResponse:
         return PlainTextResponse(grass(), media_type="text/plain; charset=utf-8")
 
