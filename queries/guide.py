@@ -18,6 +18,7 @@ from ontology.vocab import CONFIDENCE_LEVELS
 from queries.named import NamedQuery, registry
 
 PATH_MATCH = re.compile(r"\bMATCH\s+p\s*=")
+EXAMPLE = re.compile(r"^:param\s*\{(.*)\}$", re.S)
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,41 @@ def graph_form(query: NamedQuery) -> str | None:
     return f"{head}\nRETURN p" if found else None
 
 
+def _split_top(text: str) -> list[str]:
+    """Split at commas outside brackets and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [p.strip() for p in [*parts, text[start:]] if p.strip()]
+
+
+def param_lines(example: str) -> str:
+    """The example header `:param {k: v, …}` as one `:param k => v;` line per parameter: the Browser
+    evaluates the arrow form as Cypher (dates stay dates, integers integers), the map form as JSON."""
+    match = EXAMPLE.match(example.strip())
+    if match is None:
+        return example
+    pairs = [pair.split(":", 1) for pair in _split_top(match[1])]
+    return "\n".join(f":param {key.strip()} => {value.strip()};" for key, value in pairs)
+
+
 def _block(text: str) -> str:
     return f"```cypher\n{text.strip()}\n```"
 
 
 def _query_blocks(query: NamedQuery, graph: bool) -> list[str]:
-    blocks = [f"Parameters ({query.name}):", _block(query.example)] if query.example else []
+    params = param_lines(query.example) if query.example else ""
+    blocks = [f"Parameters ({query.name}):", _block(params)] if params else []
     drawn = graph_form(query) if graph else None
     if drawn is not None:
         blocks += ["As a graph:", _block(drawn), "As rows, with every property:"]

@@ -50,8 +50,7 @@ def grass(schema: Schema | None = None) -> str:
     if a role or a styled relationship type is not in the ontology."""
     schema = schema or load_schema()
     check_roles(schema)
-    lines = ["/* chiptrail: colours by role, generated from the ontology (GET /browser/chiptrail.grass) */"]
-    lines += [NODE_DEFAULT, REL_DEFAULT]
+    lines = [NODE_DEFAULT, REL_DEFAULT]  # no comment line: the Browser's GraSS parser reads it as a selector
     roles = {label: role_in(schema, [label]) for label in schema.classes}
     ordered = sorted(roles, key=lambda c: (len(schema.ancestors(c)), -rank(roles[c]), c))
     lines += [_node_rule(label, roles[label]) for label in ordered]
