@@ -35,8 +35,13 @@ def style_url(api_url: str) -> str:
 
 
 def deep_link(browser_url: str, api_url: str) -> str:
-    """A Browser URL that opens the chiptrail guide (after login) without typing a command."""
-    return f"{browser_url}?cmd=guide&arg={quote(guide_url(api_url), safe='')}"
+    """A Browser URL that opens the chiptrail guide without typing a command. The Browser runs it
+    before login, while only its built-in host list (`guides.neo4j.com, localhost`) applies, so the
+    guide's URL names 127.0.0.1 as localhost."""
+    parts = urlsplit(guide_url(api_url))
+    if parts.hostname == "127.0.0.1":
+        parts = parts._replace(netloc=parts.netloc.replace("127.0.0.1", "localhost", 1))
+    return f"{browser_url}?cmd=guide&arg={quote(parts.geturl(), safe='')}"
 
 
 def content_security_policy(api_host: str) -> str:

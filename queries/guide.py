@@ -130,8 +130,11 @@ def _query_blocks(query: NamedQuery, graph: bool) -> list[str]:
     return [*blocks, _block(query.text)]
 
 
-def _intro() -> str:
+def _intro(style_url: str | None) -> str:
     levels = ", ".join(f"`{level}`" for level in CONFIDENCE_LEVELS)
+    style = (
+        ["Opened by a link, before logging in? Load the colours:", _block(f":style {style_url}")] if style_url else []
+    )
     return "\n\n".join(
         [
             "# chiptrail: who shipped which chips where, on what evidence",
@@ -147,6 +150,7 @@ def _intro() -> str:
             "rules can be seen at work; they are not evidence of anything.",
             "Colours: chip models blue, designers and makers violet, distributors and resellers orange, shell "
             "companies red, data centres cyan, power green, places sand, policies pink, sources grey.",
+            *style,
         ]
     )
 
@@ -165,13 +169,13 @@ def _reference(query: NamedQuery) -> str:
     )
 
 
-def guide(queries: dict[str, NamedQuery] | None = None) -> str:
-    """The markdown guide. Raises `OntologyError` if the registry does not load or a topic names a
-    query it lacks."""
+def guide(queries: dict[str, NamedQuery] | None = None, style_url: str | None = None) -> str:
+    """The markdown guide (with a `:style` block when the style's URL is given). Raises `OntologyError`
+    if the registry does not load or a topic names a query it lacks."""
     queries = registry() if queries is None else queries
     missing = sorted({name for topic in TOPICS for name in topic.queries} - queries.keys())
     if missing:
         raise OntologyError(f"the guide names queries the registry lacks: {', '.join(missing)}")
-    slides = [_intro(), *(_topic(t, queries) for t in TOPICS)]
+    slides = [_intro(style_url), *(_topic(t, queries) for t in TOPICS)]
     slides += [_reference(queries[name]) for name in sorted(queries)]
     return "\n\n---\n\n".join(slides) + "\n"

@@ -123,7 +123,9 @@ def test_guide_and_style_are_served_with_cors_for_the_browser(store: MemoryStore
             assert preflight.headers["access-control-allow-origin"] == BROWSER
             allowed = preflight.headers["access-control-allow-headers"].lower()
             assert "cache-control" in allowed and "pragma" in allowed
-        assert "# chiptrail" in client.get("/browser/chiptrail.md").text
+        text = client.get("/browser/chiptrail.md").text
+        assert "# chiptrail" in text
+        assert "```cypher\n:style http://testserver/browser/chiptrail.grass\n```" in text
 
 
 def test_cors_is_for_the_browser_only(store: MemoryStore) -> None:

@@ -49,7 +49,7 @@ def test_docker_compose_says_the_same_with_neo4j_env_names() -> None:
 def test_the_deep_link_opens_the_guide() -> None:
     link = deep_link("http://127.0.0.1:7474/browser/", DEFAULT_API_URL)
     query = parse_qs(urlsplit(link).query)
-    assert query == {"cmd": ["guide"], "arg": ["http://127.0.0.1:8000/browser/chiptrail.md"]}
+    assert query == {"cmd": ["guide"], "arg": ["http://localhost:8000/browser/chiptrail.md"]}
 
 
 @pytest.mark.neo4j

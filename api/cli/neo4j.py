@@ -31,14 +31,16 @@ def _config(home: Path, bolt_port: int, http_port: int, api_url: str) -> neo4j_s
 
 def _print_browser(config: neo4j_server.ServerConfig) -> None:
     port = config.api_url.rsplit(":", 1)[-1].strip("/")
-    browser_port = f" CHIPTRAIL_BROWSER_PORT={config.http_port}" if config.http_port != 7474 else ""
+    env = f"CHIPTRAIL_BROWSER_PORT={config.http_port} " if config.http_port != 7474 else ""
     out.print(
-        f"  Guide:   {deep_link(config.browser_url, config.api_url)}\n"
-        f"  On login the Browser loads the chiptrail style and guide from {config.api_url}; start it with\n"
-        f"   {browser_port} chiptrail serve --port {port}   (without it the Browser works, with default colours).\n"
-        f"  Then, in the Browser: :style {style_url(config.api_url)}   and   :guide {guide_url(config.api_url)}\n"
-        "  To read the guide without the API: chiptrail neo4j guide -o chiptrail.md",
+        f"  Log in at {config.browser_url}: the Browser then loads the chiptrail style and guide from\n"
+        f"  {config.api_url} (`{env}chiptrail serve --port {port}`; without it the Browser works, in plain colours).\n"
+        f"  The guide without logging in (no style): {deep_link(config.browser_url, config.api_url)}\n"
+        f"  API started later? In the Browser: :style {style_url(config.api_url)}\n"
+        f"                                     :guide {guide_url(config.api_url)}\n"
+        "  The guide without the API: chiptrail neo4j guide -o chiptrail.md",
         soft_wrap=True,
+        highlight=False,
     )
 
 

@@ -7,7 +7,7 @@ open the /v1 API, whose CORS stays closed unless `CHIPTRAIL_CORS_ORIGINS` says o
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 
@@ -37,8 +37,9 @@ def browser_app(settings: ApiSettings) -> FastAPI:
     )
 
     @app.get(GUIDE_PATH.removeprefix(PREFIX), response_class=PlainTextResponse)
-    def get_guide() -> PlainTextResponse:
-        return PlainTextResponse(guide(), media_type="text/markdown; charset=utf-8")
+    def get_guide(request: Request) -> PlainTextResponse:
+        style_url = f"{request.url.scheme}://{request.url.netloc}{STYLE_PATH}"
+        return PlainTextResponse(guide(style_url=style_url), media_type="text/markdown; charset=utf-8")
 
     @app.get(STYLE_PATH.removeprefix(PREFIX), response_class=PlainTextResponse)
     def get_style() -> PlainTextResponse:
