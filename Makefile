@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NEO4J_TOOLS := tools/neo4j
 NEO4J_STAMP := $(NEO4J_TOOLS)/lib/.resolved
+# Debian's headless Chromium, for the browser tests (driven by Playwright; no browser is downloaded).
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars bench bench-ingest soak clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +25,21 @@ $(NEO4J_STAMP): $(NEO4J_TOOLS)/pom.xml
 
 neo4j-jars: $(NEO4J_STAMP)
 
+# Installed as root; anyone else is told the one command to run.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "The browser tests need Debian's Chromium; run: sudo apt-get install -y chromium chromium-driver" >&2; \
+		exit 1; \
+	fi
+
+chromium: $(CHROMIUM)
+
 demo: $(STAMP)
 	$(BIN)/chiptrail demo
 
-test: $(STAMP) $(NEO4J_STAMP)
+test: $(STAMP) $(NEO4J_STAMP) $(CHROMIUM)
 	$(BIN)/pytest
 
 # Everything that needs no Neo4j server (about a minute and a half).

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.neo4j_browser import DEFAULT_API_URL, browser_settings
 from ontology.errors import BackendUnavailable
 
 TOOLS = Path(__file__).resolve().parents[1] / "tools" / "neo4j"
@@ -57,6 +58,7 @@ class ServerConfig:
     heap: str = "512m"
     pagecache: str = "128m"
     tools: Path = TOOLS
+    api_url: str = DEFAULT_API_URL
 
     @property
     def bolt_uri(self) -> str:
@@ -79,13 +81,14 @@ class ServerConfig:
         """The configuration a server in `home` was last started with (defaults if none)."""
         try:
             ports = json.loads((home / "run" / "server.json").read_text())
-            return cls(home, int(ports["bolt_port"]), int(ports["http_port"]))
+            api_url = str(ports.get("api_url", DEFAULT_API_URL))
+            return cls(home, int(ports["bolt_port"]), int(ports["http_port"]), api_url=api_url)
         except (OSError, ValueError, KeyError):
             return cls(home)
 
     def save(self) -> None:
         (self.home / "run" / "server.json").write_text(
-            json.dumps({"bolt_port": self.bolt_port, "http_port": self.http_port})
+            json.dumps({"bolt_port": self.bolt_port, "http_port": self.http_port, "api_url": self.api_url})
         )
 
 
@@ -109,7 +112,8 @@ def _java() -> str:
 
 
 def write_config(config: ServerConfig) -> Path:
-    """The generated neo4j.conf: loopback only, small memory, usage reporting off, auth on."""
+    """The generated neo4j.conf: loopback only, small memory, auth on, the Browser loading chiptrail's
+    style and guide from `config.api_url` on connect, usage reporting and telemetry off."""
     conf_dir = config.home / "conf"
     for folder in ("data", "logs", "run", "import", "conf"):
         (config.home / folder).mkdir(parents=True, exist_ok=True)
@@ -131,9 +135,9 @@ def write_config(config: ServerConfig) -> Path:
         "server.memory.heap.initial_size": config.heap,
         "server.memory.heap.max_size": config.heap,
         "server.memory.pagecache.size": config.pagecache,
-        "dbms.usage_report.enabled": "false",
         "dbms.security.auth_enabled": "true",
         "dbms.security.procedures.unrestricted": "apoc.*",
+        **browser_settings(config.api_url),
     }
     path = conf_dir / "neo4j.conf"
     path.write_text("".join(f"{k}={v}\n" for k, v in settings.items()), encoding="utf-8")

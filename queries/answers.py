@@ -1,7 +1,7 @@
 """The answers chiptrail gives, described once: the views build them, the API returns them (FastAPI
 validates every body against them) and the command line prints their JSON.
 
-Dates are ISO 8601 text. A reference to a node is `{id, name}` plus `illustrative: true` on
+Dates are ISO 8601 text. A reference to a node is `{id, name, role}` plus `illustrative: true` on
 fictional scenario records (absent otherwise), so no output shows fiction unmarked.
 """
 
@@ -96,10 +96,16 @@ class Answer(BaseModel):
 
 
 class Ref(Answer):
-    OMIT_NONE = ("illustrative",)
+    OMIT_NONE = ("illustrative", "role")
     id: str | None = Field(examples=["chip-nvidia-h100-sxm"])
     name: str | None = Field(examples=["NVIDIA H100 SXM"])
     illustrative: bool | None = Field(default=None, description="Present and true on fictional scenario records.")
+    role: str | None = Field(
+        default=None,
+        examples=["intermediary"],
+        description="What the node is, for colouring it (queries/roles.py: chip, designer, intermediary, shell, "
+        "site, power, place, policy, source, …); absent where the node is not in the graph.",
+    )
 
 
 class SourceRef(Answer):

@@ -11,6 +11,7 @@ from ontology.vocab import Prop
 from queries.answers import Entity, Hop, Lead, Ref, Restriction, RoutesAnswer, RoutesQuery, RuleFinding, SourceRef
 from queries.answers import Route as RouteOut
 from queries.restrictions import Decision, Finding
+from queries.roles import role_of
 from queries.route_screen import route_screen_view
 from queries.routes import Lead as FoundLead
 from queries.routes import Route, RouteSearch
@@ -41,10 +42,11 @@ def _whole(value: Value | None) -> int | None:
 
 
 def ref(node: Node | None, node_id: str) -> Ref:
-    """A node as {id, name}, flagging fictional ones so no output shows them unmarked."""
+    """A node as {id, name, role}, flagging fictional ones so no output shows them unmarked."""
     name = node.props.get(Prop.NAME, node_id) if node else node_id
     fictional = bool(node and node.props.get(Prop.ILLUSTRATIVE) is True)
-    return Ref(id=node_id, name=str(name), illustrative=True if fictional else None)
+    role = role_of(node.labels).key if node else None
+    return Ref(id=node_id, name=str(name), illustrative=True if fictional else None, role=role)
 
 
 def _iso(day: dt.date | None) -> str | None:

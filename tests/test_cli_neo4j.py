@@ -72,6 +72,9 @@ def test_neo4j_start_status_stop(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stderr
         assert f"bolt://127.0.0.1:{bolt}" in started.stdout
         assert f"http://127.0.0.1:{http}/browser/" in started.stdout
+        guide = "arg=http%3A%2F%2Flocalhost%3A8000%2Fbrowser%2Fchiptrail.md"
+        assert f"http://127.0.0.1:{http}/browser/?cmd=guide&{guide}" in started.stdout
+        assert "chiptrail serve" in started.stdout and "chiptrail neo4j guide" in started.stdout
         status = run(env, "neo4j", "status", "--home", home)
         assert status.returncode == 0
         assert f"bolt://127.0.0.1:{bolt}" in status.stdout

@@ -18,7 +18,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from api.cli.options import Backend, Format
+from api.cli.options import Backend, Format, PictureFormat
 from api.settings import shared_settings
 from ontology.errors import ChiptrailError, DataError
 
@@ -73,7 +73,33 @@ def loaded(data: list[Path] | None, backend: Backend = Backend.memory) -> Iterat
 def emit(fmt: Format, answer: BaseModel | Any, table: Callable[[], None]) -> None:
     """The answer's JSON (its model, as the API returns it) or the table for people."""
     if fmt is Format.json:
-        payload = answer.model_dump(mode="json", by_alias=True) if isinstance(answer, BaseModel) else answer
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(_json(answer))
     else:
         table()
+
+
+def _json(answer: BaseModel | Any) -> str:
+    payload = answer.model_dump(mode="json", by_alias=True) if isinstance(answer, BaseModel) else answer
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def emit_drawn(
+    fmt: PictureFormat, answer: BaseModel, table: Callable[[], None], draw: Callable[[], str], output: Path | None
+) -> None:
+    """The table, or the JSON or the HTML picture (both drawn from the same answer model) printed or
+    written to `output`."""
+    if fmt is PictureFormat.table:
+        if output is not None:
+            raise typer.BadParameter("--output is for --format json or html")
+        table()
+        return
+    text = _json(answer) if fmt is PictureFormat.json else draw()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with user_errors():
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror}", 1)
+    err.print(f"wrote {output}", highlight=False)

@@ -9,30 +9,71 @@ import typer
 
 from api.cli.console import out, user_errors
 from graph import neo4j_server
+from graph.neo4j_browser import DEFAULT_API_URL, deep_link, guide_url, style_url
 from graph.settings import Neo4jSettings
+from queries.guide import guide as guide_text
+from queries.style import grass
 
 app = typer.Typer(name="neo4j", help="Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).")
 
 HomeOpt = Annotated[Path, typer.Option("--home", help="Folder for the server's data, logs and config.")]
 BoltOpt = Annotated[int, typer.Option("--bolt-port", help="Loopback Bolt port.")]
 HttpOpt = Annotated[int, typer.Option("--http-port", help="Loopback HTTP port (the Browser).")]
+ApiOpt = Annotated[
+    str, typer.Option("--api-url", help="Where `chiptrail serve` answers; the Browser loads the guide and style there.")
+]
 DEFAULT_HOME = Path(".chiptrail/neo4j")
 
 
-def _config(home: Path, bolt_port: int, http_port: int) -> neo4j_server.ServerConfig:
-    return neo4j_server.ServerConfig(home.resolve(), bolt_port, http_port)
+def _config(home: Path, bolt_port: int, http_port: int, api_url: str) -> neo4j_server.ServerConfig:
+    return neo4j_server.ServerConfig(home.resolve(), bolt_port, http_port, api_url=api_url)
+
+
+def _print_browser(config: neo4j_server.ServerConfig) -> None:
+    port = config.api_url.rsplit(":", 1)[-1].strip("/")
+    env = f"CHIPTRAIL_BROWSER_PORT={config.http_port} " if config.http_port != 7474 else ""
+    out.print(
+        f"  Log in at {config.browser_url}: the Browser then loads the chiptrail style and guide from\n"
+        f"  {config.api_url} (`{env}chiptrail serve --port {port}`; without it the Browser works, in plain colours).\n"
+        f"  The guide without logging in (no style): {deep_link(config.browser_url, config.api_url)}\n"
+        f"  API started later? In the Browser: :style {style_url(config.api_url)}\n"
+        f"                                     :guide {guide_url(config.api_url)}\n"
+        "  The guide without the API: chiptrail neo4j guide -o chiptrail.md",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 @app.command()
-def start(home: HomeOpt = DEFAULT_HOME, bolt_port: BoltOpt = 7687, http_port: HttpOpt = 7474) -> None:
+def start(
+    home: HomeOpt = DEFAULT_HOME,
+    bolt_port: BoltOpt = 7687,
+    http_port: HttpOpt = 7474,
+    api_url: ApiOpt = DEFAULT_API_URL,
+) -> None:
     """Start the server (password from NEO4J_PASSWORD) and wait until Bolt answers."""
-    config = _config(home, bolt_port, http_port)
+    config = _config(home, bolt_port, http_port, api_url)
     with user_errors():
         password = Neo4jSettings().checked_password()
         with out.status("starting Neo4j (about 20 s)…"):
             pid = neo4j_server.start(config, password)
     out.print(f"Neo4j running (pid {pid})\n  Bolt:    {config.bolt_uri}\n  Browser: {config.browser_url}")
     out.print(f"  export NEO4J_URI={config.bolt_uri}   # then: chiptrail load --backend neo4j")
+    _print_browser(config)
+
+
+@app.command()
+def guide(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: print).")] = None,
+    style: Annotated[bool, typer.Option("--style", help="The style (GraSS) instead of the guide.")] = False,
+) -> None:
+    """The chiptrail guide for the Neo4j Browser (markdown), or its style, as the API serves them."""
+    with user_errors():
+        text = grass() if style else guide_text()
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Options every command shares, declared once: --as-of, --backend, --data, --format, --region."""
+"""Options every command shares, declared once: --as-of, --backend, --data, --format, --output, --region."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ import typer
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+class PictureFormat(StrEnum):
+    """Formats of the answers that are also drawn (routes, exposure)."""
+
+    table = "table"
+    json = "json"
+    html = "html"
 
 
 class Backend(StrEnum):
@@ -49,6 +57,13 @@ BackendOpt = Annotated[
     typer.Option("--backend", help="memory: load data/ in process (default); neo4j: query the database at NEO4J_URI."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people, json for programs.")]
+PictureFormatOpt = Annotated[
+    PictureFormat,
+    typer.Option("--format", help="table for people, json for programs, html for a self-contained picture."),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("-o", "--output", help="Write the json or html to this file instead of printing it.")
+]
 RegionOpt = Annotated[str, typer.Option(help="Region id, name, Chinese name or ISO code; places inside it count.")]
 PathsArg = Annotated[
     list[Path] | None,

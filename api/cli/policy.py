@@ -7,9 +7,22 @@ from typing import Annotated
 
 import typer
 
-from api.cli.console import emit, loaded, out, user_errors
-from api.cli.options import AsOfOpt, Backend, BackendOpt, DataOpt, Format, FormatOpt, RegionOpt, parse_date
+from api.cli.console import emit, emit_drawn, loaded, out, user_errors
+from api.cli.options import (
+    AsOfOpt,
+    Backend,
+    BackendOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    PictureFormat,
+    PictureFormatOpt,
+    RegionOpt,
+    parse_date,
+)
 from api.cli.render import policy as render_policy
+from api.pictures import exposure_html
 from queries.chokepoints import DEFAULT_TOP
 from queries.chokepoints import chokepoints as rank_chokepoints
 from queries.exposure import exposure as compute_exposure
@@ -40,14 +53,18 @@ def screen(
 def exposure(
     region: RegionOpt,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
+    output: OutputOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = Backend.memory,
 ) -> None:
-    """Compute reaching a region: chips, TPP and H100-equivalents by chip model and confidence, per site."""
+    """Compute reaching a region: chips, TPP and H100-equivalents by chip model and confidence, per site
+    (--format html draws them)."""
     with loaded(data, backend) as store:
         payload = exposure_view(Viewer(store), compute_exposure(store, region, as_of=parse_date(as_of)))
-        emit(fmt, payload, lambda: render_policy.print_exposure(out, payload))
+        emit_drawn(
+            fmt, payload, lambda: render_policy.print_exposure(out, payload), lambda: exposure_html(payload), output
+        )
 
 
 @app.command()

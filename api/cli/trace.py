@@ -7,10 +7,22 @@ from typing import Annotated
 
 import typer
 
-from api.cli.console import emit, loaded, out
-from api.cli.options import AsOfOpt, Backend, BackendOpt, DataOpt, Format, FormatOpt, parse_date
+from api.cli.console import emit, emit_drawn, loaded, out
+from api.cli.options import (
+    AsOfOpt,
+    Backend,
+    BackendOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    PictureFormat,
+    PictureFormatOpt,
+    parse_date,
+)
 from api.cli.render import policy as render_policy
 from api.cli.render import routes as render
+from api.pictures import routes_html
 from ontology import load_schema
 from ontology.vocab import Prop
 from queries.chokepoints import chokepoints
@@ -41,11 +53,13 @@ def routes(
         bool,
         typer.Option("--screen", help="Screen each hop's parties (designations, ≥ 50% affiliates) and give a verdict."),
     ] = False,
-    fmt: FormatOpt = Format.table,
+    fmt: PictureFormatOpt = PictureFormat.table,
+    output: OutputOpt = None,
     data: DataOpt = None,
     backend: BackendOpt = Backend.memory,
 ) -> None:
-    """Routes that carry a chip model into a region, each hop with its evidence, and leads."""
+    """Routes that carry a chip model into a region, each hop with its evidence, and leads (--format html
+    draws them)."""
     with loaded(data, backend) as store:
         answer = find_routes(
             store,
@@ -57,7 +71,7 @@ def routes(
             screen=screen,
         )
         payload = Viewer(store).routes_answer(answer)
-        emit(fmt, payload, lambda: render.print_routes(out, payload))
+        emit_drawn(fmt, payload, lambda: render.print_routes(out, payload), lambda: routes_html(payload), output)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.http import errors
+from api.http.browser import PREFIX, browser_app
 from api.http.routers import chips, datasets, entities, export, health, named, policy, resolution, routes
 from api.http.settings import ApiSettings, get_settings
 from api.stores import open_loaded_store
@@ -53,4 +54,5 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
     routers = (routes, chips, entities, named, export, policy, datasets, resolution)
     for router in (module.router for module in routers):
         app.include_router(router, prefix="/v1")
+    app.mount(PREFIX, browser_app(settings))
     return app

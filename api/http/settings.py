@@ -15,6 +15,9 @@ class ApiSettings(ChiptrailSettings):
 
     api_key: SecretStr | None = Field(default=None, description="Enables POST /v1/cypher for callers sending it.")
     cors_origins: list[str] = Field(default_factory=list, description="Allowed origins; none by default.")
+    browser_port: int = Field(
+        default=7474, ge=1, le=65535, description="HTTP port of the Neo4j Browser allowed to fetch /browser/*."
+    )
     max_depth: int = Field(default=3, ge=1, le=5)
     max_limit: int = Field(default=1000, ge=1, le=100_000)
     export_max_nodes: int = Field(default=5000, ge=1, le=1_000_000)

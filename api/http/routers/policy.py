@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.http.deps import StoreDep
+from api.http.drawn import HTML_RESPONSE, FormatQuery, wants_html
+from api.pictures import exposure_html
 from queries.answers import ChokepointsAnswer, ExposureAnswer, ScreenAnswer, WhatIfAnswer
 from queries.chokepoints import DEFAULT_TOP, chokepoints
 from queries.exposure import exposure
@@ -40,11 +43,15 @@ def get_screen(
     return screen_party(store, party, as_of)
 
 
-@router.get("/exposure", response_model=ExposureAnswer, responses=NOT_FOUND)
-def get_exposure(store: StoreDep, region: Region, as_of: AsOf = None) -> ExposureAnswer:
+@router.get("/exposure", response_model=ExposureAnswer, responses={**NOT_FOUND, **HTML_RESPONSE})
+def get_exposure(
+    request: Request, store: StoreDep, region: Region, as_of: AsOf = None, fmt: FormatQuery = None
+) -> ExposureAnswer | HTMLResponse:
     """Compute reaching the region — chips, TPP and H100-equivalents by chip model and by confidence,
-    each data centre with its evidence and a power plausibility check. Same JSON as `chiptrail exposure`."""
-    return exposure_view(Viewer(store), exposure(store, region, as_of=as_of))
+    each data centre with its evidence and a power plausibility check. Same JSON as `chiptrail exposure`;
+    with `format=html` (or Accept: text/html) its picture."""
+    payload = exposure_view(Viewer(store), exposure(store, region, as_of=as_of))
+    return HTMLResponse(exposure_html(payload)) if wants_html(request, fmt) else payload
 
 
 @router.get("/chokepoints", response_model=ChokepointsAnswer, responses=NOT_FOUND)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 
 from api.http.deps import SettingsDep, StoreDep
+from api.http.drawn import HTML_RESPONSE, FormatQuery, wants_html
+from api.pictures import routes_html
 from queries.answers import RoutesAnswer
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer
@@ -18,8 +21,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/routes", response_model=RoutesAnswer, responses=NOT_FOUND)
+@router.get("/routes", response_model=RoutesAnswer, responses={**NOT_FOUND, **HTML_RESPONSE})
 def get_routes(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     chip: Annotated[
@@ -37,9 +41,10 @@ def get_routes(
     screen: Annotated[
         bool, Query(description="Screen each hop's parties (designations, affiliates) and give a verdict per route.")
     ] = False,
-) -> RoutesAnswer:
+    fmt: FormatQuery = None,
+) -> RoutesAnswer | HTMLResponse:
     """Routes that carry the chip into the region, each hop with its evidence, and leads — the same
-    JSON as `chiptrail routes --format json`."""
+    JSON as `chiptrail routes --format json`; with `format=html` (or Accept: text/html) its picture."""
     answer = find_routes(
         store,
         chip,
@@ -50,4 +55,5 @@ def get_routes(
         limit=min(limit, settings.max_limit),
         screen=screen,
     )
-    return Viewer(store).routes_answer(answer)
+    payload = Viewer(store).routes_answer(answer)
+    return HTMLResponse(routes_html(payload)) if wants_html(request, fmt) else payload
