@@ -11,6 +11,7 @@ from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError, Problem
 from ontology.records import Dataset
+from ontology.vocab import Prop
 from queries.same_as import apply_resolution
 
 
@@ -28,7 +29,7 @@ def _with_ingested(data: Dataset, home: Path) -> Dataset:
         for end in (edge.source, edge.target):
             if end not in nodes:
                 message = (
-                    f"the ingested record {edge.id} ({edge.props.get('dataset')}) points at '{end}', which the "
+                    f"the ingested record {edge.id} ({edge.props.get(Prop.DATASET)}) points at '{end}', which the "
                     "data loaded lacks: load the bundled data too, or point CHIPTRAIL_HOME at another folder"
                 )
                 raise DataError([Problem(message, file=str(ledger.path))])

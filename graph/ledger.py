@@ -119,8 +119,7 @@ class Ledger:
         ]
         self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?)", rows)
 
-    def stamp_seen(self, dataset: str, day: object) -> None:
-        assert isinstance(day, dt.date)
+    def stamp_seen(self, dataset: str, day: dt.date) -> None:
         self._begin()
         self.db.execute(
             "UPDATE items SET body = json_set(body, '$.props.last_seen', ?) "

@@ -35,6 +35,20 @@ def _fingerprints(rows: list[dict[str, object]]) -> Iterator[tuple[str, Fingerpr
         )
 
 
+def _live(var: str) -> str:
+    """The condition a record of the `$dataset` that has not ended meets."""
+    return f"{var}.{Prop.DATASET} = $dataset AND {var}.{Prop.ENDED_IN} IS NULL"
+
+
+def _by_type(refs: list[Ref]) -> dict[str, list[str]]:
+    """Relationship ids grouped by type (a relationship index is per type)."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for record_id, rel_type in refs:
+        if rel_type is not None:
+            by_type[rel_type].append(record_id)
+    return by_type
+
+
 class Neo4jTarget:
     """The ingest target of a Neo4j store."""
 
@@ -52,8 +66,8 @@ class Neo4jTarget:
 
     def snapshots(self, dataset: str) -> list[Node]:
         query = (
-            f"MATCH (s:{Label.SOURCE}) WHERE s.dataset = $dataset AND s.snapshot IS NOT NULL "
-            "RETURN labels(s) AS labels, properties(s) AS props ORDER BY s.snapshot"
+            f"MATCH (s:{Label.SOURCE}) WHERE s.{Prop.DATASET} = $dataset AND s.{Prop.SNAPSHOT} IS NOT NULL "
+            f"RETURN labels(s) AS labels, properties(s) AS props ORDER BY s.{Prop.SNAPSHOT}"
         )
         return [self.store.node_from_row(row) for row in self.store.run(query, dataset=dataset)]
 
@@ -67,11 +81,7 @@ class Neo4jTarget:
             any_root = "|".join(self._roots())
             query = f"MATCH (x:{any_root}) WHERE x.id IN $ids RETURN x.id AS id, " + _fields("x")
             found.update(_fingerprints(self.store.run(query, ids=ids)))
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for record_id, rel_type in refs:
-            if rel_type is not None:
-                by_type[rel_type].append(record_id)
-        for rel_type, rel_ids in by_type.items():
+        for rel_type, rel_ids in _by_type(refs).items():
             rel = identifier(rel_type, self.store.schema.relationships)
             query = f"MATCH ()-[x:{rel}]->() WHERE x.id IN $ids RETURN x.id AS id, " + _fields("x")
             found.update(_fingerprints(self.store.run(query, ids=rel_ids)))
@@ -79,11 +89,7 @@ class Neo4jTarget:
 
     def stored(self, refs: list[Ref]) -> dict[str, Record]:
         found: dict[str, Record] = dict(self.store.nodes_by_id(i for i, rel_type in refs if rel_type is None))
-        by_type: dict[str, list[str]] = defaultdict(list)
-        for record_id, rel_type in refs:
-            if rel_type is not None:
-                by_type[rel_type].append(record_id)
-        for rel_type, ids in by_type.items():
+        for rel_type, ids in _by_type(refs).items():
             rel = identifier(rel_type, self.store.schema.relationships)
             query = (
                 f"MATCH (a)-[r:{rel}]->(b) WHERE r.id IN $ids "
@@ -94,14 +100,11 @@ class Neo4jTarget:
 
     def live(self, dataset: str) -> Iterator[Ref]:
         for root in self._roots():
-            query = (
-                f"MATCH (n:{root}) WHERE n.dataset = $dataset AND n.ended_in IS NULL AND NOT n:{Label.SOURCE} "
-                "RETURN n.id AS id"
-            )
+            query = f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} RETURN n.id AS id"
             yield from ((row["id"], None) for row in self.store.run(query, dataset=dataset))
         for rel_type in sorted(self.store.schema.relationships):
             rel = identifier(rel_type, self.store.schema.relationships)
-            query = f"MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND r.ended_in IS NULL RETURN r.id AS id"
+            query = f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} RETURN r.id AS id"
             yield from ((row["id"], rel_type) for row in self.store.run(query, dataset=dataset))
 
     def write(self, records: Iterable[Record]) -> None:
@@ -113,15 +116,14 @@ class Neo4jTarget:
                 data.edges[record.id] = record
         self.store.load(data)
 
-    def stamp_seen(self, dataset: str, day: object) -> None:
-        assert isinstance(day, dt.date)
+    def stamp_seen(self, dataset: str, day: dt.date) -> None:
         statements = [
-            f"MATCH (n:{root}) WHERE n.dataset = $dataset AND n.ended_in IS NULL AND NOT n:{Label.SOURCE} "
+            f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} "
             f"CALL {{ WITH n SET n.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for root in self._roots()
         ]
         statements += [
-            f"MATCH ()-[r:{rel}]->() WHERE r.dataset = $dataset AND r.ended_in IS NULL "
+            f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} "
             f"CALL {{ WITH r SET r.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for rel in self._rels()
         ]

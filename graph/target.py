@@ -8,6 +8,7 @@ ledger in one transaction) or converges when the same snapshot is written again 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Protocol
 
@@ -56,7 +57,7 @@ class IngestTarget(Protocol):
         """Upsert records whole (properties replaced)."""
         ...
 
-    def stamp_seen(self, dataset: str, day: object) -> None:
+    def stamp_seen(self, dataset: str, day: dt.date) -> None:
         """Set `last_seen` on every record of the dataset that has not ended."""
         ...
 

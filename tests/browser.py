@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pytest
+from tests.helpers import required
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Route
@@ -28,9 +28,7 @@ LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 def browser_unavailable(reason: str) -> None:
     """Fail under CI, skip elsewhere."""
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"headless Chromium is required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"no headless Chromium: {reason}")
+    required("headless Chromium", reason)
 
 
 @contextmanager

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
@@ -45,3 +47,10 @@ def checksum(store: Neo4jStore) -> str:
     edges = store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, properties(r) AS props")
     rows = [{**row, "labels": sorted(row["labels"])} for row in nodes] + edges
     return hashlib.sha256("\n".join(normalised(rows)).encode()).hexdigest()
+
+
+def required(what: str, reason: str) -> None:
+    """A test that needs `what` fails without it under CI=true, and is skipped with the reason elsewhere."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"{what} is required under CI=true and is not available: {reason}", pytrace=False)
+    pytest.skip(f"no {what}: {reason}")

@@ -12,18 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from pydantic import SecretStr
 
 from graph import neo4j_server
 from graph.settings import Neo4jSettings
+from tests.helpers import required
 
 
 def unavailable(reason: str) -> None:
     """Fail under CI, skip elsewhere."""
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"Neo4j is required under CI=true and is not available: {reason}", pytrace=False)
-    pytest.skip(f"no Neo4j: {reason}")
+    required("Neo4j", reason)
 
 
 def _docker_answers() -> bool:

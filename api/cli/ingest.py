@@ -18,6 +18,7 @@ from api.settings import shared_settings
 from graph.store import GraphStore
 from graph.target import IngestTarget
 from loaders.sources import registry
+from loaders.sources.delta import Op
 from queries.changes import changes as dataset_changes
 from queries.changes import datasets as list_datasets
 from queries.same_as import apply_resolution
@@ -47,7 +48,7 @@ def _summary(report: IngestReport, where: str) -> str:
     c = report.counts
     text = (
         f"{report.dataset}, snapshot of {report.snapshot} ({report.source_id}) in {where}: {report.rows:,} rows → "
-        f"{c['added']:,} added, {c['changed']:,} changed, {c['ended']:,} ended, {c['unchanged']:,} unchanged"
+        f"{c[Op.ADDED]:,} added, {c[Op.CHANGED]:,} changed, {c[Op.ENDED]:,} ended, {c[Op.UNCHANGED]:,} unchanged"
     )
     skipped = [f"{n:,} {reason}" for reason, n in sorted(report.skipped.items())]
     if report.invalid_rows:
