@@ -46,6 +46,8 @@ class Rel:
     SUSPENDS = "SUSPENDS"
     ADDS_DESTINATIONS_TO = "ADDS_DESTINATIONS_TO"
     SAME_AS = "SAME_AS"
+    # Epoch AI datasets
+    LEASES_COMPUTE_TO = "LEASES_COMPUTE_TO"
 
 
 class Prop:
@@ -130,6 +132,26 @@ class Prop:
     DECIDED_AT = "decided_at"
     REASON = "reason"
     SCORE = "score"
+    # Epoch AI datasets: chip specifications and sites
+    VENDOR = "vendor"
+    RELEASE_DATE = "release_date"
+    PEAK_TOPS_FP16 = "peak_tops_fp16"
+    PEAK_TOPS_FP8 = "peak_tops_fp8"
+    PEAK_TOPS_FP4 = "peak_tops_fp4"
+    MEMORY_GB = "memory_gb"
+    MEMORY_BANDWIDTH = "memory_bandwidth_tbps"
+    PROCESS_NM = "process_nm"
+    FOUNDRY_NAME = "foundry_name"
+    HARDWARE_TYPE = "hardware_type"
+    DATASHEET_URL = "datasheet_url"
+    RELEASE_PRICE_USD = "release_price_usd"
+    SECTOR = "sector"
+    LOCATION_TEXT = "location_text"
+    H100_EQUIVALENTS = "h100_equivalents"
+    ANONYMISED = "anonymised"
+    TIMELINE = "timeline"
+    BUILDS_UPON = "builds_upon"
+    SUPERSEDED_BY = "superseded_by"
 
 
 class Effect:

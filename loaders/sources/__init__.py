@@ -9,9 +9,12 @@ def registry() -> dict[str, Source]:
     """Every source chiptrail reads, by the name a user types."""
     # Imported here, not at the top: the source modules import `base` from this package.
     from loaders.sources.csl import CSL
+    from loaders.sources.epoch_clusters import EPOCH_SUPERCOMPUTERS
+    from loaders.sources.epoch_datacenters import EPOCH_DATACENTERS
+    from loaders.sources.epoch_hardware import EPOCH_HARDWARE
     from loaders.sources.opensanctions import OPENSANCTIONS
 
-    found: list[Source] = [CSL, OPENSANCTIONS]
+    found: list[Source] = [CSL, OPENSANCTIONS, EPOCH_HARDWARE, EPOCH_SUPERCOMPUTERS, EPOCH_DATACENTERS]
     return {source.info.name: source for source in found}
 
 
