@@ -12,6 +12,7 @@ from queries.decide import decide
 from queries.places import country_of
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, load_rules
+from queries.specs import Destination, SpecAnswer, deciding_chips, gap_filled, groups, spec_answer
 from queries.views import restriction_view
 
 
@@ -24,17 +25,20 @@ def destination_code(store: GraphStore, term: str) -> str:
 
 
 def restrictions_for(store: GraphStore, chip: str, destination: str, as_of: dt.date | None = None) -> list[Decision]:
-    """One decision per chip model the term covers ('H100' covers SXM and PCIe)."""
+    """One decision per chip model the term covers ('H100' covers SXM and PCIe), from the figures of
+    every record of the model (curated first, gaps filled from other sources: queries/specs.py)."""
     day = as_of or dt.date.today()
     code = destination_code(store, destination)
     rules = load_rules(store)
-    return [decide(c, rules, code, day) for c in resolve_chips(store, chip)]
+    by_id = {n.id: g for g in groups(store.nodes(Label.CHIP_MODEL)) for n in g}
+    tied = {by_id[c.id][0].id: by_id[c.id] for c in resolve_chips(store, chip)}  # in the order found
+    return [decide(gap_filled(g), rules, code, day) for g in tied.values()]
 
 
 def all_decisions(store: GraphStore, destination: str, as_of: dt.date) -> list[Decision]:
     """Every chip model in the store, decided for one destination and date."""
     rules = load_rules(store)
-    return [decide(c, rules, destination, as_of) for c in store.nodes(Label.CHIP_MODEL)]
+    return [decide(c, rules, destination, as_of) for c in deciding_chips(store.nodes(Label.CHIP_MODEL))]
 
 
 def restrictions_view(term: str, decisions: list[Decision]) -> RestrictionAnswer:
@@ -59,3 +63,14 @@ def restrictions_view(term: str, decisions: list[Decision]) -> RestrictionAnswer
         explanation=" ".join(v.explanation for v in views),
         variants=views,
     )
+
+
+def specs_for(store: GraphStore, chip: str, destination: str | None, as_of: dt.date | None = None) -> list[SpecAnswer]:
+    """Each chip model the term covers, its figures from every source side by side, and (given a
+    destination) the decision from the gap-filled figures and from each source's."""
+    where = None
+    if destination:
+        where = Destination(destination_code(store, destination), as_of or dt.date.today(), load_rules(store))
+    by_id = {n.id: g for g in groups(store.nodes(Label.CHIP_MODEL)) for n in g}
+    tied = {by_id[c.id][0].id: by_id[c.id] for c in resolve_chips(store, chip)}
+    return [spec_answer(g, where) for g in tied.values()]

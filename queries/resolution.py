@@ -30,7 +30,7 @@ from ontology.vocab import Prop, Rel
 from queries.clusters import Clusters, identifiers
 from queries.names import fingerprint, sub_unit
 
-MERGE_SCHEMES = ("csl", "ofac", "lei", "uscc", "isin", "opensanctions")
+MERGE_SCHEMES = ("csl", "ofac", "lei", "uscc", "isin", "opensanctions", "epoch")
 RULE = "rule:shared-identifier"
 REKEY = "rule:rekey"
 

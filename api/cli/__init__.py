@@ -1,6 +1,6 @@
 """The `chiptrail` command line: one module per group of commands, each a Typer app merged here.
 
-trace (routes, restrictions, demo) · data (validate, load, serve) · ingest (ingest, datasets,
+trace (routes, restrictions, specs, demo) · data (validate, load, serve) · ingest (ingest, datasets,
 changes) · policy (screen, exposure, whatif, chokepoints) · export · neo4j (start, stop, status) ·
 resolve (candidates, judge, undo, apply). Every command translates domain errors through
 `api.cli.console.user_errors`; shared options live in `api.cli.options`.
@@ -21,6 +21,7 @@ NAMED = ("neo4j", "resolve")  # commands under their group's name: `chiptrail ne
 COMMANDS = {
     "routes": "trace",
     "restrictions": "trace",
+    "specs": "trace",
     "demo": "trace",
     "validate": "data",
     "load": "data",

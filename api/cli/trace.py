@@ -22,13 +22,14 @@ from api.cli.options import (
 )
 from api.cli.render import policy as render_policy
 from api.cli.render import routes as render
+from api.cli.render.specs import print_specs
 from api.pictures import routes_html
 from ontology import load_schema
 from ontology.vocab import Prop
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
-from queries.lookup import all_decisions, restrictions_for, restrictions_view
+from queries.lookup import all_decisions, restrictions_for, restrictions_view, specs_for
 from queries.routes import DEFAULT_MAX_HOPS, find_routes
 from queries.views import Viewer, restriction_view
 
@@ -93,6 +94,29 @@ def restrictions(
             render.print_decisions(out, [restriction_view(d) for d in decisions])
 
         emit(fmt, payload, table)
+
+
+@app.command()
+def specs(
+    chip: Annotated[str, typer.Option(help="Chip model id, name, alias or family.")],
+    destination: Annotated[
+        str | None, typer.Option(help="Also decide for this destination (ISO code or place name).")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """A chip model's figures from every source side by side (curated, Epoch AI, …), the conflicts,
+    and with --destination the decision from each source's figures."""
+    with loaded(data, backend) as store:
+        answers = specs_for(store, chip, destination, parse_date(as_of))
+
+        def table() -> None:
+            for answer in answers:
+                print_specs(out, answer)
+
+        emit(fmt, [a.model_dump(mode="json", by_alias=True) for a in answers], table)
 
 
 @app.command()

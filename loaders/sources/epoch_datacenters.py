@@ -104,9 +104,9 @@ def _site_props(row: CsvRow, timeline: list[CsvRow]) -> Props:
         props[Prop.LOCATION_TEXT] = place
     notes = [f"{column} (Epoch AI): {row.text(column)}." for column in NOTED if row.text(column)]
     if timeline:
-        props[Prop.TIMELINE] = _timeline(timeline)
-        last = props[Prop.TIMELINE][-1] if isinstance(props[Prop.TIMELINE], list) else ""
-        notes.append(f"Last timeline entry (may be a projection): {last}.")
+        lines = _timeline(timeline)
+        props[Prop.TIMELINE] = lines
+        notes.append(f"Last timeline entry (may be a projection): {lines[-1]}.")
     if notes:
         props[Prop.NOTE] = " ".join(notes)
     return props

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Path, Query
 from api.http.deps import StoreDep
 from ontology.vocab import Label
 from queries.answers import Entity, RestrictionAnswer
-from queries.lookup import restrictions_for, restrictions_view
+from queries.lookup import restrictions_for, restrictions_view, specs_for
 from queries.resolve import resolve_chips
+from queries.specs import SpecAnswer
 from queries.views import Viewer
 
 router = APIRouter(tags=["chips"])
@@ -50,3 +51,23 @@ def get_restrictions(
     """Whether a US licence is needed, with the rule, its citation and the numbers — the same JSON as
     `chiptrail restrictions --format json`."""
     return restrictions_view(chip, restrictions_for(store, chip, destination, as_of))
+
+
+@router.get(
+    "/chips/{chip}/specs",
+    response_model=list[SpecAnswer],
+    responses={404: {"description": "Unknown chip or destination."}},
+)
+def get_specs(
+    store: StoreDep,
+    chip: ChipId,
+    destination: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Also decide for this destination.", examples=["CN"]),
+    ] = None,
+    as_of: Annotated[dt.date | None, Query(description="Default today.")] = None,
+) -> list[SpecAnswer]:
+    """The chip model's figures from every source side by side (curated, Epoch AI, …) with conflicts
+    flagged, and with a destination the decision from each source's figures — the same JSON as
+    `chiptrail specs --format json`."""
+    return specs_for(store, chip, destination, as_of)
