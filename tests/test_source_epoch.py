@@ -4,12 +4,18 @@ anonymised rows, the certainty map, refusals; the spec view's side-by-side figur
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
 from loaders import load_paths
 from loaders.sources import Invalid, Mapped, ReadOptions, Row, Skipped, registry
 from loaders.sources.epoch_clusters import ANONYMISED_NOTE, EPOCH_SUPERCOMPUTERS
@@ -23,6 +29,7 @@ from ontology.vocab import Label, Prop, Rel
 from queries.lookup import restrictions_for, specs_for
 from queries.restrictions import load_rules
 from queries.specs import Destination, deciding_chips, gap_filled, groups, spec_answer
+from tests.helpers import CLI, checksum
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epoch"
 BAD = FIXTURES / "bad"
@@ -360,3 +367,97 @@ def test_gap_filling_takes_the_curated_figure_first_and_fills_what_it_lacks() ->
     where = Destination("CN", dt.date(2025, 1, 1), load_rules(store))
     answer = spec_answer([curated, epoch], where)
     assert answer.conflicts == [Prop.TPP] and answer.decisions_differ
+
+
+# --- through the command line, on both backends ----------------------------------------------------
+
+
+def run(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env, check=False)
+
+
+def ok(env: dict[str, str], *args: object) -> str:
+    result = run(env, *args)
+    assert result.returncode == 0, result.stderr
+    return " ".join(result.stdout.split())
+
+
+def answer(env: dict[str, str], *args: object) -> Any:
+    result = run(env, *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "CHIPTRAIL_HOME": str(tmp_path / "home"), "COLUMNS": "250"}
+
+
+def ingest_all(env: dict[str, str], *backend: str) -> list[str]:
+    day = ("--snapshot", "2026-11-01")
+    return [
+        ok(env, "ingest", "epoch-hardware", FIXTURES / "ml_hardware.csv", *day, *backend),
+        ok(env, "ingest", "epoch-supercomputers", FIXTURES / "ai_supercomputers.csv", *day, *backend),
+        ok(env, "ingest", "epoch-datacenters", FIXTURES / "data_centers.csv", *day, *backend),
+    ]
+
+
+SPECS = ("specs", "--chip", "NVIDIA H20", "--destination", "CN", "--as-of", "2025-01-01")
+GAP = ("restrictions", "--chip", "Example Accelerator X1", "--destination", "CN", "--as-of", "2025-01-01")
+
+
+def test_ingest_then_a_second_snapshot_adds_changes_and_ends(env: dict[str, str], tmp_path: Path) -> None:
+    hardware, clusters, centres = ingest_all(env)
+    assert "4 rows → 4 added, 0 changed, 0 ended, 0 unchanged" in hardware
+    assert "6 rows → 26 added, 0 changed, 0 ended, 0 unchanged" in clusters
+    assert "2 rows → 12 added, 0 changed, 0 ended, 0 unchanged" in centres
+    (specs,) = answer(env, *SPECS)
+    assert specs["conflicts"] == ["peak_tops_fp8"] and specs["decisions_differ"] is True
+    assert answer(env, *GAP)["metrics"]["tpp"] == 6400.0
+    lines = (FIXTURES / "ai_supercomputers.csv").read_text(encoding="utf-8").splitlines()
+    second = tmp_path / "ai_supercomputers.csv"
+    changed = [line.replace("2020-10-01,1,,,2023-12-31", "2020-10-01,2,,,2023-12-31") for line in lines]
+    second.write_text("\n".join(line for line in changed if not line.startswith("Example Research")) + "\n")
+    again = ok(env, "ingest", "epoch-supercomputers", second, "--snapshot", "2026-11-28")
+    assert "5 rows → 0 added, 1 changed, 5 ended, 20 unchanged" in again
+    changes = answer(env, "changes", "epoch_ai_supercomputers", "--since", "2026-11-02")
+    assert [(c["name"], c["fields"]) for c in changes["changed"]] == [("Example Old Cluster", ["capacity_mw"])]
+    assert "nothing changed" in ok(env, "ingest", "epoch-supercomputers", second, "--snapshot", "2026-11-28")
+
+
+def test_a_bad_file_writes_nothing(env: dict[str, str]) -> None:
+    refused = run(env, "ingest", "epoch-supercomputers", BAD / "ai_supercomputers.csv")
+    assert refused.returncode == 1
+    assert f"{BAD / 'ai_supercomputers.csv'}:2, field 'Chip quantity (primary)'" in refused.stderr
+    assert answer(env, "datasets") == []
+
+
+@pytest.mark.neo4j
+def test_both_backends_give_the_same_epoch_answers(neo4j_settings: Neo4jSettings, env: dict[str, str]) -> None:
+    env = {**env, "NEO4J_URI": neo4j_settings.uri, "NEO4J_PASSWORD": neo4j_settings.password.get_secret_value()}
+    ok(env, "load", "--backend", "neo4j", "--replace")
+    store = Neo4jStore.connect(neo4j_settings)
+    try:
+        on_neo4j = ingest_all(env, "--backend", "neo4j")
+        in_memory = ingest_all(env)
+        strip = [line.split(" resolution:")[0].replace("in neo4j", "") for line in on_neo4j]
+        assert strip == [line.replace("in memory", "") for line in in_memory]
+        for question in (SPECS, GAP):
+            assert answer(env, *question, "--backend", "neo4j") == answer(env, *question)
+        hidden = [n for n in store.nodes(Label.DATA_CENTER) if n.props.get(Prop.ANONYMISED) is True]
+        assert len(hidden) == 2 and all(n.props[Prop.NAME] == "Anonymized Chinese System" for n in hidden)
+        before = checksum(store)
+        assert "nothing changed" in ok(
+            env,
+            "ingest",
+            "epoch-hardware",
+            FIXTURES / "ml_hardware.csv",
+            "--snapshot",
+            "2026-11-01",
+            "--backend",
+            "neo4j",
+        )
+        assert checksum(store) == before
+    finally:
+        store.clear()
+        store.close()
