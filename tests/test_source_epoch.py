@@ -29,7 +29,7 @@ from ontology.vocab import Label, Prop, Rel
 from queries.lookup import restrictions_for, specs_for
 from queries.restrictions import load_rules
 from queries.specs import Destination, deciding_chips, gap_filled, groups, spec_answer
-from tests.helpers import CLI, checksum
+from tests.helpers import CLI, checksum, client_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epoch"
 BAD = FIXTURES / "bad"
@@ -461,3 +461,16 @@ def test_both_backends_give_the_same_epoch_answers(neo4j_settings: Neo4jSettings
     finally:
         store.clear()
         store.close()
+
+
+def test_the_http_face_gives_the_spec_answer() -> None:
+    with client_for(store_with_hardware()) as client:
+        found = client.get("/v1/chips/NVIDIA H20/specs", params={"destination": "CN", "as_of": "2025-01-01"})
+        plain = client.get("/v1/chips/Example Accelerator X1/specs")
+    assert found.status_code == 200
+    (body,) = found.json()
+    assert body["conflicts"] == ["peak_tops_fp8"] and body["decisions_differ"] is True
+    assert [d["decision"]["status"] for d in body["by_source"]] == ["not_restricted", "license_exception"]
+    (x1,) = plain.json()
+    assert x1["decision"] is None and x1["by_source"] == [] and x1["conflicts"] == []
+    assert [r["id"] for r in x1["records"]] == ["epoch-hw-example-accelerator-x1-65f83d1d"]
