@@ -98,7 +98,7 @@ def _ties(node: Node) -> list[str]:
 
 
 def groups(chips: Iterable[Node]) -> list[list[Node]]:
-    """Chip records that share a tying identifier, each group curated first, then by dataset and id."""
+    """Chip records that share a tying identifier (`epoch:…`), in the order given."""
     chips = list(chips)
     parent = {c.id: c.id for c in chips}
 
@@ -116,8 +116,8 @@ def groups(chips: Iterable[Node]) -> list[list[Node]]:
     members: dict[str, list[Node]] = defaultdict(list)
     for chip in chips:
         members[root(chip.id)].append(chip)
-    order = [sorted(m, key=lambda n: (dataset_of(n) != CURATED, dataset_of(n), n.id)) for m in members.values()]
-    return sorted(order, key=lambda m: m[0].id)
+    # groups in the order their first record came; in a group, curated first, then by dataset and id
+    return [sorted(m, key=lambda n: (dataset_of(n) != CURATED, dataset_of(n), n.id)) for m in members.values()]
 
 
 def group_of(store: GraphStore, chip: Node) -> list[Node]:

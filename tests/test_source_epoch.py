@@ -358,10 +358,11 @@ def test_gap_filling_takes_the_curated_figure_first_and_fills_what_it_lacks() ->
     )
     other = Node("chip-b", ("ChipModel",), {Prop.NAME: "B", Prop.TPP: 100.0})
     assert [[n.id for n in g] for g in groups([epoch, other, curated])] == [["chip-a", "epoch-hw-a"], ["chip-b"]]
+    assert [[n.id for n in g] for g in groups([other, epoch, curated])] == [["chip-b"], ["chip-a", "epoch-hw-a"]]
     filled = gap_filled([curated, epoch])
     assert (filled.id, filled.props[Prop.TPP], filled.props[Prop.DIE_AREA]) == ("chip-a", 2000.0, 400.0)
     assert gap_filled([curated, epoch], epoch).props[Prop.TPP] == 5000.0
-    assert [c.id for c in deciding_chips([epoch, other, curated])] == ["chip-a", "chip-b"]
+    assert [c.id for c in deciding_chips([other, epoch, curated])] == ["chip-b", "chip-a"]
     store = MemoryStore()
     store.load(load_paths([BUNDLED]))
     where = Destination("CN", dt.date(2025, 1, 1), load_rules(store))
