@@ -3,32 +3,42 @@
 Ranked by the number of such routes through them (routes whose screening verdict is item,
 party or both), then by betweenness centrality on the chip-carrying subgraph (SUPPLIES edges
 valid on the date that carry a chip model of those routes) — where one enforcement action
-would cut the most routes.
+would cut the most routes. Betweenness is compared to 9 decimals, so the last bits of a float
+sum (networkx here, Cypher on Neo4j: graph/neo4j_read.py) never reorder a tie.
+
+On Neo4j an answer is three statements: the region's name, its sub-graph (queries/prefetch.py)
+and the betweenness computed by the server; only the ranking's numbers come back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import cast
 
 import networkx as nx
 
+from graph.neo4j_read import Reader
+from graph.neo4j_read import betweenness as server_betweenness
 from graph.store import GraphStore
 from ontology.records import valid_on
 from ontology.vocab import Prop, Rel
+from queries import prefetch
 from queries.answers import Chokepoint, ChokepointsAnswer, ChokepointsQuery
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.route_screen import verdict_of
-from queries.routes import Route
+from queries.routes import DEFAULT_MAX_HOPS, Route
 from queries.views import Viewer
 
 DEFAULT_TOP = 10
 
 
 def betweenness(store: GraphStore, chips: set[str], day: dt.date) -> dict[str, float]:
-    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips`."""
+    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips` (on Neo4j, by the server)."""
+    if store.backend == "neo4j":
+        return server_betweenness(cast(Reader, store), chips, day) if chips else {}
     graph: nx.DiGraph = nx.DiGraph()
     for edge in store.edges(Rel.SUPPLIES):
         carried = edge.props.get(Prop.CHIPS)
@@ -48,14 +58,15 @@ def chokepoints(
     """The top intermediaries on licence-requiring routes into `region`."""
     day = as_of or dt.date.today()
     place = resolve_place(store, region)
+    whole, store = store, prefetch.region_view(store, place, day, DEFAULT_MAX_HOPS, screen=True)
     routes = RegionFacts.gather(store, place, day).routes(store, policies or Policies.load(store))
     flagged = [r for r in routes if verdict_of(r.screening) != "neither"]
     through: dict[str, list[Route]] = defaultdict(list)
     for route in flagged:
         for node in route.nodes[1:-1]:
             through[node].append(route)
-    central = betweenness(store, {r.chip.id for r in flagged}, day)
-    ranked = sorted(through, key=lambda n: (-len(through[n]), -central.get(n, 0.0), n))[:top]
+    central = betweenness(whole, {r.chip.id for r in flagged}, day)
+    ranked = sorted(through, key=lambda n: (-len(through[n]), -round(central.get(n, 0.0), 9), n))[:top]
     viewer = Viewer(store)
     viewer.prefetch(set(ranked))
     return ChokepointsAnswer(
