@@ -90,17 +90,23 @@ CALL {{ MATCH (chip:{L.CHIP_MODEL}) RETURN collect(chip) AS n_chips }}
 
 REGION = f"""
 CALL {{
-  MATCH up = (:{L.PLACE} {{id: $region_id}})-[:{R.PART_OF}]->*()
-  UNWIND relationships(up) AS r
-  RETURN collect(DISTINCT r) AS r_region, head(collect(DISTINCT nodes(up)[0])) AS region
+  MATCH (region:{L.ENTITY} {{id: $region_id}}) WHERE region:{L.PLACE}
+  OPTIONAL MATCH up = (region)-[:{R.PART_OF}]->+()
+  UNWIND CASE WHEN up IS NULL THEN [null] ELSE relationships(up) END AS r
+  RETURN region, collect(DISTINCT r) AS r_region
+}}
+CALL {{
+  WITH region
+  OPTIONAL MATCH (site)-[:{R.LOCATED_IN}]->(:{L.PLACE})-[:{R.PART_OF}]->*(region)
+  WHERE {SITES}
+  RETURN collect(DISTINCT site) AS region_sites
 }}
 """
 
 REGION_CHIPS = f"""
 CALL {{
-  MATCH (site)-[:{R.LOCATED_IN}]->(:{L.PLACE})-[:{R.PART_OF}]->*(:{L.PLACE} {{id: $region_id}})
-  WHERE {SITES}
-  WITH DISTINCT site
+  WITH region_sites
+  UNWIND region_sites AS site
   WITH COLLECT {{
          MATCH ()-[s:{R.SUPPLIES}]->(site) WHERE {valid("s")} UNWIND s.{Prop.CHIPS} AS chip RETURN chip
        }} + COLLECT {{
@@ -113,30 +119,36 @@ CALL {{
 
 GIVEN_CHIPS = "WITH *, $chip_ids AS chip_ids\n"
 
+# The search starts from the origins (the few organisations that design or make the chip model,
+# found through the id index) and prunes every step by chip and date inside the quantified
+# pattern; the sites of the region are found once, from the region down its PART_OF tree.
 PATHS = f"""
 CALL {{
   WITH chip_ids
   UNWIND chip_ids AS chip_id
-  MATCH (origin:{L.ORGANIZATION})-[o:{R.DESIGNS}|{R.MANUFACTURES}]->(:{L.CHIP_MODEL} {{id: chip_id}})
-  RETURN collect(DISTINCT o) AS r_origins, collect(DISTINCT origin) AS n_origins
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (origin:{L.ORGANIZATION})-[o:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
+  RETURN collect(DISTINCT o) AS r_origins
 }}
 CALL {{
-  WITH chip_ids
+  WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (origin:{L.ORGANIZATION})
-  WHERE EXISTS {{ (origin)-[:{R.DESIGNS}|{R.MANUFACTURES}]->(:{L.CHIP_MODEL} {{id: chip_id}}) }}
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (origin:{L.ORGANIZATION})-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
+  WITH DISTINCT chip_id, origin, region_sites
   MATCH p = (origin)
             ((a)-[s:{R.SUPPLIES} WHERE chip_id IN s.{Prop.CHIPS} AND {valid("s")}]->(b)){{1,{{HOPS}}}}
             (site)
-  WHERE {SITES} AND {IN_REGION} AND {simple("p")}
+  WHERE site IN region_sites AND {simple("p")}
   UNWIND relationships(p) AS r
   RETURN collect(DISTINCT r) AS r_paths
 }}
 CALL {{
-  WITH chip_ids
+  WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (site)-[d:{R.DEPLOYS}]->(:{L.CHIP_MODEL} {{id: chip_id}})
-  WHERE {SITES} AND {IN_REGION} AND {valid("d")}
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (site)-[d:{R.DEPLOYS}]->(chip)
+  WHERE site IN region_sites AND {valid("d")}
   RETURN collect(DISTINCT d) AS r_deploys
 }}
 WITH *, [r IN r_paths | startNode(r)] + [r IN r_paths | endNode(r)] AS n_paths
@@ -171,11 +183,12 @@ OWNERS = f"""
 CALL {{
   WITH party_ids
   UNWIND party_ids AS party_id
+  MATCH (owned:{L.ENTITY} {{id: party_id}}) WHERE owned:{L.ORGANIZATION}
   MATCH p = (owner:{L.ORGANIZATION})
             ((a)-[o:{R.OWNS}|{R.SAME_AS}]-(b)
               WHERE (type(o) = '{R.SAME_AS}' AND o.{Prop.JUDGEMENT} = 'positive')
                  OR (type(o) = '{R.OWNS}' AND startNode(o) = a)){{1,{OWNERS_BOUND}}}
-            (owned:{L.ORGANIZATION} {{id: party_id}})
+            (owned)
   WHERE {simple("p")} AND type(relationships(p)[0]) = '{R.OWNS}'
   UNWIND relationships(p) AS r
   RETURN collect(DISTINCT r) AS r_owners
@@ -216,7 +229,7 @@ def statement(parts: Parts) -> str:
     if parts.region_id is not None:
         text += REGION + (GIVEN_CHIPS if parts.chip_ids is not None else REGION_CHIPS)
         text += PATHS.replace("{HOPS}", str(max(1, min(parts.max_hops, PATH_BOUND))))
-        nodes += ["[region]", "n_origins", "n_paths", "n_sites"]
+        nodes += ["[region]", "n_paths", "n_sites"]
         rels += ["r_region", "r_origins", "r_paths", "r_deploys", "r_sites"]
     if parts.designations:
         text += DESIGNATIONS
@@ -229,7 +242,7 @@ def statement(parts: Parts) -> str:
     if parts.parties or parts.owners_on_routes:
         text += f"WITH *, {party_ids} AS party_ids\n" + OWNERS
         rels.append("r_owners")
-        nodes.append(f"COLLECT {{ MATCH (party:{L.ORGANIZATION}) WHERE party.id IN $party_ids RETURN party }}")
+        nodes.append(f"COLLECT {{ UNWIND $party_ids AS i MATCH (party:{L.ENTITY} {{id: i}}) RETURN party }}")
     finish = FINISH.format(rels=" + ".join(rels), nodes=" + ".join(nodes), sources=Prop.SOURCES, source=L.SOURCE)
     return text + finish
 
