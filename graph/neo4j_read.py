@@ -266,38 +266,25 @@ def fetch(reader: Reader, parts: Parts) -> MemoryStore:
     return view
 
 
-# --- chokepoints: betweenness where the data is ------------------------------------------------------
-# Neo4j 5.26 with APOC core has no betweenness procedure (APOC 4+ dropped apoc.algo.betweenness; the
-# Graph Data Science plugin is not published to Maven Central, so the project cannot resolve it
-# with its other jars), so it is Cypher: Brandes' definition over every ordered pair (s, t) of the
-# chip-carrying subgraph, with `allShortestPaths` under the same edge filter. Paths are told apart
-# by their node sequences (networkx's DiGraph merges parallel edges; so does this), each interior
-# node gains 1/σ(s,t) per shortest path through it, and the sum is normalised by (n-1)(n-2) as
-# networkx does for directed graphs. Only node ids and one number per node leave the server.
+# --- chokepoints: the chip-carrying subgraph, selected where the data is ------------------------------
+# Betweenness needs shortest-path *counts*. Cypher can only enumerate shortest paths, and a layered
+# supply chain has exponentially many (an exact Brandes in Cypher over ALL SHORTEST paths ran past
+# the 30 s read timeout at 720 nodes, where networkx takes 1.3 s); APOC core 5.x has no betweenness
+# procedure (apoc.algo.betweenness went with APOC 4); and the Graph Data Science plugin is not
+# published to Maven Central, from which the project resolves its Neo4j jars. So the server does the
+# selection — the SUPPLIES relationships valid on the date that carry one of the chip models, as bare
+# id pairs, no properties — and networkx runs Brandes' algorithm over them, in the embedded store's
+# edge order, so both backends sum the same numbers in the same order.
 
-CARRIES = f"any(c IN s.{Prop.CHIPS} WHERE c IN $chips) AND {valid('s')}"
-BETWEENNESS = f"""
-MATCH (a)-[s:{R.SUPPLIES}]->(b) WHERE {CARRIES}
-UNWIND [a, b] AS n
-WITH collect(DISTINCT n) AS graph
-WITH graph, size(graph) AS n WHERE n > 2
-UNWIND graph AS source
-UNWIND graph AS target
-WITH n, source, target WHERE source <> target
-MATCH p = allShortestPaths((source)-[rs:{R.SUPPLIES}*]->(target))
-WHERE all(s IN rs WHERE {CARRIES})
-WITH n, source, target, collect(DISTINCT [x IN nodes(p)[1..-1] | x.id]) AS inner
-WITH n, size(inner) AS sigma, inner
-UNWIND inner AS sequence
-UNWIND sequence AS id
-WITH n, id, sum(1.0 / sigma) AS through
-RETURN id, through / ((n - 1) * (n - 2)) AS betweenness
-ORDER BY id
+CARRYING = f"""
+MATCH (a)-[s:{R.SUPPLIES}]->(b)
+WHERE any(c IN s.{Prop.CHIPS} WHERE c IN $chips) AND {valid("s")}
+RETURN a.id AS source, b.id AS target
+ORDER BY s.id
 """
 
 
-def betweenness(reader: Reader, chips: set[str], day: dt.date | None) -> dict[str, float]:
-    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips`, computed by
-    the server (nodes on no shortest path are absent: their betweenness is 0)."""
-    rows = reader.run(BETWEENNESS, chips=sorted(chips), as_of=day)
-    return {str(row["id"]): float(row["betweenness"]) for row in rows}
+def carrying_pairs(reader: Reader, chips: set[str], day: dt.date | None) -> list[tuple[str, str]]:
+    """(source, target) of each SUPPLIES relationship valid on `day` that carries one of `chips`, by id."""
+    rows = reader.run(CARRYING, chips=sorted(chips), as_of=day)
+    return [(str(row["source"]), str(row["target"])) for row in rows]

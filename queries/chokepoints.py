@@ -3,11 +3,11 @@
 Ranked by the number of such routes through them (routes whose screening verdict is item,
 party or both), then by betweenness centrality on the chip-carrying subgraph (SUPPLIES edges
 valid on the date that carry a chip model of those routes) — where one enforcement action
-would cut the most routes. Betweenness is compared to 9 decimals, so the last bits of a float
-sum (networkx here, Cypher on Neo4j: graph/neo4j_read.py) never reorder a tie.
+would cut the most routes.
 
 On Neo4j an answer is three statements: the region's name, its sub-graph (queries/prefetch.py)
-and the betweenness computed by the server; only the ranking's numbers come back.
+and the chip-carrying subgraph selected by the server (id pairs only, not every SUPPLIES
+relationship with its properties).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from typing import cast
 
 import networkx as nx
 
-from graph.neo4j_read import Reader
-from graph.neo4j_read import betweenness as server_betweenness
+from graph.neo4j_read import Reader, carrying_pairs
 from graph.store import GraphStore
 from ontology.records import valid_on
 from ontology.vocab import Prop, Rel
@@ -36,14 +35,22 @@ DEFAULT_TOP = 10
 
 
 def betweenness(store: GraphStore, chips: set[str], day: dt.date) -> dict[str, float]:
-    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips` (on Neo4j, by the server)."""
-    if store.backend == "neo4j":
-        return server_betweenness(cast(Reader, store), chips, day) if chips else {}
+    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips`.
+
+    On Neo4j the server selects those edges (bare id pairs: graph/neo4j_read.py says why Brandes
+    itself runs here); elsewhere they are read from the store. Same edges, same order, same numbers."""
+    if prefetch.on_neo4j(store):
+        pairs = carrying_pairs(cast(Reader, store), chips, day) if chips else []
+    else:
+        pairs = [
+            (edge.source, edge.target)
+            for edge in store.edges(Rel.SUPPLIES)
+            if isinstance(carried := edge.props.get(Prop.CHIPS), list)
+            and chips & set(carried)
+            and valid_on(edge.props, day)
+        ]
     graph: nx.DiGraph = nx.DiGraph()
-    for edge in store.edges(Rel.SUPPLIES):
-        carried = edge.props.get(Prop.CHIPS)
-        if isinstance(carried, list) and chips & set(carried) and valid_on(edge.props, day):
-            graph.add_edge(edge.source, edge.target)
+    graph.add_edges_from(pairs)
     return dict(nx.betweenness_centrality(graph, normalized=True)) if graph.number_of_nodes() > 2 else {}
 
 
@@ -66,7 +73,7 @@ def chokepoints(
         for node in route.nodes[1:-1]:
             through[node].append(route)
     central = betweenness(whole, {r.chip.id for r in flagged}, day)
-    ranked = sorted(through, key=lambda n: (-len(through[n]), -round(central.get(n, 0.0), 9), n))[:top]
+    ranked = sorted(through, key=lambda n: (-len(through[n]), -central.get(n, 0.0), n))[:top]
     viewer = Viewer(store)
     viewer.prefetch(set(ranked))
     return ChokepointsAnswer(

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from graph.store import GraphStore
 from ontology.records import Edge, Node
 from ontology.vocab import Prop
+from queries import prefetch
 from queries.answers import Basis
 from queries.evidence import weakest
-from queries import prefetch
 from queries.policies import Policies
 from queries.region import RegionFacts
-from queries.routes import DEFAULT_MAX_HOPS
 from queries.resolve import resolve_place
 from queries.restrictions import Decision, chip_metrics
+from queries.routes import DEFAULT_MAX_HOPS
 from queries.settings import query_settings
 
 

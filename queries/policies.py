@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.store import GraphStore
-from queries.answers import ScreenAnswer
 from queries import prefetch
+from queries.answers import ScreenAnswer
 from queries.resolve import resolve_organization
 from queries.restrictions import Rule, load_rules
 from queries.screening import Designation, Screener, load_designations

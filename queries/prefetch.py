@@ -6,15 +6,31 @@ embedded store the answer reads the store itself. Both backends decide with the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 from graph.neo4j_read import Parts, Reader, fetch
 from graph.store import GraphStore
 from ontology.records import Node
 
+_ENABLED = [True]
 
-def _on_neo4j(store: GraphStore) -> bool:
-    return store.backend == "neo4j"
+
+def on_neo4j(store: GraphStore) -> bool:
+    """Whether answers on this store fetch their sub-graph in one statement (every Neo4j store)."""
+    return _ENABLED[0] and store.backend == "neo4j"
+
+
+@contextmanager
+def per_call_reads() -> Iterator[None]:
+    """Within the block, answers on Neo4j read the store call by call, as they did before the one-statement
+    fetch (bench/answers.py measures the two against each other; not thread-safe, not for serving)."""
+    _ENABLED[0] = False
+    try:
+        yield
+    finally:
+        _ENABLED[0] = True
 
 
 def routes_view(
@@ -22,7 +38,7 @@ def routes_view(
 ) -> GraphStore:
     """What a routes answer (after name resolution) reads: its paths, rules, places, deployments, sources,
     and with `screen` the designations and the parties' ownership chains."""
-    if not _on_neo4j(store):
+    if not on_neo4j(store):
         return store
     parts = Parts(
         region_id=region.id,
@@ -38,7 +54,7 @@ def routes_view(
 def region_view(store: GraphStore, region: Node, day: dt.date, max_hops: int, *, screen: bool) -> GraphStore:
     """What exposure, what-if and chokepoints read of a region: every reaching chip model's routes and
     deployments, and with `screen` the designations and the parties' ownership chains."""
-    if not _on_neo4j(store):
+    if not on_neo4j(store):
         return store
     parts = Parts(region_id=region.id, max_hops=max_hops, as_of=day, designations=screen, owners_on_routes=screen)
     return fetch(cast(Reader, store), parts)
@@ -46,6 +62,6 @@ def region_view(store: GraphStore, region: Node, day: dt.date, max_hops: int, *,
 
 def party_view(store: GraphStore, party: Node) -> GraphStore:
     """What screening a party reads: the rules, every designation and the party's ownership chains."""
-    if not _on_neo4j(store):
+    if not on_neo4j(store):
         return store
     return fetch(cast(Reader, store), Parts(designations=True, parties=(party.id,)))
