@@ -1,14 +1,15 @@
 """Neo4j answers before and after the one-statement fetch: latency and statements sent, per answer.
 
-    python -m bench.answers [--scales 0,10000,100000] [--repeat 3] [--routes 10]
+    python -m bench.answers [--scales 0,10000] [--routes-scales 10000,100000] [--repeat 2] [--routes 10]
 
 Scale 0 is the bundled data; other scales are a generated supply chain of that many relationships
 beside the bundled data (whose rules then restrict the generated chip models). For each answer:
 the statements it sends on Neo4j (counted by `Neo4jStore.statements`), its median latency reading
 the store call by call as before (`prefetch.per_call_reads`) and with one statement (now), and the
 embedded store's, after one warm-up run of each (the server plans each statement text once).
-Also routes p50/p95 on Neo4j per scale, and the PROFILE of the routes statement at the largest
-scale. Uses NEO4J_URI/NEO4J_PASSWORD when set (the database is cleared), else starts a server
+Then, at each of `--routes-scales`, routes alone (one statement each) for p50/p95 and the
+PROFILE of the routes statement. A before-run past the read timeout is reported as such.
+Uses NEO4J_URI/NEO4J_PASSWORD when set (the database is cleared), else starts a server
 from the project's jars. The machine is shared: read the ratios. Writes JSON to bench/results/.
 """
 
@@ -40,6 +41,7 @@ from graph.settings import Neo4jSettings
 from graph.store import GraphStore
 from loaders import BUNDLED_DATA, load_paths
 from loaders.synthetic import generate
+from ontology.errors import BackendUnavailable
 from ontology.records import Dataset
 from queries import prefetch
 from queries.chokepoints import chokepoints
@@ -94,21 +96,38 @@ def timed(store: GraphStore, answer: Answer) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def measure(neo4j: Neo4jStore, memory: MemoryStore, cases: list[Answer], repeat: int) -> dict[str, Any]:
+def per_call(neo4j: Neo4jStore, answer: Answer, repeat: int) -> tuple[list[float], list[int]]:
+    """Latencies and statements of the per-call reads; empty when one run passed the read timeout."""
+    times: list[float] = []
+    sent: list[int] = []
+    with prefetch.per_call_reads():
+        try:
+            answer(neo4j)  # warm-up: the server plans each statement text once
+            for _ in range(repeat):
+                count = neo4j.statements
+                times.append(timed(neo4j, answer)[0])
+                sent.append(neo4j.statements - count)
+        except BackendUnavailable:
+            return [], []
+    return times, sent
+
+
+def measure(
+    neo4j: Neo4jStore, memory: MemoryStore, cases: list[Answer], repeat: int, *, compare: bool = True
+) -> dict[str, Any]:
     """Median latencies (ms) before/after/embedded, statements before/after, over every case."""
     before: list[float] = []
     after: list[float] = []
     embedded: list[float] = []
     sent: dict[str, list[int]] = {"before": [], "after": []}
+    timed_out = False
     for answer in cases:
         expected = answer(memory)
-        with prefetch.per_call_reads():
-            answer(neo4j)  # warm-up: the server plans each statement text once
-            for _ in range(repeat):
-                count = neo4j.statements
-                seconds, _ = timed(neo4j, answer)
-                before.append(seconds)
-                sent["before"].append(neo4j.statements - count)
+        if compare:
+            times, counts = per_call(neo4j, answer, repeat)
+            timed_out = timed_out or not times
+            before += times
+            sent["before"] += counts
         answer(neo4j)
         for _ in range(repeat):
             count = neo4j.statements
@@ -119,10 +138,10 @@ def measure(neo4j: Neo4jStore, memory: MemoryStore, cases: list[Answer], repeat:
                 raise SystemExit("the Neo4j answer differs from the embedded one")
         embedded += [timed(memory, answer)[0] for _ in range(repeat)]
     return {
-        "before_ms": 1000 * statistics.median(before),
+        "before_ms": None if timed_out or not before else 1000 * statistics.median(before),
         "after_ms": 1000 * statistics.median(after),
         "embedded_ms": 1000 * statistics.median(embedded),
-        "statements_before": max(sent["before"]),
+        "statements_before": max(sent["before"], default=None),
         "statements_after": max(sent["after"]),
         "after_all_ms": sorted(1000 * s for s in after),
     }
@@ -173,13 +192,18 @@ def neo4j_store(console: Console) -> Iterator[Neo4jStore]:
             neo4j_server.stop(config)
 
 
-def run_scale(neo4j: Neo4jStore, scale: int, repeat: int, routes: int, console: Console) -> dict[str, Any]:
+def loaded(neo4j: Neo4jStore, scale: int, console: Console) -> tuple[Dataset, MemoryStore]:
     data = dataset(scale)
     memory = MemoryStore()
     memory.load(data)
     with console.status(f"{scale or 'bundled'}: loading Neo4j"):
         neo4j.clear()
         neo4j.load(data)
+    return data, memory
+
+
+def run_scale(neo4j: Neo4jStore, scale: int, repeat: int, routes: int, console: Console) -> dict[str, Any]:
+    data, memory = loaded(neo4j, scale, console)
     cases = route_cases(data, scale, routes)
     found: dict[str, Any] = {}
     with console.status(f"{scale or 'bundled'}: routes"):
@@ -188,26 +212,42 @@ def run_scale(neo4j: Neo4jStore, scale: int, repeat: int, routes: int, console: 
     for name, answer_cases in answers(scale).items():
         with console.status(f"{scale or 'bundled'}: {name}"):
             found[name] = measure(neo4j, memory, answer_cases, repeat)
-    after = found["routes"]["after_all_ms"]
-    found["routes_p50_ms"] = statistics.median(after)
-    found["routes_p95_ms"] = after[int(0.95 * (len(after) - 1))]
+    return found
+
+
+def routes_scale(neo4j: Neo4jStore, scale: int, repeat: int, routes: int, console: Console) -> dict[str, Any]:
+    """Routes alone, one statement each: p50/p95 and the plan."""
+    data, memory = loaded(neo4j, scale, console)
+    cases = route_cases(data, scale, routes)
+    with console.status(f"{scale or 'bundled'}: routes"):
+        found = measure(neo4j, memory, [routes_answer(c, r) for c, r in cases], repeat, compare=False)
+    after = found["after_all_ms"]
+    found["p50_ms"] = statistics.median(after)
+    found["p95_ms"] = after[int(0.95 * (len(after) - 1))]
     found["plan"] = routes_plan(neo4j, *cases[0])
     return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scales", default="0,10000,100000", help="relationships generated; 0 = bundled data")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scales", default="0,10000", help="relationships generated; 0 = bundled data")
+    parser.add_argument("--routes-scales", default="10000,100000", help="scales for routes p50/p95 and the plan")
+    parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--routes", type=int, default=10, help="routes questions per generated scale")
     args = parser.parse_args()
     console = Console(stderr=True)
-    results: dict[str, Any] = {"scales": {}}
+    results: dict[str, Any] = {"scales": {}, "routes": {}}
     with neo4j_store(console) as neo4j:
-        for scale in (int(s) for s in args.scales.split(",")):
+        for scale in (int(s) for s in args.scales.split(",") if s):
             results["scales"][scale] = run_scale(neo4j, scale, args.repeat, args.routes, console)
+        for scale in (int(s) for s in args.routes_scales.split(",") if s):
+            results["routes"][scale] = routes_scale(neo4j, scale, args.repeat, args.routes, console)
         neo4j.clear()
     report(results)
+
+
+def _ms(value: float | None) -> str:
+    return "past the read timeout" if value is None else f"{value:.1f}"
 
 
 def report(results: dict[str, Any]) -> None:
@@ -217,37 +257,31 @@ def report(results: dict[str, Any]) -> None:
         table.add_column(column, justify="right")
     for scale, found in results["scales"].items():
         for name, m in found.items():
-            if not isinstance(m, dict) or "after_ms" not in m:
-                continue
+            before = m["before_ms"]
             table.add_row(
                 f"{scale:,}" if scale else "bundled",
                 name,
-                f"{m['statements_before']} → {m['statements_after']}",
-                f"{m['before_ms']:.1f}",
-                f"{m['after_ms']:.1f}",
-                f"{m['before_ms'] / m['after_ms']:.1f}×",
-                f"{m['embedded_ms']:.1f}",
+                f"{m['statements_before'] if m['statements_before'] is not None else '?'} → {m['statements_after']}",
+                _ms(before),
+                _ms(m["after_ms"]),
+                "—" if before is None else f"{before / m['after_ms']:.1f}×",
+                _ms(m["embedded_ms"]),
             )
     out.print(table)
-    scales = results["scales"]
-    for scale, found in scales.items():
+    routes = results["routes"]
+    for scale, found in routes.items():
+        out.print(f"routes on Neo4j at {scale:,}: p50 {found['p50_ms']:.1f} ms, p95 {found['p95_ms']:.1f} ms")
+    if len(routes) >= 2:
+        low, high = min(routes), max(routes)
+        out.print(f"routes p95 on Neo4j, {high:,} ÷ {low:,}: {routes[high]['p95_ms'] / routes[low]['p95_ms']:.1f}×")
+    if routes:
+        plan = routes[max(routes)]["plan"]
         out.print(
-            f"routes on Neo4j at {scale or 'bundled'}: "
-            f"p50 {found['routes_p50_ms']:.1f} ms, p95 {found['routes_p95_ms']:.1f} ms"
+            f"PROFILE of the routes statement at {max(routes):,} "
+            f"({plan['chip']} → {plan['region']}): {plan['db_hits']:,} db hits"
         )
-    generated = sorted(s for s in scales if s)
-    if len(generated) >= 2:
-        low, high = generated[0], generated[-1]
-        ratio = scales[high]["routes_p95_ms"] / scales[low]["routes_p95_ms"]
-        out.print(f"routes p95 on Neo4j, {high:,} ÷ {low:,}: {ratio:.1f}×")
-    largest = max(scales)
-    plan = scales[largest]["plan"]
-    out.print(
-        f"PROFILE of the routes statement at {largest or 'bundled'} "
-        f"({plan['chip']} → {plan['region']}): {plan['db_hits']:,} db hits"
-    )
-    for line in plan["operators"]:
-        out.print("  " + line, highlight=False, markup=False)
+        for line in plan["operators"]:
+            out.print("  " + line, highlight=False, markup=False)
     out.print(f"written {write_results('answers', results)}")
 
 
