@@ -184,11 +184,13 @@ def neo4j_store(console: Console) -> Iterator[Neo4jStore]:
         password = secrets.token_hex(16)
         with console.status("starting Neo4j"):
             neo4j_server.start(config, password)
-        store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
-        try:
-            yield store
+        try:  # the server stops even when the first connection fails
+            store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
+            try:
+                yield store
+            finally:
+                store.close()
         finally:
-            store.close()
             neo4j_server.stop(config)
 
 
