@@ -96,6 +96,8 @@ class Neo4jStore:
         self._pinger: Driver | None = None
         self._pinger_lock = threading.Lock()
         self._answered = 0.0  # when a read last had its answer (monotonic clock)
+        self.statements = 0  # read statements sent (every read goes through `run`): tests and bench/ count them
+        self._counting = threading.Lock()
         auth = (settings.username, settings.checked_password())
         self.reader = GraphDatabase.driver(  # the driver reads go through; opens no connection yet
             settings.uri,
@@ -140,6 +142,8 @@ class Neo4jStore:
 
         Raises `BackendUnavailable` when the server refuses, drops or does not answer the read
         (within about `probe_after + connect_timeout` seconds), or runs it past `read_timeout`."""
+        with self._counting:
+            self.statements += 1
         answer = _in_thread(lambda: self._read(query, params))
         try:
             return answer.result(timeout=self.settings.probe_after)

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from ontology.records import Edge, Node
 from ontology.vocab import Prop
+from queries import prefetch
 from queries.answers import Basis
 from queries.evidence import weakest
 from queries.policies import Policies
 from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import Decision, chip_metrics
+from queries.routes import DEFAULT_MAX_HOPS
 from queries.settings import query_settings
 
 
@@ -97,6 +99,7 @@ class Exposure:
     as_of: dt.date
     reference: Node | None
     items: list[Item]
+    view: GraphStore | None = field(default=None, compare=False, repr=False)  # the store the answer was read from
 
     @property
     def reference_tpp(self) -> float | None:
@@ -117,6 +120,8 @@ def exposure(
 ) -> Exposure:
     """The compute reaching `region` on `as_of`. Raises `NotFound` for an unknown region."""
     day = as_of or dt.date.today()
-    facts = RegionFacts.gather(store, resolve_place(store, region), day)
+    place = resolve_place(store, region)
+    store = prefetch.region_view(store, place, day, DEFAULT_MAX_HOPS, screen=False)
+    facts = RegionFacts.gather(store, place, day)
     items = collect(facts, facts.decisions(policies or Policies.load(store)))
-    return Exposure(facts.region, day, store.node(query_settings().reference_chip), items)
+    return Exposure(facts.region, day, store.node(query_settings().reference_chip), items, store)

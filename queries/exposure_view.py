@@ -141,6 +141,8 @@ def _plants(viewer: Viewer, answer: Exposure, sites: list[str]) -> dict[str, lis
 
 
 def exposure_view(viewer: Viewer, answer: Exposure) -> ExposureAnswer:
+    if answer.view is not None and answer.view is not viewer.store:  # read from the answer's sub-graph
+        viewer = Viewer(answer.view)
     by_site: dict[str, list[Item]] = defaultdict(list)
     for item in answer.items:
         by_site[item.site].append(item)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from graph.store import GraphStore
+from queries import prefetch
 from queries.answers import ScreenAnswer
 from queries.resolve import resolve_organization
 from queries.restrictions import Rule, load_rules
@@ -33,5 +34,6 @@ class Policies:
 def screen_party(store: GraphStore, party: str, as_of: dt.date | None = None) -> ScreenAnswer:
     """`chiptrail screen`: is the organisation (id, name or alias) designated on the date, and how."""
     node = resolve_organization(store, party)
+    store = prefetch.party_view(store, node)
     screener = Policies.load(store).screener(store)
     return screener.view(screener.screen(node.id, as_of or dt.date.today()))

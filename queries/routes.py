@@ -10,13 +10,13 @@ weakest-confidence first, then shorter, then by node ids.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from graph.store import GraphStore
 from ontology.records import Edge, Node
 from ontology.vocab import Prop
-from queries import named
+from queries import named, prefetch
 from queries.decide import decide
 from queries.evidence import hop_date, rank, weakest
 from queries.places import countries_of, country_of
@@ -63,6 +63,7 @@ class RouteSearch:
     leads: list[Lead]
     truncated: bool = False
     screened: bool = False
+    view: GraphStore | None = field(default=None, compare=False, repr=False)  # the store the answer was read from
 
 
 def time_respecting(edges: tuple[Edge, ...]) -> bool:
@@ -131,6 +132,7 @@ def find_routes(
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
+    store = prefetch.routes_view(store, chips, place, max_hops, day, screen=screen, designations=policies is None)
     policies = policies or Policies.load(store, designations=screen)
     restriction = _Restrictions(store, list(policies.rules), day)
     found = [
@@ -148,4 +150,4 @@ def find_routes(
     if screen:
         screener = policies.screener(store)
         shown = [replace(r, screening=screen_route(screener, r.edges, r.restriction, day)) for r in shown]
-    return RouteSearch(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen)
+    return RouteSearch(chip, chips, place, day, max_hops, time_respecting_only, shown, leads, truncated, screen, store)

@@ -169,6 +169,8 @@ class Viewer:
         )
 
     def routes_answer(self, answer: RouteSearch) -> RoutesAnswer:
+        if answer.view is not None and answer.view is not self.store:  # read from the answer's sub-graph
+            return Viewer(answer.view).routes_answer(answer)
         self._prefetch_edges([e for r in answer.routes for e in r.edges] + [lead.edge for lead in answer.leads])
         query = RoutesQuery(
             chip=answer.chip_term,

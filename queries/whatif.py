@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from graph.store import GraphStore
 from ontology.records import Node
+from queries import prefetch
 from queries.answers import (
     ChipChange,
     ExposureChange,
@@ -30,7 +31,7 @@ from queries.region import RegionFacts
 from queries.resolve import resolve_place
 from queries.restrictions import Decision
 from queries.route_screen import verdict_of
-from queries.routes import Route
+from queries.routes import DEFAULT_MAX_HOPS, Route
 from queries.settings import query_settings
 from queries.views import Viewer
 
@@ -117,6 +118,7 @@ def whatif(
     """The difference an overlay makes for a region on a date."""
     day = as_of or overlay.as_of or dt.date.today()
     place = resolve_place(store, region)
+    store = prefetch.region_view(store, place, day, DEFAULT_MAX_HOPS, screen=True)
     base = Policies.load(store)
     facts = RegionFacts.gather(store, place, day)
     reference = store.node(query_settings().reference_chip)  # read once for both sides
