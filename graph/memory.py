@@ -190,7 +190,8 @@ class MemoryStore:
         return {i: self._nodes[i] for i in ids if i in self._nodes}
 
     def nodes(self, label: str) -> list[Node]:
-        return sorted_by_id(n for n in self._nodes.values() if label in n.labels)
+        found = self.memo(("label", label), lambda: tuple(sorted_by_id(n for n in self._nodes.values() if label in n.labels)))
+        return list(found)
 
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         if source is not None:
