@@ -190,8 +190,10 @@ class MemoryStore:
         return {i: self._nodes[i] for i in ids if i in self._nodes}
 
     def nodes(self, label: str) -> list[Node]:
-        found = self.memo(("label", label), lambda: tuple(sorted_by_id(n for n in self._nodes.values() if label in n.labels)))
-        return list(found)
+        return list(self.memo(("label", label), lambda: self._labelled(label)))
+
+    def _labelled(self, label: str) -> tuple[Node, ...]:
+        return tuple(sorted_by_id(n for n in self._nodes.values() if label in n.labels))
 
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         if source is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -110,3 +112,49 @@ def test_help_takes_a_fraction_of_a_second_of_processor_time() -> None:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_serve_with_two_workers_runs_two_worker_processes_that_answer() -> None:
+    """`chiptrail serve --workers 2`: two worker processes under one, answering from the data loaded."""
+    import httpx
+
+    from graph.neo4j_server import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [CLI, "serve", "--port", str(port), "--workers", "2", "--no-access-log"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the API did not become ready"
+            time.sleep(0.5)
+        workers = [p for p in _children(server.pid) if "spawn_main" in _cmdline(p)]
+        assert len(workers) == 2, [_cmdline(p) for p in _children(server.pid)]
+        answer = httpx.get(f"{base}/v1/routes", params={"chip": "H100", "region": "Xinjiang"}, timeout=60)
+        assert answer.status_code == 200
+        assert answer.json()["routes"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""

@@ -17,6 +17,7 @@ import importlib
 import sys
 
 import typer
+from typer.core import DEFAULT_MARKUP_MODE
 
 GROUPS = ("trace", "data", "ingest", "export", "policy")  # commands at the top level
 NAMED = ("neo4j", "resolve")  # commands under their group's name: `chiptrail neo4j start`
@@ -71,7 +72,7 @@ def _root(*, plain: bool = False) -> typer.Typer:
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
-        **({"rich_markup_mode": None} if plain else {}),
+        rich_markup_mode=None if plain else DEFAULT_MARKUP_MODE,
     )
 
     @app.callback()

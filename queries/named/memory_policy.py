@@ -145,7 +145,11 @@ def _country(store: MemoryStore, node_id: str) -> str | None:
 @twin("countries")
 def countries(store: MemoryStore, *, node_ids: list[str]) -> list[Row]:
     known = [i for i in dict.fromkeys(node_ids) if (n := store.node(i)) is not None and Label.ENTITY in n.labels]
-    return [{"id": i, "country": store.memo(("country", i), lambda i=i: _country(store, i))} for i in sorted(known)]
+    return [{"id": i, "country": _country_once(store, i)} for i in sorted(known)]
+
+
+def _country_once(store: MemoryStore, node_id: str) -> str | None:
+    return store.memo(("country", node_id), lambda: _country(store, node_id))
 
 
 def _changed_after(props: Props, since: dt.date | None) -> bool:
