@@ -87,6 +87,7 @@ class MemoryStore:
                 self._put_edge(edge)
             if progress:
                 progress(len(data.edges))
+            self._sorted()
         finally:
             self._bump()
         return LoadReport(len(data.nodes), len(data.edges))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.memory import MemoryStore
-from graph.store import SITE_LABELS, carries
+from graph.store import SITE_LABELS
 from ontology.records import Edge, Node, valid_on
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
 from queries.named.rows import Row, edge_map, node_map, twin
@@ -69,23 +69,37 @@ def _origins(store: MemoryStore, chip_id: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _supplies(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
-    return edge.type == Rel.SUPPLIES and carries(edge, chip_id) and valid_on(edge.props, as_of)
+def _usable(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
+    """`_supplies`, spelled out: the search's inner loops call it for every edge they look at."""
+    if edge.type != Rel.SUPPLIES:
+        return False
+    carried = edge.props.get(Prop.CHIPS)
+    return isinstance(carried, list) and chip_id in carried and valid_on(edge.props, as_of)
 
 
 def _hops_to_sites(
-    store: MemoryStore, sites: frozenset[str], chip_id: str, as_of: dt.date | None, max_hops: int
+    store: MemoryStore,
+    sites: frozenset[str],
+    origins: frozenset[str],
+    chip_id: str,
+    as_of: dt.date | None,
+    max_hops: int,
 ) -> dict[str, int]:
     """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`: walked
-    backwards from the sites, so the forward search below never enters a branch that cannot end there."""
+    backwards from the sites (the side with fewer candidates: a few of the many data centres, where
+    the designers' supplies fan out to all of them), so the forward search from the origins never
+    enters a branch that cannot end in the region. The last level admits origins only."""
     hops = dict.fromkeys(sites, 0)
     frontier = list(sites)
-    for depth in range(1, max_hops + 1):
+    for level in range(1, max_hops + 1):
         step = []
+        last = level == max_hops
         for here in frontier:
             for edge in store.in_edges(here):
-                if edge.source not in hops and _supplies(edge, chip_id, as_of):
-                    hops[edge.source] = depth
+                if edge.source in hops or (last and edge.source not in origins):
+                    continue
+                if _usable(edge, chip_id, as_of):
+                    hops[edge.source] = level
                     step.append(edge.source)
         frontier = step
     return hops
@@ -96,14 +110,15 @@ def supply_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[Row]:
     sites = sites_in(store, region_id)
-    hops = _hops_to_sites(store, sites, chip_id, as_of, max_hops)
-    origins = [o for o in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)) if o in hops]
+    all_origins = store.memo(("origins", chip_id), lambda: _origins(store, chip_id))
+    hops = _hops_to_sites(store, sites, frozenset(all_origins), chip_id, as_of, max_hops)
+    origins = [o for o in all_origins if o in hops]
     out: dict[str, list[Edge]] = {}  # each node's usable out-edges towards the region, read once
 
     def usable(here: str) -> list[Edge]:
         if here not in out:
             found = store.out_edges(here)
-            out[here] = [e for e in found if e.target in hops and _supplies(e, chip_id, as_of)]
+            out[here] = [e for e in found if e.target in hops and _usable(e, chip_id, as_of)]
         return out[here]
 
     paths: list[tuple[Edge, ...]] = []
