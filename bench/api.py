@@ -147,9 +147,14 @@ def paths_of(call: Callable[[int], Call]) -> list[str]:
 
 def wrk(base: str, paths: list[str], connections: int, seconds: int) -> dict[str, float]:
     """One wrk run: requests per second and latency percentiles over `paths` in turn."""
-    with httpx.Client(timeout=60) as client:
-        for path in paths:  # warm up, and fail early on an error status
-            client.get(f"{base}{path}").raise_for_status()
+    try:
+        with httpx.Client(timeout=60) as client:
+            for path in paths:  # warm up, and give up early on an error status
+                client.get(f"{base}{path}").raise_for_status()
+    except httpx.HTTPError as exc:  # reported as a row without figures; the other rows still count
+        Console(stderr=True).print(f"{base}: {exc}")
+        nan = float("nan")
+        return {"requests_per_s": nan, "p50_ms": nan, "p95_ms": nan, "p99_ms": nan, "errors": nan}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
     try:
