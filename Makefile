@@ -7,6 +7,8 @@ NEO4J_TOOLS := tools/neo4j
 NEO4J_STAMP := $(NEO4J_TOOLS)/lib/.resolved
 # Debian's headless Chromium, for the browser tests (driven by Playwright; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
+# Debian's wrk, the HTTP load generator bench/api.py drives the API with.
+WRK := /usr/bin/wrk
 
 .PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest soak clean
 
@@ -36,6 +38,14 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM)
 
+$(WRK):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else \
+		echo "bench/api.py needs Debian's wrk; run: sudo apt-get install -y wrk" >&2; \
+		exit 1; \
+	fi
+
 demo: $(STAMP)
 	$(BIN)/chiptrail demo
 
@@ -60,8 +70,9 @@ imports: $(STAMP)
 # The one quality gate, what CI runs: lint, types, the import contract, then every test.
 check: lint typecheck imports test
 
-bench: $(STAMP) $(NEO4J_STAMP)
+bench: $(STAMP) $(NEO4J_STAMP) $(WRK)
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.embedded
 	$(BIN)/python -m bench.api
 
 # Ingest of CSL and OpenSanctions downloads (15,000 and 10^6 records) on both backends: rows/s,

@@ -1,40 +1,183 @@
-"""The embedded backend: the whole graph in a networkx MultiDiGraph, no server needed."""
+"""The embedded backend: the whole graph in Python dicts, no server needed.
+
+Each node keeps its out- and in-relationships in id order (the adjacency every walk reads), and
+repeated values (labels, property keys, types, dataset names, dates) are held once. Every write
+bumps `version`; work derived from the data (region sites, parsed rules) is memoised against it
+with `memo`, so a write is seen by the next read.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+import threading
 from collections import Counter
-from collections.abc import Iterable
-
-import networkx as nx
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar, cast
 
 from graph.store import LoadReport, Progress, sorted_by_id
-from ontology.records import Dataset, Edge, Node
+from ontology.records import Dataset, Edge, Node, Props, Value
+
+T = TypeVar("T")
+MEMO_LIMIT = 20_000
+_NO_EDGES: tuple[Edge, ...] = ()
+
+
+class _Interner:
+    """One copy of each repeated value: strings, dates, tuples of labels, lists of strings by content."""
+
+    def __init__(self) -> None:
+        self._values: dict[object, object] = {}
+
+    def value(self, value: Value) -> Value:
+        if isinstance(value, str):
+            return sys.intern(value) if len(value) <= 64 else value
+        if isinstance(value, dt.date):
+            return cast(dt.date, self._values.setdefault(value, value))
+        if isinstance(value, list):
+            # Lists are shared between records (read-only by contract: nothing writes through a store's props).
+            try:
+                key = ("list", *value)
+                found = self._values.get(key)
+            except TypeError:  # an unhashable item: kept as it is
+                return list(value)
+            if found is None:
+                found = self._values[key] = [self.value(v) for v in value]
+            return cast(list[str], found)
+        return value
+
+    def props(self, props: Props) -> Props:
+        return {sys.intern(k): self.value(v) for k, v in props.items()}
+
+    def labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        return cast(tuple[str, ...], self._values.setdefault(("labels", *labels), tuple(map(sys.intern, labels))))
 
 
 class MemoryStore:
-    """In-process store for the command line and tests; up to ~10^6 edges on a laptop."""
+    """In-process store for the command line, tests and the API; ~10^6 edges in about a gigabyte."""
 
     backend = "memory"
 
     def __init__(self) -> None:
-        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._nodes: dict[str, Node] = {}
         self._edges: dict[str, Edge] = {}
+        self._out: dict[str, list[Edge]] = {}
+        self._in: dict[str, list[Edge]] = {}
+        self._unsorted: set[str] = set()  # nodes whose adjacency lists need sorting by edge id
+        self._intern = _Interner()
+        self._memo: dict[Hashable, object] = {}
+        self._lock = threading.Lock()
+        self.version = 0
+
+    # --- writes: each one bumps the version ---------------------------------------------------
+
+    def _bump(self) -> None:
+        with self._lock:
+            self.version += 1
+            self._memo = {}
 
     def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
-        for node in data.nodes.values():
-            previous = self._nodes.get(node.id)
-            labels = tuple(sorted(set(node.labels) | set(previous.labels))) if previous else node.labels
-            self._nodes[node.id] = Node(node.id, labels, dict(node.props))
-            self.graph.add_node(node.id)
-        if progress:
-            progress(len(data.nodes))
-        for edge in data.edges.values():
-            self._edges[edge.id] = Edge(edge.id, edge.type, edge.source, edge.target, dict(edge.props))
-            self.graph.add_edge(edge.source, edge.target, key=edge.id)
-        if progress:
-            progress(len(data.edges))
+        self._bump()
+        try:
+            for node in data.nodes.values():
+                self._put_node(node)
+            if progress:
+                progress(len(data.nodes))
+            for edge in data.edges.values():
+                self._put_edge(edge)
+            if progress:
+                progress(len(data.edges))
+            self._sorted()
+        finally:
+            self._bump()
         return LoadReport(len(data.nodes), len(data.edges))
+
+    def _put_node(self, node: Node) -> None:
+        previous = self._nodes.get(node.id)
+        labels = tuple(sorted(set(node.labels) | set(previous.labels))) if previous else node.labels
+        node_id = sys.intern(node.id)
+        self._nodes[node_id] = Node(node_id, self._intern.labels(labels), self._intern.props(node.props))
+
+    def _put_edge(self, edge: Edge) -> None:
+        previous = self._edges.get(edge.id)
+        if previous is not None:
+            self._unlink(previous)
+        source, target = sys.intern(edge.source), sys.intern(edge.target)
+        stored = Edge(edge.id, sys.intern(edge.type), source, target, self._intern.props(edge.props))
+        self._edges[edge.id] = stored
+        self._out.setdefault(source, []).append(stored)
+        self._in.setdefault(target, []).append(stored)
+        self._unsorted.update((source, target))
+
+    def _unlink(self, edge: Edge) -> None:
+        for side, end in ((self._out, edge.source), (self._in, edge.target)):
+            found = side.get(end)
+            if found is not None:
+                found[:] = [e for e in found if e.id != edge.id]
+
+    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
+        self._bump()
+        gone = 0
+        try:
+            for edge_id in ids:
+                edge = self._edges.get(edge_id)
+                if edge is not None and edge.type == rel_type:
+                    del self._edges[edge_id]
+                    self._unlink(edge)
+                    gone += 1
+        finally:
+            self._bump()
+        return gone
+
+    def clear(self) -> None:
+        self._bump()
+        self._nodes.clear()
+        self._edges.clear()
+        self._out.clear()
+        self._in.clear()
+        self._unsorted.clear()
+        self._intern = _Interner()
+        self._bump()
+
+    # --- derived work, once per version ---------------------------------------------------------
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per data version: the value is dropped by the next write. A value computed
+        while a write ran is returned but not kept."""
+        memo, version = self._memo, self.version
+        if key in memo:
+            return cast(T, memo[key])
+        value = compute()
+        with self._lock:
+            if self.version == version:
+                if len(self._memo) >= MEMO_LIMIT:  # keys that carry a date or a term: keep the memo bounded
+                    self._memo = {}
+                self._memo[key] = value
+        return value
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def _sorted(self) -> None:
+        """Sort the adjacency lists touched since the last read (edge id order, as `edges` answers)."""
+        if not self._unsorted:
+            return
+        with self._lock:
+            for node_id in self._unsorted:
+                for side in (self._out, self._in):
+                    found = side.get(node_id)
+                    if found is not None:
+                        found.sort(key=lambda e: e.id)
+            self._unsorted.clear()
+
+    def out_edges(self, node_id: str) -> list[Edge] | tuple[Edge, ...]:
+        """Every relationship out of a node, in id order (the list itself: do not change it)."""
+        self._sorted()
+        return self._out.get(node_id, _NO_EDGES)
+
+    def in_edges(self, node_id: str) -> list[Edge] | tuple[Edge, ...]:
+        """Every relationship into a node, in id order (the list itself: do not change it)."""
+        self._sorted()
+        return self._in.get(node_id, _NO_EDGES)
 
     def counts(self) -> dict[str, int]:
         found: Counter[str] = Counter(label for node in self._nodes.values() for label in node.labels)
@@ -48,20 +191,17 @@ class MemoryStore:
         return {i: self._nodes[i] for i in ids if i in self._nodes}
 
     def nodes(self, label: str) -> list[Node]:
-        return sorted_by_id(n for n in self._nodes.values() if label in n.labels)
+        return list(self.memo(("label", label), lambda: self._labelled(label)))
+
+    def _labelled(self, label: str) -> tuple[Node, ...]:
+        return tuple(sorted_by_id(n for n in self._nodes.values() if label in n.labels))
 
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         if source is not None:
-            keys = [k for _, _, k in self.graph.out_edges(source, keys=True)] if source in self.graph else []
-        elif target is not None:
-            keys = [k for _, _, k in self.graph.in_edges(target, keys=True)] if target in self.graph else []
-        else:
-            keys = list(self._edges)
-        found = (self._edges[k] for k in keys)
-        return sorted(
-            (e for e in found if e.type == rel_type and target in (None, e.target)),
-            key=lambda e: e.id,
-        )
+            return [e for e in self.out_edges(source) if e.type == rel_type and target in (None, e.target)]
+        if target is not None:
+            return [e for e in self.in_edges(target) if e.type == rel_type]
+        return sorted((e for e in self._edges.values() if e.type == rel_type), key=lambda e: e.id)
 
     def all_nodes(self) -> list[Node]:
         """Every node, in load order."""
@@ -73,29 +213,12 @@ class MemoryStore:
 
     def all_edges_of(self, node_id: str) -> list[Edge]:
         """Every relationship into or out of a node, sorted by id."""
-        if node_id not in self.graph:
-            return []
-        keys = {k for _, _, k in self.graph.out_edges(node_id, keys=True)}
-        keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
-        return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
-
-    def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
-        gone = 0
-        for edge_id in ids:
-            edge = self._edges.get(edge_id)
-            if edge is not None and edge.type == rel_type:
-                del self._edges[edge_id]
-                self.graph.remove_edge(edge.source, edge.target, key=edge_id)
-                gone += 1
-        return gone
+        found = {e.id: e for e in self.out_edges(node_id)}
+        found.update((e.id, e) for e in self.in_edges(node_id))
+        return sorted(found.values(), key=lambda e: e.id)
 
     def ping(self, timeout: float = 2.0) -> None:
         """In process: always answers."""
-
-    def clear(self) -> None:
-        self.graph.clear()
-        self._nodes.clear()
-        self._edges.clear()
 
     def close(self) -> None:
         """Nothing to release."""

@@ -29,7 +29,7 @@ class Origin:
         return f"{self.file}#{self.item}" if self.item else self.file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """A node: its id, its labels (the full class closure, most general first) and properties."""
 
@@ -39,7 +39,7 @@ class Node:
     origin: Origin | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """A relationship; `id` is stable (defaults to from|TYPE|to) so loading twice converges."""
 

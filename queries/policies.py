@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from graph.store import GraphStore
 from queries import prefetch
 from queries.answers import ScreenAnswer
+from queries.cache import per_version
 from queries.resolve import resolve_organization
 from queries.restrictions import Rule, load_rules
 from queries.screening import Designation, Screener, load_designations
@@ -24,8 +25,13 @@ class Policies:
 
     @classmethod
     def load(cls, store: GraphStore, *, designations: bool = True) -> Policies:
-        """The rules in the store and (unless not needed) every designation."""
-        return cls(tuple(load_rules(store)), tuple(load_designations(store)) if designations else ())
+        """The rules in the store and (unless not needed) every designation, read and parsed once per
+        data version on the embedded store."""
+
+        def read() -> Policies:
+            return cls(tuple(load_rules(store)), tuple(load_designations(store)) if designations else ())
+
+        return per_version(store, ("policies", designations), read)
 
     def screener(self, store: GraphStore) -> Screener:
         return Screener(store, list(self.rules), list(self.designations))

@@ -9,6 +9,7 @@ from graph.store import GraphStore
 from ontology.errors import NotFound
 from ontology.records import Node
 from ontology.vocab import Label, Prop
+from queries.cache import per_version
 
 NAME_KEYS = (Prop.NAME, Prop.NAME_ZH, Prop.ALIASES)
 
@@ -44,6 +45,10 @@ def _suggestions(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[st
 
 def resolve_chips(store: GraphStore, term: str) -> list[Node]:
     """Chip models matching `term`; a family name ('H100') covers every variant. Raises `NotFound`."""
+    return list(per_version(store, ("resolve_chips", term), lambda: tuple(_resolve_chips(store, term))))
+
+
+def _resolve_chips(store: GraphStore, term: str) -> list[Node]:
     chips = store.nodes(Label.CHIP_MODEL)
     found = _match(chips, term, (*NAME_KEYS, Prop.FAMILY))
     if not found:
@@ -53,6 +58,10 @@ def resolve_chips(store: GraphStore, term: str) -> list[Node]:
 
 def resolve_place(store: GraphStore, term: str) -> Node:
     """The place matching `term` (id, name, alias, Chinese name or ISO 3166 code). Raises `NotFound`."""
+    return per_version(store, ("resolve_place", term), lambda: _resolve_place(store, term))
+
+
+def _resolve_place(store: GraphStore, term: str) -> Node:
     places = store.nodes(Label.PLACE)
     found = _match(places, term, (*NAME_KEYS, Prop.ISO3166))
     if not found:
@@ -62,6 +71,10 @@ def resolve_place(store: GraphStore, term: str) -> Node:
 
 def resolve_organization(store: GraphStore, term: str) -> Node:
     """The organisation matching `term` (id, name, alias or Chinese name). Raises `NotFound`."""
+    return per_version(store, ("resolve_organization", term), lambda: _resolve_organization(store, term))
+
+
+def _resolve_organization(store: GraphStore, term: str) -> Node:
     orgs = store.nodes(Label.ORGANIZATION)
     found = _match(orgs, term, NAME_KEYS)
     if not found:

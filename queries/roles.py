@@ -73,4 +73,10 @@ def _schema() -> Schema:
 
 def role_of(labels: Iterable[str]) -> Role:
     """`role_in` the ontology, loaded and checked once."""
+    return _role_of(tuple(labels))
+
+
+@cache
+def _role_of(labels: tuple[str, ...]) -> Role:
+    """Once per set of labels: few combinations occur."""
     return role_in(_schema(), labels)

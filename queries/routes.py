@@ -17,6 +17,7 @@ from graph.store import GraphStore
 from ontology.records import Edge, Node
 from ontology.vocab import Prop
 from queries import named, prefetch
+from queries.cache import per_version
 from queries.decide import decide
 from queries.evidence import hop_date, rank, weakest
 from queries.places import countries_of, country_of
@@ -79,8 +80,9 @@ def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
 class _Restrictions:
     """Decides a chip's restriction for a site's country, looking each site and decision up once."""
 
-    def __init__(self, store: GraphStore, rules: list[Rule], day: dt.date) -> None:
-        self.store, self.rules, self.day = store, rules, day
+    def __init__(self, store: GraphStore, rules: list[Rule], day: dt.date, *, in_store: bool = False) -> None:
+        """`in_store`: the rules are the store's own, so decisions are kept once per data version."""
+        self.store, self.rules, self.day, self.in_store = store, rules, day, in_store
         self.countries: dict[str, str | None] = {}
         self.decisions: dict[tuple[str, str], Decision] = {}
 
@@ -94,8 +96,15 @@ class _Restrictions:
         if country is None:
             return None
         if (chip.id, country) not in self.decisions:
-            self.decisions[chip.id, country] = decide(chip, self.rules, country, self.day)
+            self.decisions[chip.id, country] = (
+                per_version(self.store, ("decision", chip.id, country, self.day), lambda: self._decide(chip, country))
+                if self.in_store
+                else self._decide(chip, country)
+            )
         return self.decisions[chip.id, country]
+
+    def _decide(self, chip: Node, country: str) -> Decision:
+        return decide(chip, self.rules, country, self.day)
 
 
 def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
@@ -132,9 +141,10 @@ def find_routes(
     day = as_of or dt.date.today()
     chips = resolve_chips(store, chip)
     place = resolve_place(store, region)
-    store = prefetch.routes_view(store, chips, place, max_hops, day, screen=screen, designations=policies is None)
+    in_store = policies is None
+    store = prefetch.routes_view(store, chips, place, max_hops, day, screen=screen, designations=in_store)
     policies = policies or Policies.load(store, designations=screen)
-    restriction = _Restrictions(store, list(policies.rules), day)
+    restriction = _Restrictions(store, list(policies.rules), day, in_store=in_store)
     found = [
         (c, path)
         for c in chips

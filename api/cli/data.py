@@ -71,8 +71,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     backend: BackendOpt = Backend.memory,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes. Each answers on its own core; on the memory backend each holds its own copy "
+            "of the graph (memory × workers).",
+        ),
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request (one line each).")] = True,
 ) -> None:
     """Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables."""
+    import os
+
     import uvicorn
 
     # The one place the command line reaches into the HTTP face (declared in the import contract).
@@ -81,4 +93,17 @@ def serve(
 
     with user_errors():
         settings = ApiSettings(backend=backend.value)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
+            return
+        # Worker processes build the app from the environment: pass the backend chosen here on to them.
+        os.environ["CHIPTRAIL_BACKEND"] = backend.value
+        uvicorn.run(
+            "api.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=access_log,
+        )

@@ -10,31 +10,43 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.memory import MemoryStore
-from graph.store import SITE_LABELS, carries
+from graph.store import SITE_LABELS
 from ontology.records import Edge, Node, valid_on
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
 from queries.named.rows import Row, edge_map, node_map, twin
 
 
-def _within(store: MemoryStore, place_id: str) -> set[str]:
+def _within(store: MemoryStore, place_id: str) -> frozenset[str]:
+    """The place and every place PART_OF it, transitively (once per data version)."""
+    return store.memo(("within", place_id), lambda: _walk_within(store, place_id))
+
+
+def _walk_within(store: MemoryStore, place_id: str) -> frozenset[str]:
     if (place := store.node(place_id)) is None or Label.PLACE not in place.labels:
-        return set()
+        return frozenset()
     found, todo = {place_id}, [place_id]
     while todo:
-        for edge in store.edges(Rel.PART_OF, target=todo.pop()):
-            if edge.source not in found:
+        for edge in store.in_edges(todo.pop()):
+            if edge.type == Rel.PART_OF and edge.source not in found:
                 found.add(edge.source)
                 todo.append(edge.source)
-    return found
+    return frozenset(found)
 
 
-def sites_in(store: MemoryStore, region_id: str) -> set[str]:
-    return {
+def sites_in(store: MemoryStore, region_id: str) -> frozenset[str]:
+    """The sites located in the region or a place within it (once per data version)."""
+    return store.memo(("sites_in", region_id), lambda: _find_sites(store, region_id))
+
+
+def _find_sites(store: MemoryStore, region_id: str) -> frozenset[str]:
+    return frozenset(
         e.source
         for place in _within(store, region_id)
-        for e in store.edges(Rel.LOCATED_IN, target=place)
-        if (site := store.node(e.source)) is not None and any(lab in site.labels for lab in SITE_LABELS)
-    }
+        for e in store.in_edges(place)
+        if e.type == Rel.LOCATED_IN
+        and (site := store.node(e.source)) is not None
+        and any(lab in site.labels for lab in SITE_LABELS)
+    )
 
 
 @twin("places_within")
@@ -47,34 +59,76 @@ def sites_within(store: MemoryStore, *, region_id: str) -> list[Row]:
     return [{"id": s} for s in sorted(sites_in(store, region_id))]
 
 
+def _origins(store: MemoryStore, chip_id: str) -> tuple[str, ...]:
+    """Organisations that design or manufacture the chip model, sorted (once per data version)."""
+    found = {
+        e.source
+        for e in store.in_edges(chip_id)
+        if e.type in ORIGIN_RELS and (o := store.node(e.source)) is not None and Label.ORGANIZATION in o.labels
+    }
+    return tuple(sorted(found))
+
+
+def _usable(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
+    """`_supplies`, spelled out: the search's inner loops call it for every edge they look at."""
+    if edge.type != Rel.SUPPLIES:
+        return False
+    carried = edge.props.get(Prop.CHIPS)
+    return isinstance(carried, list) and chip_id in carried and valid_on(edge.props, as_of)
+
+
+def _hops_to_sites(
+    store: MemoryStore,
+    sites: frozenset[str],
+    origins: frozenset[str],
+    chip_id: str,
+    as_of: dt.date | None,
+    max_hops: int,
+) -> dict[str, int]:
+    """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`: walked
+    backwards from the sites (the side with fewer candidates: a few of the many data centres, where
+    the designers' supplies fan out to all of them), so the forward search from the origins never
+    enters a branch that cannot end in the region. The last level admits origins only."""
+    hops = dict.fromkeys(sites, 0)
+    frontier = list(sites)
+    for level in range(1, max_hops + 1):
+        step = []
+        last = level == max_hops
+        for here in frontier:
+            for edge in store.in_edges(here):
+                if edge.source in hops or (last and edge.source not in origins):
+                    continue
+                if _usable(edge, chip_id, as_of):
+                    hops[edge.source] = level
+                    step.append(edge.source)
+        frontier = step
+    return hops
+
+
 @twin("supply_paths")
 def supply_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[Row]:
-    origins = sorted(
-        {
-            e.source
-            for rel in ORIGIN_RELS
-            for e in store.edges(rel, target=chip_id)
-            if (o := store.node(e.source)) is not None and Label.ORGANIZATION in o.labels
-        }
-    )
     sites = sites_in(store, region_id)
-    out: dict[str, list[Edge]] = {}  # each node's usable out-edges, read once, only where the walk goes
+    all_origins = store.memo(("origins", chip_id), lambda: _origins(store, chip_id))
+    hops = _hops_to_sites(store, sites, frozenset(all_origins), chip_id, as_of, max_hops)
+    origins = [o for o in all_origins if o in hops]
+    out: dict[str, list[Edge]] = {}  # each node's usable out-edges towards the region, read once
 
     def usable(here: str) -> list[Edge]:
         if here not in out:
-            found = store.edges(Rel.SUPPLIES, source=here)
-            out[here] = [e for e in found if carries(e, chip_id) and valid_on(e.props, as_of)]
+            found = store.out_edges(here)
+            out[here] = [e for e in found if e.target in hops and _usable(e, chip_id, as_of)]
         return out[here]
 
     paths: list[tuple[Edge, ...]] = []
 
     def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
-        if len(path) >= max_hops:
+        left = max_hops - len(path) - 1  # hops left after the next one
+        if left < 0:
             return
         for edge in usable(here):
-            if edge.target in seen:
+            if edge.target in seen or hops[edge.target] > left:
                 continue
             step = (*path, edge)
             if edge.target in sites:

@@ -104,6 +104,11 @@ def owners(store: MemoryStore, *, org_id: str, as_of: dt.date | None, max_hops: 
 
 @twin("region_chips")
 def region_chips(store: MemoryStore, *, region_id: str, as_of: dt.date | None) -> list[Row]:
+    chips = store.memo(("region_chips", region_id, as_of), lambda: _region_chips(store, region_id, as_of))
+    return [{"id": chip} for chip in chips]
+
+
+def _region_chips(store: MemoryStore, region_id: str, as_of: dt.date | None) -> tuple[str, ...]:
     found: set[str] = set()
     for site in sites_in(store, region_id):
         for edge in store.edges(Rel.SUPPLIES, target=site):
@@ -113,7 +118,7 @@ def region_chips(store: MemoryStore, *, region_id: str, as_of: dt.date | None) -
             model = store.node(edge.target)
             if valid_on(edge.props, as_of) and model is not None and Label.CHIP_MODEL in model.labels:
                 found.add(edge.target)
-    return [{"id": chip} for chip in sorted(found)]
+    return tuple(sorted(found))
 
 
 def _country(store: MemoryStore, node_id: str) -> str | None:
@@ -140,7 +145,11 @@ def _country(store: MemoryStore, node_id: str) -> str | None:
 @twin("countries")
 def countries(store: MemoryStore, *, node_ids: list[str]) -> list[Row]:
     known = [i for i in dict.fromkeys(node_ids) if (n := store.node(i)) is not None and Label.ENTITY in n.labels]
-    return [{"id": i, "country": _country(store, i)} for i in sorted(known)]
+    return [{"id": i, "country": _country_once(store, i)} for i in sorted(known)]
+
+
+def _country_once(store: MemoryStore, node_id: str) -> str | None:
+    return store.memo(("country", node_id), lambda: _country(store, node_id))
 
 
 def _changed_after(props: Props, since: dt.date | None) -> bool:

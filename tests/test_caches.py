@@ -1,0 +1,127 @@
+"""Work kept once per data version on the embedded store (region sites, chip origins, parsed rules,
+countries, adjacency) is dropped by every write: the next request sees the write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph.memory import MEMO_LIMIT, MemoryStore
+from loaders import BUNDLED_JUDGEMENTS
+from ontology.records import Dataset, Edge, Node
+from ontology.vocab import Label, Prop, Rel
+from queries.policies import Policies
+from queries.routes import find_routes
+from queries.same_as import apply_resolution
+from tests.helpers import client_for
+
+DAY = dt.date(2026, 1, 1)
+ROUTES = {"chip": "H100", "region": "Xinjiang", "as_of": DAY.isoformat(), "limit": 1000}
+
+
+@pytest.fixture
+def fresh(bundled: Dataset) -> MemoryStore:
+    """The bundled data in a store of the test's own (the tests write to it)."""
+    store = MemoryStore()
+    store.load(bundled)
+    return store
+
+
+def hops(client: TestClient) -> set[tuple[str, str]]:
+    response = client.get("/v1/routes", params=ROUTES)
+    assert response.status_code == 200
+    return {(h["from"]["id"], h["to"]["id"]) for r in response.json()["routes"] for h in r["hops"]}
+
+
+def test_every_write_bumps_the_version(fresh: MemoryStore, bundled: Dataset) -> None:
+    seen = [fresh.version]
+    fresh.load(Dataset())
+    seen.append(fresh.version)
+    some = next(e for e in bundled.edges.values() if e.type == Rel.SUPPLIES)
+    fresh.delete_edges(Rel.SUPPLIES, [some.id])
+    seen.append(fresh.version)
+    assert apply_resolution(fresh, [BUNDLED_JUDGEMENTS]).edges > 0
+    seen.append(fresh.version)
+    fresh.clear()
+    seen.append(fresh.version)
+    assert seen == sorted(set(seen))  # strictly increasing
+
+
+def test_a_deleted_supply_edge_is_gone_from_the_next_routes_answer(fresh: MemoryStore) -> None:
+    with client_for(fresh) as client:
+        before = hops(client)
+        assert before, "the bundled data has H100 routes into Xinjiang"
+        first = find_routes(fresh, "H100", "Xinjiang", as_of=DAY).routes[0].edges[0]
+        assert (first.source, first.target) in before
+        assert fresh.delete_edges(Rel.SUPPLIES, [first.id]) == 1
+        assert (first.source, first.target) not in hops(client)
+        fresh.load(Dataset(edges={first.id: first}))
+        assert hops(client) == before
+
+
+def test_a_new_site_in_the_region_is_reached_by_the_next_request(fresh: MemoryStore) -> None:
+    route = find_routes(fresh, "H100", "Xinjiang", as_of=DAY).routes[0]
+    last = route.edges[-1]
+    place = fresh.edges(Rel.LOCATED_IN, source=last.target)[0].target
+    site = Node("dc-cache-test", (Label.ENTITY, Label.DATA_CENTER), {Prop.NAME: "Cache Test DC"})
+    with client_for(fresh) as client:
+        assert (last.source, site.id) not in hops(client)
+        located = Edge("cache-test-located", Rel.LOCATED_IN, site.id, place, {})
+        supplies = dataclasses.replace(last, id="cache-test-supplies", target=site.id)
+        fresh.load(Dataset({site.id: site}, {located.id: located, supplies.id: supplies}))
+        assert (last.source, site.id) in hops(client)
+
+
+def test_rules_are_parsed_once_per_version_and_again_after_a_write(fresh: MemoryStore) -> None:
+    first = Policies.load(fresh)
+    assert Policies.load(fresh) is first
+    rule = fresh.node(first.rules[0].id)
+    assert rule is not None
+    renamed = Node(rule.id, rule.labels, {**rule.props, Prop.NAME: "Renamed for the cache test"})
+    fresh.load(Dataset({rule.id: renamed}))
+    again = Policies.load(fresh)
+    assert again is not first
+    assert {r.name for r in again.rules if r.id == rule.id} == {"Renamed for the cache test"}
+
+
+def test_a_value_computed_while_a_write_ran_is_not_kept() -> None:
+    store = MemoryStore()
+
+    def computed_across_a_write() -> str:
+        store.load(Dataset())
+        return "stale"
+
+    assert store.memo("key", computed_across_a_write) == "stale"
+    assert store.memo("key", lambda: "fresh") == "fresh"
+    assert store.memo("key", lambda: "recomputed") == "fresh"
+
+
+def test_the_memo_stays_bounded() -> None:
+    store = MemoryStore()
+    for i in range(MEMO_LIMIT + 10):
+        store.memo(("key", i), int)
+    assert len(store._memo) <= MEMO_LIMIT
+
+
+def test_a_relationship_reloaded_with_other_ends_leaves_its_old_ends() -> None:
+    store = MemoryStore()
+    nodes = {n: Node(n, (Label.ENTITY, Label.ORGANIZATION), {}) for n in ("a", "b", "c")}
+    store.load(Dataset(nodes, {"e": Edge("e", Rel.SUPPLIES, "a", "b", {})}))
+    store.load(Dataset(edges={"e": Edge("e", Rel.SUPPLIES, "a", "c", {})}))
+    assert [e.target for e in store.edges(Rel.SUPPLIES, source="a")] == ["c"]
+    assert store.edges(Rel.SUPPLIES, target="b") == []
+    assert [e.id for e in store.all_edges_of("c")] == ["e"]
+
+
+def test_adjacency_answers_in_id_order_after_loads_in_any_order() -> None:
+    store = MemoryStore()
+    nodes = {n: Node(n, (Label.ENTITY, Label.ORGANIZATION), {}) for n in ("a", "b")}
+    store.load(Dataset(nodes, {"z": Edge("z", Rel.SUPPLIES, "a", "b", {})}))
+    assert [e.id for e in store.edges(Rel.SUPPLIES, source="a")] == ["z"]
+    store.load(Dataset(edges={"m": Edge("m", Rel.SUPPLIES, "a", "b", {})}))
+    store.load(Dataset(edges={"b": Edge("b", Rel.OWNS, "a", "b", {})}))
+    assert [e.id for e in store.out_edges("a")] == ["b", "m", "z"]
+    assert [e.id for e in store.edges(Rel.SUPPLIES, target="b")] == ["m", "z"]
