@@ -46,6 +46,8 @@ SUMMARIES = {
     "routes": "Routes that carry a chip model into a region, each hop with its evidence, and leads (--format html\n"
     "draws them).",
     "restrictions": "Whether a chip model needs a US licence for a destination on a date, and why.",
+    "specs": "A chip model's figures from every source side by side (curated, Epoch AI, …), the conflicts,\n"
+    "and with --destination the decision from each source's figures.",
     "demo": "Load the curated and scenario data; show counts, restrictions, screened routes into Xinjiang, leads,\n"
     "the region's exposure and the top chokepoints.",
     "validate": "Check data files against the ontology and the SHACL shapes; exit 1 on any problem.",
