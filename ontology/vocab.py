@@ -27,6 +27,14 @@ class Label:
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
     PERSON = "Person"
+    # upstream supply chain (ETO)
+    SUPPLY_INPUT = "SupplyInput"
+    SUPPLY_PROCESS = "SupplyProcess"
+    DESIGN_RESOURCE = "DesignResource"
+    TOOL_RESOURCE = "ToolResource"
+    MATERIAL_RESOURCE = "MaterialResource"
+    ULTIMATE_OUTPUT = "UltimateOutput"
+    SUPPLY_STAGE = "SupplyStage"
 
 
 class Rel:
@@ -46,6 +54,13 @@ class Rel:
     SUSPENDS = "SUSPENDS"
     ADDS_DESTINATIONS_TO = "ADDS_DESTINATIONS_TO"
     SAME_AS = "SAME_AS"
+    ISSUED_BY = "ISSUED_BY"
+    FABRICATES = "FABRICATES"
+    # upstream supply chain (ETO)
+    PROVIDES = "PROVIDES"
+    GOES_INTO = "GOES_INTO"
+    TYPE_OF = "TYPE_OF"
+    IN_STAGE = "IN_STAGE"
 
 
 class Prop:
@@ -130,6 +145,16 @@ class Prop:
     DECIDED_AT = "decided_at"
     REASON = "reason"
     SCORE = "score"
+    # upstream supply chain (ETO)
+    SHARE = "share"
+    NEGLIGIBLE_SHARE = "negligible_share"
+    YEAR = "year"
+    SOURCE_TEXT = "source_text"
+    INPUT_TYPE = "input_type"
+    DESCRIPTION = "description"
+    MARKET_SIZE = "market_size"
+    COVERED_INPUTS = "covered_inputs"
+    ECCN = "eccn"
 
 
 class Effect:
