@@ -1,7 +1,7 @@
 """The `chiptrail` command line: one module per group of commands, each a Typer app merged here.
 
 trace (routes, restrictions, demo) · data (validate, load, serve) · ingest (ingest, datasets,
-changes) · policy (screen, exposure, whatif, chokepoints) · export · neo4j (start, stop, status) ·
+changes) · policy (screen, exposure, whatif, chokepoints, dependencies) · export · neo4j (start, stop, status) ·
 resolve (candidates, judge, undo, apply). Every command translates domain errors through
 `api.cli.console.user_errors`; shared options live in `api.cli.options`.
 
@@ -33,6 +33,7 @@ COMMANDS = {
     "exposure": "policy",
     "whatif": "policy",
     "chokepoints": "policy",
+    "dependencies": "policy",
     "neo4j": "neo4j",
     "resolve": "resolve",
 }
