@@ -568,6 +568,7 @@ class SupplyNeed(Answer):
 
 class StageNeeds(Answer):
     stage: Ref | None
+    providers: list[SupplyProvider] = Field(description="Shares of the whole stage (e.g. capacity by country).")
     needs: list[SupplyNeed]
 
 

@@ -87,6 +87,7 @@ def _by_stage(chain: SupplyChain, viewer: Viewer, leads: dict[str, str | None]) 
     return [
         StageNeeds(
             stage=viewer.ref(stage_id) if stage_id else None,
+            providers=[provider_view(chain, viewer, e) for e in ranked(chain, chain.provides.get(stage_id or "", []))],
             needs=[_need(chain, viewer, i, leads[i]) for i in sorted(groups[stage_id], key=input_key)],
         )
         for stage_id in sorted(groups, key=stage_key)

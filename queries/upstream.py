@@ -218,12 +218,14 @@ def _text_of(edge: Edge, key: str) -> str | None:
 
 
 def ranked(chain: SupplyChain, edges: Iterable[Edge]) -> list[Edge]:
-    """Highest share first; unknown shares last; then by provider name."""
+    """Organisations before countries; highest share first, unknown shares last; then by name."""
 
-    def key(edge: Edge) -> tuple[float, str, str]:
+    def key(edge: Edge) -> tuple[bool, float, str, str]:
+        node = chain.providers.get(edge.source)
         figure = _number(edge.props.get(Prop.SHARE))
-        name = _text(chain.providers.get(edge.source), Prop.NAME) or edge.source
-        return (-(figure if figure is not None else -1.0), name.casefold(), edge.id)
+        name = _text(node, Prop.NAME) or edge.source
+        country = node is not None and Label.COUNTRY in node.labels
+        return (country, -(figure if figure is not None else -1.0), name.casefold(), edge.id)
 
     return sorted(edges, key=key)
 

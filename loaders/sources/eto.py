@@ -8,7 +8,7 @@
   place itself (a row of its own is not made: where the graph has no place for the country, the
   country's provision is dropped and counted); `Various countries`, `Various companies` and the
   like are not one provider: their provision is kept as a note on the input;
-- a provision row becomes `PROVIDES` with the share (percent, `9.8` or the older `"61%"`), the
+- a provision row becomes `PROVIDES` (of an input, or of a whole stage) with the share (percent, `9.8` or the older `"61%"`), the
   year and the source's own words; a sequence row `GOES_INTO` or `TYPE_OF`.
 
 Record keys are the ETO ids (`N20`, `P88`, `S2`; `P88>N20` for a provision, `N20>N19` for a
@@ -127,6 +127,11 @@ class Provider:
     row: CsvRow
     aggregate: bool  # "Various countries", "EUR": not one provider
     node: str | None  # the node that provides: the organisation, or the country's place
+    aliases: list[str] = field(default_factory=list)  # one per row: the file repeats a provider per alias
+
+    def same(self, row: CsvRow) -> bool:
+        """Whether `row` is this provider again (another alias), not another provider under its id."""
+        return all(row.get(c) == self.row.get(c) for c in ("provider_name", "provider_type", "country"))
 
 
 @dataclass
@@ -163,7 +168,8 @@ def _provider(row: CsvRow) -> Provider:
         code = alpha2(name)
         return Provider(row, code is None, country_place(code) if code else None)
     aggregate = name.lower().startswith("various")
-    return Provider(row, aggregate, None if aggregate else provider_id(row.get("provider_id")))
+    aliases = [row.get("alias")] if row.get("alias") else []
+    return Provider(row, aggregate, None if aggregate else provider_id(row.get("provider_id")), aliases)
 
 
 def _repeated(read: Folder, name: str, row: CsvRow) -> bool:
@@ -189,6 +195,9 @@ def _index(folder: Path) -> Folder:
         for item in read_rows(folder, name):
             if isinstance(item, LineProblem):
                 read.problems.append(item.problem)
+            elif name == "providers" and (known := read.providers.get(item.get("provider_id"))) and known.same(item):
+                if item.get("alias") and item.get("alias") not in known.aliases:
+                    known.aliases.append(item.get("alias"))
             elif name in ("stages", "inputs", "providers") and _repeated(read, name, item):
                 continue
             elif name == "stages":
@@ -308,7 +317,7 @@ class _Mapper:
         props = _clean(
             {
                 Prop.NAME: name,
-                Prop.ALIASES: [row.get("alias")] if row.get("alias") and row.get("alias") != name else [],
+                Prop.ALIASES: [a for a in provider.aliases if a != name],
                 Prop.COUNTRY: code or "",
                 Prop.NOTE: f"Country as the source gives it: {country!r} (not one ISO 3166 country)."
                 if country and not code
@@ -328,8 +337,8 @@ class _Mapper:
         provider = self.read.providers.get(who)
         if provider is None:
             raise RowError(f"provider {who!r} is not in providers.csv", "provider_id")
-        if what not in self.read.inputs:
-            raise RowError(f"input {what!r} is not in inputs.csv", "provided_id")
+        if what not in self.read.inputs and what not in self.read.stages:
+            raise RowError(f"{what!r} is in neither inputs.csv nor stages.csv", "provided_id")
         figure = share(row.get("share_provided"))
         props = _clean(
             {
@@ -343,7 +352,8 @@ class _Mapper:
         if provider.aggregate or provider.node is None:
             return Skipped(NOT_ONE, row.origin)
         edge_id = f"eto-provision-{who.lower()}-{what.lower()}"
-        edge = Edge(edge_id, Rel.PROVIDES, provider.node, input_id(what), props, row.origin)
+        target = input_id(what) if what in self.read.inputs else stage_id(what)
+        edge = Edge(edge_id, Rel.PROVIDES, provider.node, target, props, row.origin)
         return Mapped(f"{who}>{what}", row.origin, [], [edge])
 
     def sequence(self, row: CsvRow) -> Row:

@@ -58,6 +58,8 @@ def print_dependencies(console: Console, answer: DependenciesAnswer) -> None:
             text = sorted({p["source_text"] for p in need["providers"] if p["source_text"]})
             sources = "; ".join(text) if text else _sources(need["sources"])
             table.add_row(name, need["type"] or "—", listed, controls or "unknown", sources)
+        if stage["providers"]:
+            console.print(escape(f"{title}, whole stage: " + "; ".join(_provider(p) for p in stage["providers"])))
         console.print(table)
     for line in payload["unknown"]:
         console.print(f"unknown — {line}")
