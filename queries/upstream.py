@@ -28,7 +28,7 @@ from queries.answers import (
 from queries.resolve import normalise
 from queries.views import Viewer
 
-DEFAULT_TOP = 20
+DEFAULT_TOP = 10  # as `chiptrail chokepoints --top`
 UNKNOWN = "unknown"
 
 
