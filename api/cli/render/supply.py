@@ -44,6 +44,7 @@ def print_dependencies(console: Console, answer: DependenciesAnswer) -> None:
     console.print(f"[bold]What {chips} needs upstream[/] (as of {payload['as_of']}; taken as: {inputs})")
     console.print(_parties("designer", payload["designers"]))
     console.print(_parties("foundry", payload["foundries"]))
+    cited: set[str] = set()
     for stage in payload["stages"]:
         title = stage["stage"]["name"] if stage["stage"] else "no stage given"
         table = Table(title=f"{title}: {len(stage['needs'])} inputs", show_edge=False, title_justify="left")
@@ -56,13 +57,16 @@ def print_dependencies(console: Console, answer: DependenciesAnswer) -> None:
             controls = ", ".join(f"{c['citation']} ({'/'.join(c['issuing_countries'])})" for c in need["controls"])
             name = display_name(need["input"]) + (" ◆ single provider" if need["single_provider"] else "")
             text = sorted({p["source_text"] for p in need["providers"] if p["source_text"]})
-            sources = "; ".join(text) if text else _sources(need["sources"])
+            sources = "; ".join(text) if text else "—"
+            cited.update(s.get("name") or s["id"] for s in need["sources"])
             table.add_row(name, need["type"] or "—", listed, controls or "unknown", sources)
         if stage["providers"]:
             console.print(escape(f"{title}, whole stage: " + "; ".join(_provider(p) for p in stage["providers"])))
         console.print(table)
     for line in payload["unknown"]:
         console.print(f"unknown — {line}")
+    if cited:
+        console.print("every input and share rests on: " + "; ".join(sorted(cited)))
     if payload["licences"]:
         console.print("licence of the supply-chain data: " + "; ".join(payload["licences"]))
 
