@@ -8,8 +8,9 @@
   place itself (a row of its own is not made: where the graph has no place for the country, the
   country's provision is dropped and counted); `Various countries`, `Various companies` and the
   like are not one provider: their provision is kept as a note on the input;
-- a provision row becomes `PROVIDES` (of an input, or of a whole stage) with the share (percent, `9.8` or the older `"61%"`), the
-  year and the source's own words; a sequence row `GOES_INTO` or `TYPE_OF`.
+- a provision row becomes `PROVIDES` (of an input, or of a whole stage) with the share (percent,
+  `9.8` or the older `"61%"`), the year and the source's own words; a sequence row `GOES_INTO` or
+  `TYPE_OF`.
 
 Record keys are the ETO ids (`N20`, `P88`, `S2`; `P88>N20` for a provision, `N20>N19` for a
 sequence row). Licence: CC BY-NC 4.0 — chiptrail reads the user's own download and never ships it.
