@@ -7,7 +7,7 @@ are left out. From the finished chip the walk goes upstream over GOES_INTO (what
 providers, highest share first, with their country and the source's words; a provider in a
 country whose export-control rule in the graph covers the input is `covered`, and anything the
 graph does not say is `unknown` — never a guess. The chip's designer and foundry come from the
-curated DESIGNS / MANUFACTURES / FABRICATES edges.
+curated DESIGNS / MANUFACTURES / FABRICATES edges (never the fictional scenario's).
 """
 
 from __future__ import annotations
@@ -99,6 +99,8 @@ def _parties(store: GraphStore, viewer: Viewer, chips: list[Node], rels: tuple[s
     for chip in chips:
         for rel in rels:
             for edge in store.edges(rel, target=chip.id):
+                if edge.props.get(Prop.ILLUSTRATIVE) is True:
+                    continue  # a fictional scenario's maker is no fact about the chip's supply chain
                 org = viewer.node(edge.source)
                 country = org.props.get(Prop.COUNTRY) if org else None
                 confidence = edge.props.get(Prop.CONFIDENCE)

@@ -210,3 +210,10 @@ def test_both_backends_give_the_same_answers(neo4j_settings: Neo4jSettings, env:
     finally:
         store.clear()
         store.close()
+
+
+def test_the_fictional_scenario_is_no_foundry(env: dict[str, str]) -> None:
+    payload = answer(env, "dependencies", "--chip", "H100")
+    assert [c["id"] for c in payload["chips"]] == ["chip-nvidia-h100-pcie", "chip-nvidia-h100-sxm"]
+    assert {d["organization"]["id"] for d in payload["designers"]} == {"org-nvidia"}
+    assert payload["foundries"] == [] and "foundry: not in the graph" in payload["unknown"]

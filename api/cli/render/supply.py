@@ -33,8 +33,9 @@ def _parties(label: str, parties: list[dict[str, Any]]) -> str:
     shown = []
     for party in parties:
         country = f" ({party['country']})" if party["country"] else ""
-        shown.append(f"{display_name(party['organization'])}{country} — {_sources(party['sources'])}")
-    return f"{label}: " + "; ".join(shown)
+        relation = f" [{party['relation']}]" if party["relation"] != "DESIGNS" else ""
+        shown.append(f"{display_name(party['organization'])}{country}{relation} — {_sources(party['sources'])}")
+    return escape(f"{label}: " + "; ".join(shown))
 
 
 def print_dependencies(console: Console, answer: DependenciesAnswer) -> None:
