@@ -167,7 +167,7 @@ def ingest(
     """Apply one download to `target`. Raises `DataError` (bad rows, nothing written), `Refused`
     (an older snapshot than the dataset's latest), `NotFound` (unknown source)."""
     source = request.source
-    if not request.path.is_file():
+    if not request.path.is_file() and not request.path.is_dir():  # a folder for sources of several files (eto)
         raise DataError([Problem("no such file", file=str(request.path))])
     schema = schema or load_schema()
     dataset = request.dataset or source.info.dataset

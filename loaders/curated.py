@@ -50,11 +50,15 @@ def _clip(value: object) -> str:
     return shown(value) if not isinstance(value, str) else (value if len(value) <= 80 else value[:79] + "…")
 
 
+SHOWN_OPTIONS = 25  # an error stays a few lines long however large the ontology grows
+
+
 def _suggest(word: str, allowed: Iterable[str]) -> str:
     options = sorted(allowed)
     close = difflib.get_close_matches(word, options, n=3)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    return f"{hint}; allowed: {', '.join(options)}"
+    more = f" … ({len(options) - SHOWN_OPTIONS} more)" if len(options) > SHOWN_OPTIONS else ""
+    return f"{hint}; allowed: {', '.join(options[:SHOWN_OPTIONS])}{more}"
 
 
 class _FileReader:

@@ -27,6 +27,14 @@ class Label:
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
     PERSON = "Person"
+    # upstream supply chain (ETO)
+    SUPPLY_INPUT = "SupplyInput"
+    SUPPLY_PROCESS = "SupplyProcess"
+    DESIGN_RESOURCE = "DesignResource"
+    TOOL_RESOURCE = "ToolResource"
+    MATERIAL_RESOURCE = "MaterialResource"
+    ULTIMATE_OUTPUT = "UltimateOutput"
+    SUPPLY_STAGE = "SupplyStage"
 
 
 class Rel:
@@ -48,6 +56,13 @@ class Rel:
     SAME_AS = "SAME_AS"
     # Epoch AI datasets
     LEASES_COMPUTE_TO = "LEASES_COMPUTE_TO"
+    ISSUED_BY = "ISSUED_BY"
+    FABRICATES = "FABRICATES"
+    # upstream supply chain (ETO)
+    PROVIDES = "PROVIDES"
+    GOES_INTO = "GOES_INTO"
+    TYPE_OF = "TYPE_OF"
+    IN_STAGE = "IN_STAGE"
 
 
 class Prop:
@@ -152,6 +167,16 @@ class Prop:
     TIMELINE = "timeline"
     BUILDS_UPON = "builds_upon"
     SUPERSEDED_BY = "superseded_by"
+    # upstream supply chain (ETO)
+    SHARE = "share"
+    NEGLIGIBLE_SHARE = "negligible_share"
+    YEAR = "year"
+    SOURCE_TEXT = "source_text"
+    INPUT_TYPE = "input_type"
+    DESCRIPTION = "description"
+    MARKET_SIZE = "market_size"
+    COVERED_INPUTS = "covered_inputs"
+    ECCN = "eccn"
 
 
 class Effect:

@@ -519,3 +519,106 @@ class ChokepointsAnswer(Answer):
     licence_routes: int
     routes: int
     chokepoints: list[Chokepoint]
+
+
+# --- upstream supply chain (dependencies, upstream chokepoints) ------------------------------------
+
+
+class ControlRef(Answer):
+    rule: Ref
+    citation: str | None
+    issuing_countries: list[str] = Field(description="ISO 3166-1 codes of the bodies the rule is ISSUED_BY.")
+    covers: str = Field(description="The rule's covered_inputs term that matched (the input or a kind it belongs to).")
+    sources: list[SourceRef]
+
+
+class SupplyProvider(Answer):
+    provider: Ref
+    kind: str = Field(examples=["organization"], description="organization | country")
+    country: str | None = Field(examples=["NL"], description="ISO 3166-1 alpha-2; null where the source gives none.")
+    share: float | None = Field(
+        description="Percent of the input the provider supplies; null where the data is silent."
+    )
+    share_text: str = Field(examples=["100%", "unknown"])
+    negligible: bool | None = None
+    year: int | None
+    source_text: str | None = Field(description="The publisher's own words for the figure.")
+    export_control: str = Field(
+        examples=["covered", "unknown"],
+        description="covered: a rule in the graph, issued in the provider's country, covers the input; "
+        "unknown: the graph holds no such rule (not a statement that none exists).",
+    )
+    rules: list[ControlRef]
+    sources: list[SourceRef]
+
+
+class SupplyNeed(Answer):
+    input: Ref
+    type: str | None = Field(examples=["tool_resource"])
+    stage: str | None = Field(examples=["Fabrication"])
+    leads_to: str | None = Field(
+        description="The next input on the way to the chip (what this goes into or is a kind of)."
+    )
+    single_provider: bool = Field(description="Exactly one provider is known: a chokepoint.")
+    providers: list[SupplyProvider]
+    controls: list[ControlRef] = Field(description="Rules in the graph covering the input, whatever their country.")
+    note: str | None
+    sources: list[SourceRef]
+
+
+class StageNeeds(Answer):
+    stage: Ref | None
+    providers: list[SupplyProvider] = Field(description="Shares of the whole stage (e.g. capacity by country).")
+    needs: list[SupplyNeed]
+
+
+class ChipParty(Answer):
+    organization: Ref
+    relation: str = Field(examples=["DESIGNS"])
+    country: str | None
+    confidence: str | None
+    sources: list[SourceRef]
+
+
+class DependenciesAnswer(Answer):
+    query: str
+    as_of: str
+    chips: list[Ref]
+    chip_input: list[Ref] = Field(
+        description="The supply-chain inputs the chip is taken to be (TYPE_OF, else the finished chip)."
+    )
+    basis: str = Field(examples=["ultimate_output"], description="type_of | ultimate_output | none")
+    designers: list[ChipParty]
+    foundries: list[ChipParty] = Field(description="MANUFACTURES / FABRICATES edges; empty where the graph has none.")
+    unknown: list[str] = Field(description="What the graph does not say, in words.")
+    stages: list[StageNeeds]
+    licences: list[str] = Field(description="Licences of the datasets the answer draws on (e.g. CC BY-NC 4.0).")
+
+
+class UpstreamQuery(Answer):
+    stage: str | None
+    input: str | None
+    as_of: str
+    top: int
+
+
+class UpstreamChokepoint(Answer):
+    provider: Ref
+    kind: str
+    country: str | None
+    input: Ref
+    stage: str | None
+    share: float | None
+    share_text: str
+    single_provider: bool
+    year: int | None
+    source_text: str | None
+    sources: list[SourceRef]
+
+
+class UpstreamAnswer(Answer):
+    query: UpstreamQuery
+    inputs: int
+    single_provider_inputs: list[str] = Field(description="Names of the inputs exactly one provider supplies.")
+    chokepoints: list[UpstreamChokepoint]
+    licences: list[str]

@@ -47,7 +47,22 @@ def subgraph(
     row = run(store, "subgraph", seeds=wanted, depth=depth, types=followed, as_of=as_of)[0]
     if len(row["nodes"]) > max_nodes:
         raise ExportTooLarge(len(row["nodes"]), max_nodes)
-    return [_node(n, schema) for n in row["nodes"]], [to_edge(e) for e in row["edges"]]
+    nodes, edges = [_node(n, schema) for n in row["nodes"]], [to_edge(e) for e in row["edges"]]
+    return sorted([*nodes, *_snapshots(store, nodes, edges)], key=lambda n: n.id), edges
+
+
+def _snapshots(store: GraphStore, nodes: list[Node], edges: list[Edge]) -> list[Node]:
+    """The dataset snapshots the exported records cite, so their licence (CC BY-NC for ETO and
+    OpenSanctions data) and origin travel with every export."""
+    have = {n.id for n in nodes}
+    records: list[Node | Edge] = [*nodes, *edges]
+    cited = {s for r in records for s in _listed(r.props.get(Prop.SOURCES))} - have
+    held = store.nodes_by_id(cited).values()
+    return [n for n in held if Label.SOURCE in n.labels and n.props.get(Prop.DATASET) and n.props.get(Prop.LICENCE)]
+
+
+def _listed(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _node(row: Row, schema: Schema) -> Node:

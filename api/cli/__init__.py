@@ -1,7 +1,7 @@
 """The `chiptrail` command line: one module per group of commands, each a Typer app merged here.
 
 trace (routes, restrictions, specs, demo) · data (validate, load, serve) · ingest (ingest, datasets,
-changes) · policy (screen, exposure, whatif, chokepoints) · export · neo4j (start, stop, status) ·
+changes) · policy (screen, exposure, whatif, chokepoints, dependencies) · export · neo4j (start, stop, status) ·
 resolve (candidates, judge, undo, apply). Every command translates domain errors through
 `api.cli.console.user_errors`; shared options live in `api.cli.options`.
 
@@ -37,6 +37,7 @@ COMMANDS = {
     "exposure": "policy",
     "whatif": "policy",
     "chokepoints": "policy",
+    "dependencies": "policy",
     "neo4j": "neo4j",
     "resolve": "resolve",
 }
@@ -61,7 +62,11 @@ SUMMARIES = {
     "exposure": "Compute reaching a region: chips, TPP and H100-equivalents by chip model and confidence, per site\n"
     "(--format html draws them).",
     "whatif": "What changes (chip models, routes, data centres, exposure) under a modified rule set.",
-    "chokepoints": "Intermediaries ranked by the licence-requiring routes into a region that pass through them.",
+    "chokepoints": "Intermediaries ranked by the licence-requiring routes into a region that pass through them;\n"
+    "with --upstream, the providers of supply-chain inputs ranked by their share.",
+    "dependencies": "What the chip needs upstream, by stage: who provides each input (country, share, year, source)\n"
+    "and whether an export-control rule of the provider's country covers it (\"unknown\" where the\n"
+    "graph is silent); the chip's designer and foundry.",
     "neo4j": "Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).",
     "resolve": "Entity resolution: candidates to review, judgements, SAME_AS edges.",
 }

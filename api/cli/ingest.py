@@ -59,7 +59,7 @@ def _summary(report: IngestReport, where: str) -> str:
 @app.command(name="ingest")
 def ingest_command(
     source: Annotated[str, typer.Argument(help=f"Which source the file is: {SOURCES}.")],
-    path: Annotated[Path, typer.Argument(help="The downloaded file.")],
+    path: Annotated[Path, typer.Argument(help="The downloaded file (for eto: the data folder of five CSVs).")],
     snapshot: Annotated[
         str | None,
         typer.Option(

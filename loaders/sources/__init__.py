@@ -12,9 +12,10 @@ def registry() -> dict[str, Source]:
     from loaders.sources.epoch_clusters import EPOCH_SUPERCOMPUTERS
     from loaders.sources.epoch_datacenters import EPOCH_DATACENTERS
     from loaders.sources.epoch_hardware import EPOCH_HARDWARE
+    from loaders.sources.eto import ETO
     from loaders.sources.opensanctions import OPENSANCTIONS
 
-    found: list[Source] = [CSL, OPENSANCTIONS, EPOCH_HARDWARE, EPOCH_SUPERCOMPUTERS, EPOCH_DATACENTERS]
+    found: list[Source] = [CSL, OPENSANCTIONS, EPOCH_HARDWARE, EPOCH_SUPERCOMPUTERS, EPOCH_DATACENTERS, ETO]
     return {source.info.name: source for source in found}
 
 

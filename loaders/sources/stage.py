@@ -48,10 +48,15 @@ Known = Callable[[set[str]], set[str]]  # which of these node ids the graph alre
 
 
 def file_sha256(path: Path) -> str:
+    """SHA-256 of a file; of a folder download, of its files' names and contents in name order."""
     digest_ = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest_.update(block)
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for one in files:
+        if path.is_dir():
+            digest_.update(one.name.encode() + b"\0")
+        with one.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest_.update(block)
     return digest_.hexdigest()
 
 
