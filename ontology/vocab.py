@@ -27,6 +27,8 @@ class Label:
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
     PERSON = "Person"
+    # power plants (GEM trackers, WRI database)
+    POWER_PLANT = "PowerPlant"
 
 
 class Rel:
@@ -130,6 +132,13 @@ class Prop:
     DECIDED_AT = "decided_at"
     REASON = "reason"
     SCORE = "score"
+    # power plants (GEM trackers, WRI database)
+    FUEL = "fuel"
+    START_YEAR = "start_year"
+    UNIT_COUNT = "unit_count"
+    CAPACITY_BY_STATUS = "capacity_by_status"
+    PAGE_URL = "page_url"
+    STAKE_LEVEL = "stake_level"
 
 
 class Effect:

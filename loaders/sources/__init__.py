@@ -9,9 +9,11 @@ def registry() -> dict[str, Source]:
     """Every source chiptrail reads, by the name a user types."""
     # Imported here, not at the top: the source modules import `base` from this package.
     from loaders.sources.csl import CSL
+    from loaders.sources.gem import GEM
     from loaders.sources.opensanctions import OPENSANCTIONS
+    from loaders.sources.wri import WRI
 
-    found: list[Source] = [CSL, OPENSANCTIONS]
+    found: list[Source] = [CSL, OPENSANCTIONS, GEM, WRI]
     return {source.info.name: source for source in found}
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source
+from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source, default_dataset
 from loaders.sources.check import edge_problems, node_problems
 from ontology.errors import DataError, Problem
 from ontology.recordjson import Record, date_properties, digest, dumps, loads
@@ -76,6 +76,9 @@ class Staged:
     skipped: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     invalid_rows: int = 0
+    tallies: Counter[str] = field(default_factory=Counter)
+    warnings: list[Problem] = field(default_factory=list)
+    warning_count: int = 0
 
     @property
     def source_id(self) -> str:
@@ -167,6 +170,9 @@ class _Reader:
             for problem in found[:3]:
                 self.problem(problem)
             return
+        staged.tallies.update(row.tallies)
+        staged.warning_count += len(row.warnings)
+        staged.warnings.extend(row.warnings[: max(0, SHOWN_PROBLEMS - len(staged.warnings))])
         for record in records:
             self.pending.append(_row(record, str(row.origin)))
         if len(self.pending) >= BATCH:
@@ -303,7 +309,7 @@ def stage(
     staged = Staged(source, dataset, snapshot, path, file_sha256(path), schema, db, folder)
     try:
         _Reader(staged).read(options)
-        if dataset != source.info.dataset:
+        if dataset != default_dataset(source, path):
             _namespace(staged)
         _check_ends(staged, known)
         if staged.invalid_rows and not skip_invalid:
