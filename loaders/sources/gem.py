@@ -39,7 +39,7 @@ from pathlib import Path
 
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, SourceInfo
 from loaders.sources.csl_files import RowError
-from loaders.sources.gem_files import Tracker, read_sheet, sheet_rows
+from loaders.sources.gem_files import COLUMNS, Sheet, Tracker, read_sheet, sheet_rows
 from loaders.sources.gem_owners import Holder
 from loaders.sources.gem_places import Placed, curated_places
 from loaders.sources.gem_units import PLANT_STATUS_ORDER, STATUS, Unit, is_chinese, read_unit
@@ -109,8 +109,13 @@ class _Plant:
 class _Reading:
     """One file's plants and holders, gathered row by row."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self.tracker = tracker
+    def __init__(self, sheet: Sheet) -> None:
+        self.tracker = sheet.tracker
+        # the headers of the subnational unit, major area and local area, as this file spells them
+        self.area_fields = tuple(
+            sheet.headers[sheet.columns[name]] if name in sheet.columns else COLUMNS[name][0]
+            for name in ("subnational", "major_area", "local_area")
+        )
         self.plants: dict[str, _Plant] = {}
         self.orgs: dict[str, _Org] = {}
 
@@ -240,21 +245,17 @@ def _owns(plant_id: str, stake: Stake, org_id: str, parent: bool, origin: Origin
     return Edge(f"{plant_id}-{kind}-{org_id}", Rel.OWNS, org_id, plant_id, props, origin)
 
 
-def _placed(plant: _Plant) -> Placed:
-    places = curated_places()
-    first = plant.first
-    areas = [(level, header, value) for level, header, value in zip(AREAS, _AREA_FIELDS, first.areas, strict=True)]
+def _placed(reading: _Reading, plant: _Plant) -> Placed:
+    places, first = curated_places(), plant.first
+    areas = list(zip(AREAS, reading.area_fields, first.areas, strict=True))
     return places.place(first.origin, places.country(first.country), areas)
-
-
-_AREA_FIELDS = ("Subnational unit (province, state)", "Major area (prefecture, district)", "Local area (taluk, county)")
 
 
 def plant_row(reading: _Reading, plant: _Plant) -> Mapped:
     """The plant of one location with its place and its owners' and parents' OWNS edges."""
     tracker, first = reading.tracker, plant.first
     plant_id = f"gem-{tracker.name.replace('_', '-')}-{first.location.lower()}"
-    placed = _placed(plant)
+    placed = _placed(reading, plant)
     node = Node(plant_id, _labels(Label.POWER_PLANT), _plant_props(tracker, plant, placed), first.origin)
     edges = []
     if placed.place is not None:
@@ -287,7 +288,7 @@ class GemSource:
         """Every unit row is read and checked first (a bad one yields `Invalid`), then each
         location's plant and every holder are yielded."""
         sheet = read_sheet(path)
-        reading = _Reading(sheet.tracker)
+        reading = _Reading(sheet)
         for origin, cells in sheet_rows(path, sheet):
             try:
                 reading.add(read_unit(sheet, origin, cells))
