@@ -50,7 +50,8 @@ class IngestReport:
     skipped: Counter[str] = field(default_factory=Counter)
     invalid_rows: int = 0
     tallies: Counter[str] = field(default_factory=Counter)  # what the source counts rows under
-    warnings: list[Problem] = field(default_factory=list)  # values read but not used (the first 50)
+    # values read but not used: the first row of each field and message, and how many rows (the first 50)
+    warnings: dict[tuple[str | None, str], tuple[Problem, int]] = field(default_factory=dict)
     warning_count: int = 0
     already: bool = False  # the same file was already ingested as this snapshot: nothing changed
 

@@ -67,12 +67,13 @@ def _summary(report: IngestReport, where: str) -> str:
 
 
 def _warn(report: IngestReport) -> None:
-    """The values read but not used, each naming its file, line and field (the first 50)."""
-    for problem in report.warnings:
-        err.print(f"warning: {problem}", markup=False, highlight=False)
-    more = report.warning_count - len(report.warnings)
+    """The values read but not used, each naming its file, first line and field, and how many rows."""
+    for problem, rows in report.warnings.values():
+        also = f" ({rows - 1:,} more rows like it)" if rows > 1 else ""
+        err.print(f"warning: {problem}{also}", markup=False, highlight=False)
+    more = report.warning_count - sum(rows for _, rows in report.warnings.values())
     if more > 0:
-        err.print(f"warning: … and {more:,} more like these (not shown)", markup=False, highlight=False)
+        err.print(f"warning: … and {more:,} more rows with other values (not shown)", markup=False, highlight=False)
 
 
 @app.command(name="ingest")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.sources.csl_files import sniff
+from loaders.sources.csl_files import repaired, sniff
 from ontology.errors import DataError, Problem
 from ontology.records import Origin
 
@@ -142,7 +142,7 @@ def _cell(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return repaired(str(value).strip())
 
 
 def _csv_sheet(path: Path) -> Sheet:
@@ -165,7 +165,7 @@ def _csv_rows(path: Path) -> Rows:
             next(reader, None)
             for row in reader:
                 if any(cell.strip() for cell in row):
-                    yield Origin(str(path), reader.line_num), [cell.strip() for cell in row]
+                    yield Origin(str(path), reader.line_num), [repaired(cell.strip()) for cell in row]
         except (UnicodeDecodeError, csv.Error) as exc:
             raise _problem(f"cannot read the CSV ({exc})", path, reader.line_num + 1) from exc
 

@@ -77,7 +77,8 @@ class Staged:
     problems: list[Problem] = field(default_factory=list)
     invalid_rows: int = 0
     tallies: Counter[str] = field(default_factory=Counter)
-    warnings: list[Problem] = field(default_factory=list)
+    # values read but not used, once per field and message (the first row, and how many rows), the first 50
+    warnings: dict[tuple[str | None, str], tuple[Problem, int]] = field(default_factory=dict)
     warning_count: int = 0
 
     @property
@@ -171,8 +172,13 @@ class _Reader:
                 self.problem(problem)
             return
         staged.tallies.update(row.tallies)
-        staged.warning_count += len(row.warnings)
-        staged.warnings.extend(row.warnings[: max(0, SHOWN_PROBLEMS - len(staged.warnings))])
+        for warning in row.warnings:
+            staged.warning_count += 1
+            same = (warning.field, warning.message)
+            if same in staged.warnings:
+                staged.warnings[same] = (staged.warnings[same][0], staged.warnings[same][1] + 1)
+            elif len(staged.warnings) < SHOWN_PROBLEMS:
+                staged.warnings[same] = (warning, 1)
         for record in records:
             self.pending.append(_row(record, str(row.origin)))
         if len(self.pending) >= BATCH:

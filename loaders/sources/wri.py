@@ -31,7 +31,7 @@ from pathlib import Path
 import pycountry
 
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, SourceInfo
-from loaders.sources.csl_files import RowError, sniff
+from loaders.sources.csl_files import RowError, repaired, sniff
 from loaders.sources.gem_places import curated_places
 from ontology.errors import DataError, Problem
 from ontology.records import Edge, Node, Origin, Props
@@ -199,7 +199,8 @@ class WriSource:
                 _header(path, [h.strip() for h in reader.fieldnames or []])
                 for raw in reader:
                     origin = Origin(str(path), reader.line_num)
-                    row = {(k or "").strip(): (v or "") for k, v in raw.items() if isinstance(v, str)}
+                    # Windows-1252 punctuation read as Latin-1 (U+0096 for an en dash) gets its character back.
+                    row = {(k or "").strip(): repaired(v) for k, v in raw.items() if isinstance(v, str)}
                     try:
                         node, edges, tally, owner = _plant(row, origin)
                     except RowError as exc:
