@@ -302,3 +302,23 @@ def test_every_record_passes_the_ontology_checks(path: Path) -> None:
             assert node_problems(node, schema, row.origin) == []
         for edge in row.edges:
             assert edge_problems(edge, schema, row.origin) == []
+
+
+def test_every_data_sheet_of_the_tracker_in_a_workbook_is_read(tmp_path: Path) -> None:
+    """The solar tracker splits its phases into two sheets by size: both are read, as one dataset."""
+    with SOLAR.open(encoding="utf-8") as handle:
+        header, *lines = list(csv.reader(handle))
+    book = openpyxl.Workbook()
+    about = book.active
+    assert about is not None
+    about.title = "About"
+    for title, part in (("20 MW+", lines[:2]), ("1-20 MW", lines[2:])):
+        sheet = book.create_sheet(title)
+        for row in (header, *part):
+            sheet.append(row)
+    path = tmp_path / "solar.xlsx"
+    book.save(path)
+    from_xlsx, from_csv = mapped(path), mapped(SOLAR)
+    assert from_xlsx.keys() == from_csv.keys()
+    assert [r.nodes[0].props for r in from_xlsx.values()] == [r.nodes[0].props for r in from_csv.values()]
+    assert str(from_xlsx["L100000991003"].origin) == f"{path}[1-20 MW]:3"

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from loaders.sources.base import Invalid, Mapped, ReadOptions, Row, SourceInfo
 from loaders.sources.csl_files import RowError
-from loaders.sources.gem_files import COLUMNS, Sheet, Tracker, read_sheet, sheet_rows
+from loaders.sources.gem_files import COLUMNS, Sheet, Tracker, read_sheet, read_sheets, sheet_rows
 from loaders.sources.gem_owners import Holder
 from loaders.sources.gem_places import Placed, curated_places
 from loaders.sources.gem_units import PLANT_STATUS_ORDER, STATUS, Unit, is_chinese, read_unit
@@ -287,13 +287,14 @@ class GemSource:
     def read(self, path: Path, options: ReadOptions) -> Iterator[Row]:
         """Every unit row is read and checked first (a bad one yields `Invalid`), then each
         location's plant and every holder are yielded."""
-        sheet = read_sheet(path)
-        reading = _Reading(sheet)
-        for origin, cells in sheet_rows(path, sheet):
-            try:
-                reading.add(read_unit(sheet, origin, cells))
-            except RowError as exc:
-                yield Invalid(Problem(exc.message, file=origin.file, line=origin.line, field=exc.field))
+        sheets = read_sheets(path)
+        reading = _Reading(sheets[0])
+        for sheet in sheets:
+            for origin, cells in sheet_rows(path, sheet):
+                try:
+                    reading.add(read_unit(sheet, origin, cells))
+                except RowError as exc:
+                    yield Invalid(Problem(exc.message, file=origin.file, line=origin.line, field=exc.field))
         for org in reading.orgs.values():
             yield org.mapped()
         for plant in reading.plants.values():

@@ -179,21 +179,27 @@ def _workbook(path: Path) -> Any:
         raise _problem(f"not a readable XLSX workbook ({exc})", path) from exc
 
 
-def _xlsx_sheet(path: Path) -> Sheet:
-    book = _workbook(path)
+def _xlsx_sheets(path: Path) -> list[Sheet]:
+    """Every data sheet of the workbook's tracker (the solar tracker splits its phases by size
+    into two sheets), found by its header row within the first rows."""
+    book, found = _workbook(path), list[Sheet]()
     try:
         for worksheet in book.worksheets:
             head = list(worksheet.iter_rows(max_row=_HEADER_ROWS, values_only=True))
             for number, row in enumerate(head, start=1):
                 headers = _header(list(row))
                 tracker = _tracker(headers)
-                if tracker is not None:
+                if tracker is not None and (not found or tracker == found[0].tracker):
                     where = f"{path}[{worksheet.title}]"
                     columns = _columns(headers, where, number)
-                    return Sheet(tracker, columns, where, tuple(headers), worksheet.title, number)
+                    found.append(Sheet(tracker, columns, where, tuple(headers), worksheet.title, number))
+                    break
     finally:
         book.close()
-    raise _problem("no sheet of the workbook is a GEM tracker data sheet (none has a 'GEM location ID' column)", path)
+    if not found:
+        message = "no sheet of the workbook is a GEM tracker data sheet (none has a 'GEM location ID' column)"
+        raise _problem(message, path)
+    return found
 
 
 def _xlsx_rows(path: Path, sheet: Sheet) -> Rows:
@@ -219,10 +225,15 @@ def _is_workbook(path: Path) -> bool:
     return magic == b"PK\x03\x04"
 
 
+def read_sheets(path: Path) -> list[Sheet]:
+    """The data sheets' headers: which tracker and where their columns are (a CSV is one sheet).
+    Raises `DataError` when the file is not a tracker chiptrail reads or lacks a required column."""
+    return _xlsx_sheets(path) if _is_workbook(path) else [_csv_sheet(path)]
+
+
 def read_sheet(path: Path) -> Sheet:
-    """The data sheet's header: which tracker and where its columns are. Raises `DataError` when
-    the file is not a tracker chiptrail reads or lacks a required column."""
-    return _xlsx_sheet(path) if _is_workbook(path) else _csv_sheet(path)
+    """The first data sheet's header."""
+    return read_sheets(path)[0]
 
 
 def sheet_rows(path: Path, sheet: Sheet) -> Rows:

@@ -50,16 +50,8 @@ INFO = SourceInfo(
     formats=("csv",),
 )
 REQUIRED = ("country", "name", "gppd_idnr", "capacity_mw", "latitude", "longitude", "primary_fuel")
-OPTIONAL = (
-    "other_fuel1",
-    "other_fuel2",
-    "other_fuel3",
-    "commissioning_year",
-    "owner",
-    "source",
-    "url",
-    "geolocation_source",
-)
+# Read when present (older releases and re-saves drop some): other_fuel1..3, commissioning_year,
+# owner, source, url, geolocation_source.
 FUELS = {
     name.lower(): name.lower().replace(" ", "_")
     for name in (
