@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # Debian's wrk, the HTTP load generator bench/api.py drives the API with.
 WRK := /usr/bin/wrk
 
-.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest soak clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest bench-power soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ bench: $(STAMP) $(NEO4J_STAMP) $(WRK)
 SCALE ?= 1
 bench-ingest: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.ingest --scale $(SCALE)
+
+# The GEM coal + solar + wind trackers at real size (10^5 unit rows, synthetic) on both backends:
+# unit rows/s and records/s. `make bench-power SCALE=0.01`: a smoke run; NEO4J_SCALE for Neo4j alone.
+NEO4J_SCALE ?= $(SCALE)
+bench-power: $(STAMP) $(NEO4J_STAMP)
+	$(BIN)/python -m bench.ingest_power --scale $(SCALE) --neo4j-scale $(NEO4J_SCALE) --xlsx
 
 # The API under 64 concurrent clients for 60 s on each backend (about 3 minutes).
 soak: $(STAMP) $(NEO4J_STAMP)

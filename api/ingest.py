@@ -17,6 +17,7 @@ from graph.ledger import Ledger
 from graph.target import IngestTarget, ref
 from loaders import load_paths
 from loaders.sources import ReadOptions, Source, registry
+from loaders.sources.base import default_dataset
 from loaders.sources.delta import Op, end, settle
 from loaders.sources.stage import BATCH, Staged, snapshot_source_id, stage
 from ontology import load_schema
@@ -48,6 +49,10 @@ class IngestReport:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     invalid_rows: int = 0
+    tallies: Counter[str] = field(default_factory=Counter)  # what the source counts rows under
+    # values read but not used: the first row of each field and message, and how many rows (the first 50)
+    warnings: dict[tuple[str | None, str], tuple[Problem, int]] = field(default_factory=dict)
+    warning_count: int = 0
     already: bool = False  # the same file was already ingested as this snapshot: nothing changed
 
 
@@ -170,7 +175,7 @@ def ingest(
     if not request.path.is_file() and not request.path.is_dir():  # a folder for sources of several files (eto)
         raise DataError([Problem("no such file", file=str(request.path))])
     schema = schema or load_schema()
-    dataset = request.dataset or source.info.dataset
+    dataset = request.dataset or default_dataset(source, request.path)
     if not dataset.replace("_", "").replace("-", "").isalnum() or dataset != dataset.lower():
         raise InvalidParameter(f"a dataset name is lower-case letters, digits, '_' and '-', got {dataset!r}")
     day = snapshot_date(source, request.path, request.snapshot)
@@ -187,6 +192,7 @@ def ingest(
     )
     try:
         report.rows, report.skipped, report.invalid_rows = staged.rows, staged.skipped, staged.invalid_rows
+        report.tallies, report.warnings, report.warning_count = staged.tallies, staged.warnings, staged.warning_count
         if _check_order(target, dataset, day, staged.sha256):
             report.already = True
             return report

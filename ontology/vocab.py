@@ -35,6 +35,8 @@ class Label:
     MATERIAL_RESOURCE = "MaterialResource"
     ULTIMATE_OUTPUT = "UltimateOutput"
     SUPPLY_STAGE = "SupplyStage"
+    # power plants (GEM trackers, WRI database)
+    POWER_PLANT = "PowerPlant"
 
 
 class Rel:
@@ -177,6 +179,13 @@ class Prop:
     MARKET_SIZE = "market_size"
     COVERED_INPUTS = "covered_inputs"
     ECCN = "eccn"
+    # power plants (GEM trackers, WRI database)
+    FUEL = "fuel"
+    START_YEAR = "start_year"
+    UNIT_COUNT = "unit_count"
+    CAPACITY_BY_STATUS = "capacity_by_status"
+    PAGE_URL = "page_url"
+    STAKE_LEVEL = "stake_level"
 
 
 class Effect:

@@ -4,7 +4,8 @@ The rule `rule:shared-identifier` judges two organisations the same when they sh
 of a scheme in `MERGE_SCHEMES`:
 
 - `csl` (a CSL `_id`: the CSL row and the OpenSanctions entity `trade-csl-<id>` both carry it),
-- `ofac` (the OFAC entity number), `lei`, `uscc`, `isin` and `opensanctions` (an FtM entity id).
+- `ofac` (the OFAC entity number), `lei`, `uscc`, `isin`, `opensanctions` (an FtM entity id) and
+  `gem` (a Global Energy Monitor entity id `E…`, the same company across GEM trackers).
 
 `reg` (a registration number) is left out: without its registry and jurisdiction two companies in
 two countries can share one. A name never merges anything. The rule does not merge a pair a
@@ -30,7 +31,7 @@ from ontology.vocab import Prop, Rel
 from queries.clusters import Clusters, identifiers
 from queries.names import fingerprint, sub_unit
 
-MERGE_SCHEMES = ("csl", "ofac", "lei", "uscc", "isin", "opensanctions", "epoch")
+MERGE_SCHEMES = ("csl", "ofac", "lei", "uscc", "isin", "opensanctions", "epoch", "gem")
 RULE = "rule:shared-identifier"
 REKEY = "rule:rekey"
 

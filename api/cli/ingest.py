@@ -53,7 +53,27 @@ def _summary(report: IngestReport, where: str) -> str:
     skipped = [f"{n:,} {reason}" for reason, n in sorted(report.skipped.items())]
     if report.invalid_rows:
         skipped.append(f"{report.invalid_rows:,} invalid rows (--skip-invalid)")
-    return text + (f"; skipped: {', '.join(skipped)}" if skipped else "")
+    tallies = [f"{n:,} {what}" for what, n in sorted(report.tallies.items())]
+    return (
+        text
+        + (f"; {', '.join(tallies)}" if tallies else "")
+        + (f"; skipped: {', '.join(skipped)}" if skipped else "")
+        + (
+            f"; {report.warning_count:,} warning{'s' if report.warning_count != 1 else ''}"
+            if report.warning_count
+            else ""
+        )
+    )
+
+
+def _warn(report: IngestReport) -> None:
+    """The values read but not used, each naming its file, first line and field, and how many rows."""
+    for problem, rows in report.warnings.values():
+        also = f" ({rows - 1:,} more rows like it)" if rows > 1 else ""
+        err.print(f"warning: {problem}{also}", markup=False, highlight=False)
+    more = report.warning_count - sum(rows for _, rows in report.warnings.values())
+    if more > 0:
+        err.print(f"warning: … and {more:,} more rows with other values (not shown)", markup=False, highlight=False)
 
 
 @app.command(name="ingest")
@@ -85,6 +105,7 @@ def ingest_command(
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True) as bar:
             task = bar.add_task(f"ingesting {path.name}", total=None)
             report = ingest(request, target, progress=lambda n: bar.advance(task, n))
+        _warn(report)
         out.print(_summary(report, backend.value))
         if resolve_on is not None and not report.already:
             resolved = apply_resolution(resolve_on, shared_settings().judgement_files)

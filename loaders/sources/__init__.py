@@ -13,9 +13,11 @@ def registry() -> dict[str, Source]:
     from loaders.sources.epoch_datacenters import EPOCH_DATACENTERS
     from loaders.sources.epoch_hardware import EPOCH_HARDWARE
     from loaders.sources.eto import ETO
+    from loaders.sources.gem import GEM
     from loaders.sources.opensanctions import OPENSANCTIONS
+    from loaders.sources.wri import WRI
 
-    found: list[Source] = [CSL, OPENSANCTIONS, EPOCH_HARDWARE, EPOCH_SUPERCOMPUTERS, EPOCH_DATACENTERS, ETO]
+    found: list[Source] = [CSL, OPENSANCTIONS, GEM, WRI, EPOCH_HARDWARE, EPOCH_SUPERCOMPUTERS, EPOCH_DATACENTERS, ETO]
     return {source.info.name: source for source in found}
 
 

@@ -10,6 +10,10 @@ A source reads one downloaded file and yields, row by row, what each row of the 
   ingest stops before writing anything unless `--skip-invalid` was given, in which case the row
   is counted and skipped.
 
+A `Mapped` row may also carry `tallies` (what the summary counts it under, e.g. the level of place
+a plant was put in) and `warnings` (a value that was read but could not be used, naming the file,
+line and field: the row is loaded without it).
+
 Sources never stamp provenance themselves: the ingest adds the dataset, record key, origin,
 snapshot source, first and last seen dates to everything a source yields. Nodes an edge points at
 may belong to the same download or to the bundled curated data (e.g. `list-bis-entity-list`).
@@ -57,6 +61,8 @@ class Mapped:
     origin: Origin
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    tallies: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,3 +100,12 @@ class Source(Protocol):
         """Stream the rows of `path`. Raises `DataError` when the file as a whole is unreadable
         (wrong format, not UTF-8, truncated envelope); yields `Invalid` for a bad row."""
         ...
+
+
+def default_dataset(source: Source, path: Path) -> str:
+    """The dataset a download is filed under unless the user names one: the source's, or, for a
+    source that publishes several datasets in one layout (GEM's trackers), the one the file is —
+    such a source defines `dataset_of(path)`."""
+    pick = getattr(source, "dataset_of", None)
+    found = pick(path) if callable(pick) else None
+    return found if isinstance(found, str) and found else source.info.dataset

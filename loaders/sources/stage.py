@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source
+from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source, default_dataset
 from loaders.sources.check import edge_problems, node_problems
 from ontology.errors import DataError, Problem
 from ontology.recordjson import Record, date_properties, digest, dumps, loads
@@ -81,6 +81,10 @@ class Staged:
     skipped: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     invalid_rows: int = 0
+    tallies: Counter[str] = field(default_factory=Counter)
+    # values read but not used, once per field and message (the first row, and how many rows), the first 50
+    warnings: dict[tuple[str | None, str], tuple[Problem, int]] = field(default_factory=dict)
+    warning_count: int = 0
 
     @property
     def source_id(self) -> str:
@@ -172,6 +176,14 @@ class _Reader:
             for problem in found[:3]:
                 self.problem(problem)
             return
+        staged.tallies.update(row.tallies)
+        for warning in row.warnings:
+            staged.warning_count += 1
+            same = (warning.field, warning.message)
+            if same in staged.warnings:
+                staged.warnings[same] = (staged.warnings[same][0], staged.warnings[same][1] + 1)
+            elif len(staged.warnings) < SHOWN_PROBLEMS:
+                staged.warnings[same] = (warning, 1)
         for record in records:
             self.pending.append(_row(record, str(row.origin)))
         if len(self.pending) >= BATCH:
@@ -308,7 +320,7 @@ def stage(
     staged = Staged(source, dataset, snapshot, path, file_sha256(path), schema, db, folder)
     try:
         _Reader(staged).read(options)
-        if dataset != source.info.dataset:
+        if dataset != default_dataset(source, path):
             _namespace(staged)
         _check_ends(staged, known)
         if staged.invalid_rows and not skip_invalid:
