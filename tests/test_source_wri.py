@@ -85,7 +85,7 @@ def test_the_owner_is_an_organization_keyed_by_its_folded_name_owning_without_a_
 def test_a_country_outside_the_graph_or_outside_iso_keeps_the_plant_unplaced() -> None:
     found = mapped(FIRST)
     tidal, kosovo = found["WRI1099905"], found["WRI1099906"]
-    assert tidal.nodes[0].props[Prop.COUNTRY] == "DE" and not [e for e in tidal.edges if e.type == Rel.LOCATED_IN]
+    assert tidal.nodes[0].props[Prop.COUNTRY] == "PT" and not [e for e in tidal.edges if e.type == Rel.LOCATED_IN]
     assert Prop.COUNTRY not in kosovo.nodes[0].props and alpha2("XKX") is None
     assert tidal.tallies == kosovo.tallies == ("not placed (country not among the graph's places)",)
 
