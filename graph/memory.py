@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from graph.spatial import PointIndex, coordinates
 from graph.store import LoadReport, Progress, sorted_by_id
 from ontology.records import Dataset, Edge, Node
 
@@ -20,8 +21,11 @@ class MemoryStore:
         self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
         self._nodes: dict[str, Node] = {}
         self._edges: dict[str, Edge] = {}
+        self.version = 0  # bumped by every change: derived indexes are built once per version
+        self._points: dict[str, tuple[int, PointIndex]] = {}
 
     def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
+        self.version += 1
         for node in data.nodes.values():
             previous = self._nodes.get(node.id)
             labels = tuple(sorted(set(node.labels) | set(previous.labels))) if previous else node.labels
@@ -79,6 +83,16 @@ class MemoryStore:
         keys |= {k for _, _, k in self.graph.in_edges(node_id, keys=True)}
         return sorted((self._edges[k] for k in keys), key=lambda e: e.id)
 
+    def point_index(self, label: str) -> PointIndex:
+        """The nodes with the label that carry coordinates, spatially indexed (built on first use
+        after each change)."""
+        built = self._points.get(label)
+        if built is None or built[0] != self.version:
+            found = ((n.id, c) for n in self._nodes.values() if label in n.labels and (c := coordinates(n.props)))
+            built = (self.version, PointIndex(found))
+            self._points[label] = built
+        return built[1]
+
     def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
         gone = 0
         for edge_id in ids:
@@ -93,6 +107,7 @@ class MemoryStore:
         """In process: always answers."""
 
     def clear(self) -> None:
+        self.version += 1
         self.graph.clear()
         self._nodes.clear()
         self._edges.clear()

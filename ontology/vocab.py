@@ -27,6 +27,7 @@ class Label:
     SANCTIONS_LIST = "SanctionsList"
     LISTING_ACTION = "ListingAction"
     PERSON = "Person"
+    POWER_PLANT = "PowerPlant"
 
 
 class Rel:
@@ -80,6 +81,7 @@ class Prop:
     LICENSE_REQUIREMENT = "license_requirement"
     TDP = "tdp_w"
     CAPACITY_MW = "capacity_mw"
+    FUEL = "fuel"
     LATITUDE = "latitude"
     LONGITUDE = "longitude"
     COORD_PRECISION = "coord_precision"
@@ -130,6 +132,13 @@ class Prop:
     DECIDED_AT = "decided_at"
     REASON = "reason"
     SCORE = "score"
+
+
+class Derived:
+    """Properties a backend derives from a record's own and stores beside them; never in a record,
+    never read back (ontology: `ct:derivedFrom`; tests/test_power_storage.py checks each is declared)."""
+
+    LOCATION = "location"  # Neo4j: WGS-84 point(longitude, latitude), under a point index
 
 
 class Effect:

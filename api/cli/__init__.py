@@ -2,7 +2,7 @@
 
 trace (routes, restrictions, demo) · data (validate, load, serve) · ingest (ingest, datasets,
 changes) · policy (screen, exposure, whatif, chokepoints) · export · neo4j (start, stop, status) ·
-resolve (candidates, judge, undo, apply). Every command translates domain errors through
+resolve (candidates, judge, undo, apply) · power. Every command translates domain errors through
 `api.cli.console.user_errors`; shared options live in `api.cli.options`.
 
 A command imports only its own group (`chiptrail validate` never loads the HTTP face, networkx or
@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-GROUPS = ("trace", "data", "ingest", "export", "policy")  # commands at the top level
+GROUPS = ("trace", "data", "ingest", "export", "policy", "power")  # commands at the top level
 NAMED = ("neo4j", "resolve")  # commands under their group's name: `chiptrail neo4j start`
 COMMANDS = {
     "routes": "trace",
@@ -33,6 +33,7 @@ COMMANDS = {
     "exposure": "policy",
     "whatif": "policy",
     "chokepoints": "policy",
+    "power": "power",
     "neo4j": "neo4j",
     "resolve": "resolve",
 }
