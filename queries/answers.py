@@ -386,12 +386,28 @@ class PlantRef(Ref):
     capacity_mw: float | None
 
 
+class PowerEvidence(StrEnum):
+    """What the power check's capacity is: the site's own, its POWERED_BY plants', or nearby plants'."""
+
+    site_capacity = "site_capacity"
+    powered_by = "powered_by"
+    nearby_plants = "nearby_plants"
+    none = "none"
+
+
 class Plausibility(Answer):
+    OMIT_NONE = ("radius_km",)
     chip_power_mw: float | None
     capacity_mw: float | None
     ratio: float | None
     verdict: Plausible
     note: str
+    evidence: PowerEvidence = Field(
+        default=PowerEvidence.none,
+        description="site_capacity: capacity typed on the site; powered_by: its POWERED_BY plants valid on the date; "
+        "nearby_plants: plants within radius_km of it (shared with any other consumer); none: no capacity known.",
+    )
+    radius_km: float | None = Field(default=None, description="The radius of nearby_plants.")
 
 
 class ExposureSite(Answer):

@@ -8,6 +8,7 @@ import json
 import math
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,8 +87,8 @@ def store(graph_from: GraphFrom) -> GraphStore:
     return graph_from(NODES, EDGES)
 
 
-def answer(store: GraphStore, **options: object) -> dict[str, dict[str, object]]:
-    found = power_near(store, **{"region": "Dunerock Province", "within_km": 50.0, "as_of": DAY, **options})  # type: ignore[arg-type]
+def answer(store: GraphStore, **options: Any) -> dict[str, Any]:
+    found = power_near(store, **{"region": "Dunerock Province", "within_km": 50.0, "as_of": DAY, **options})
     payload = power_view(Viewer(store), found).model_dump(mode="json")
     return {site["site"]["id"]: site for site in payload["sites"]}
 
