@@ -42,6 +42,10 @@ def _owners(plant: dict[str, Any]) -> str:
     return "; ".join(parts) or "unknown"
 
 
+def _plants(count: int) -> str:
+    return f"{count} plant{'' if count == 1 else 's'}"
+
+
 def _mw(value: float | None) -> str:
     return "unknown" if value is None else f"{value:,.1f}"
 
@@ -80,10 +84,10 @@ def print_power(console: Console, payload: dict[str, Any]) -> None:
             console.print(table)
         totals = site["totals"]
         fuels = ", ".join(f"{f['fuel']} {_mw(f['capacity_mw'])} MW" for f in totals["by_fuel"]) or "none"
-        console.print(f"total {_mw(totals['capacity_mw'])} MW in {totals['plants']} plants; by fuel: {fuels}")
+        console.print(f"total {_mw(totals['capacity_mw'])} MW in {_plants(totals['plants'])}; by fuel: {fuels}")
         for o in totals["by_owner"]:
             share = f", attributable {_mw(o['attributable_mw'])} MW" if o["attributable_mw"] is not None else ""
-            console.print(f"  {o['owner']['name']}: {_mw(o['capacity_mw'])} MW in {o['plants']} plants{share}")
+            console.print(f"  {o['owner']['name']}: {_mw(o['capacity_mw'])} MW in {_plants(o['plants'])}{share}")
 
 
 @app.command()
