@@ -8,7 +8,7 @@ NEO4J_STAMP := $(NEO4J_TOOLS)/lib/.resolved
 # Debian's headless Chromium, for the browser tests (driven by Playwright; no browser is downloaded).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest soak clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest bench-spatial soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench: $(STAMP) $(NEO4J_STAMP)
 SCALE ?= 1
 bench-ingest: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.ingest --scale $(SCALE)
+
+# Plants within 50 km of each site: 10^6 synthetic plant points, Neo4j with and without its point index,
+# the embedded store's k-d tree against a linear scan (p50/p95 and their ratios, in one run).
+bench-spatial: $(STAMP) $(NEO4J_STAMP)
+	$(BIN)/python -m bench.spatial
 
 # The API under 64 concurrent clients for 60 s on each backend (about 3 minutes).
 soak: $(STAMP) $(NEO4J_STAMP)
