@@ -34,9 +34,7 @@ def _note(viewer: Viewer, centre: Centre | None) -> str | None:
     if centre.place is None:
         return None
     name = viewer.ref(centre.place).name
-    return (
-        f"no coordinates of its own: measured from the centroid of {name} ({centre.precision or 'precision unknown'})"
-    )
+    return f"no coordinates of its own: measured from those of {name} ({centre.precision or 'precision unknown'})"
 
 
 def _plant(viewer: Viewer, plant: Plant) -> NearbyPlant:

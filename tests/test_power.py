@@ -147,7 +147,7 @@ def test_a_site_without_coordinates_is_measured_from_its_places_centroid(store: 
         "origin": "place",
         "place": {"id": "pl-zz-dr-sandy", "name": "Sandy County", "role": "place"},
     }
-    assert "centroid of Sandy County (county_centroid)" in site["note"]
+    assert site["note"] == "no coordinates of its own: measured from those of Sandy County (county_centroid)"
     assert [p["plant"]["id"] for p in site["plants"]] == ["pp-near", "pp-unknown-mw", "pp-inside"]
 
 
