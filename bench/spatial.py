@@ -100,8 +100,7 @@ def per_site(store: GraphStore, sites: int, radius_km: float) -> list[Callable[[
     radius_m = radius_km * 1000 * MARGIN
     run: Callable[..., object] = named.run
     return [
-        partial(run, store, "power_near", region_id=None, site_id=f"syn-dc-{i}", radius_m=radius_m)
-        for i in range(sites)
+        partial(run, store, "power_near", region_id="", site_id=f"syn-dc-{i}", radius_m=radius_m) for i in range(sites)
     ]
 
 

@@ -125,7 +125,7 @@ def sites_power(
 ) -> list[SitePower]:
     """Each site of the region (or the one site) with the plants within `within_km` of it, nearest first."""
     radius_m = check_radius(within_km) * 1000.0 * MARGIN  # Neo4j's larger sphere: pre-filter a little wider
-    rows = named.run(store, "power_near", region_id=region_id, site_id=site_id, radius_m=radius_m)
+    rows = named.run(store, "power_near", region_id=region_id or "", site_id=site_id or "", radius_m=radius_m)
     return sorted((_site(row, day, within_km) for row in rows), key=lambda s: s.site)
 
 

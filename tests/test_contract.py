@@ -72,9 +72,9 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"seeds": ["no such node"], "depth": 2, "types": ["LOCATED_IN", "PART_OF"], "as_of": None},
     ],
     "power_near": [
-        {"region_id": "place-cn-xj", "site_id": None, "radius_m": 50500.0},
-        {"region_id": None, "site_id": "dc-yiwu-windey", "radius_m": 2000000.0},
-        {"region_id": "place-us", "site_id": None, "radius_m": 50500.0},
+        {"region_id": "place-cn-xj", "site_id": "", "radius_m": 50500.0},
+        {"region_id": "", "site_id": "dc-yiwu-windey", "radius_m": 2000000.0},
+        {"region_id": "place-us", "site_id": "", "radius_m": 50500.0},
     ],
     # The bundled data holds no ingested dataset; tests/test_ingest*.py compare both backends on ingested ones.
     "dataset_changes": [{"dataset": "trade_gov_csl", "since": None}, {"dataset": "trade_gov_csl", "since": D}],

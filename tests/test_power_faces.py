@@ -74,5 +74,8 @@ def test_the_api_gives_the_commands_json(write_yaml: YamlWriter) -> None:
         assert client.get("/v1/power", params={"region": "ZZ-DR", "within_km": 0}, headers=headers).status_code == 422
         assert client.get("/v1/power", params={"within_km": 5}, headers=headers).status_code == 422
         assert client.get("/v1/power", params={"region": "Atlantis"}, headers=headers).status_code == 404
+        body = {"parameters": {"region_id": "", "site_id": "dc-exact", "radius_m": 15000}}
+        rows = client.post("/v1/queries/power_near", json=body, headers=headers).json()["rows"]
+        assert [p["id"] for row in rows for p in row["plants"]] == ["pp-near"]
         site = client.get("/v1/power", params={"site": "dc-centroid", "as_of": "2026-01-01"}, headers=headers).json()
         assert site["sites"][0]["coordinates"]["origin"] == "place"

@@ -96,7 +96,7 @@ def test_neo4j_keeps_a_point_under_a_point_index_written_by_load_and_ingest(neo4
         }
         plan = str(
             store.driver.execute_query(
-                "EXPLAIN " + registry()["power_near"].text, region_id=None, site_id="x", radius_m=1.0
+                "EXPLAIN " + registry()["power_near"].text, region_id="", site_id="x", radius_m=1.0
             ).summary.plan
         )
         assert "POINT INDEX" in plan and "PowerPlant(location)" in plan

@@ -51,9 +51,9 @@ def _props_edge(props: Row, edge_id: str) -> Row:
 
 
 @twin("power_near")
-def power_near(store: MemoryStore, *, region_id: str | None, site_id: str | None, radius_m: float) -> list[Row]:
-    ids = sites_in(store, region_id) if region_id is not None else set()
-    ids |= {site_id} if site_id is not None else set()
+def power_near(store: MemoryStore, *, region_id: str, site_id: str, radius_m: float) -> list[Row]:
+    ids = sites_in(store, region_id) if region_id else set()
+    ids |= {site_id} if site_id else set()
     rows = []
     for site in (store.node(i) for i in sorted(ids)):
         if site is None or not any(lab in site.labels for lab in SITE_LABELS):

@@ -1,9 +1,9 @@
 // name: power_near
 // description: Sites (data centres, project aggregates) in a region or one site, each with the first place it is LOCATED_IN that has a point (for a site without coordinates of its own), and the power plants whose point lies within $radius_m of the site's point — or else of that place's — by point.distance (served by the point index), with the OWNS edges into each plant.
-// param: region_id STRING -- place id (sites in it or in any place inside it); null with site_id
-// param: site_id STRING -- one site id; null with region_id
+// param: region_id STRING -- place id (sites in it or in any place inside it); '' with site_id
+// param: site_id STRING -- one site id; '' with region_id
 // param: radius_m FLOAT -- radius in metres, on Neo4j's sphere (6378.14 km)
-// example: :param {region_id: 'place-cn-xj', site_id: null, radius_m: 50500.0}
+// example: :param {region_id: 'place-cn-xj', site_id: '', radius_m: 50500.0}
 CALL {
   MATCH (site:DataCenter|ProjectAggregate {id: $site_id}) RETURN site
   UNION
