@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 # Debian's wrk, the HTTP load generator bench/api.py drives the API with.
 WRK := /usr/bin/wrk
 
-.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest bench-power soak clean
+.PHONY: demo test test-fast check lint typecheck imports install neo4j-jars chromium bench bench-ingest bench-power bench-spatial soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,11 @@ bench-ingest: $(STAMP) $(NEO4J_STAMP)
 NEO4J_SCALE ?= $(SCALE)
 bench-power: $(STAMP) $(NEO4J_STAMP)
 	$(BIN)/python -m bench.ingest_power --scale $(SCALE) --neo4j-scale $(NEO4J_SCALE) --xlsx
+
+# Plants within 50 km of each site: 10^6 synthetic plant points, Neo4j with and without its point index,
+# the embedded store's k-d tree against a linear scan (p50/p95 and their ratios, in one run).
+bench-spatial: $(STAMP) $(NEO4J_STAMP)
+	$(BIN)/python -m bench.spatial
 
 # The API under 64 concurrent clients for 60 s on each backend (about 3 minutes).
 soak: $(STAMP) $(NEO4J_STAMP)

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar, cast
 
+from graph.spatial import PointIndex, coordinates
 from graph.store import LoadReport, Progress, sorted_by_id
 from ontology.records import Dataset, Edge, Node, Props, Value
 
@@ -67,7 +68,8 @@ class MemoryStore:
         self._intern = _Interner()
         self._memo: dict[Hashable, object] = {}
         self._lock = threading.Lock()
-        self.version = 0
+        self.version = 0  # bumped by every change: derived indexes are built once per version
+        self._points: dict[str, tuple[int, PointIndex]] = {}
 
     # --- writes: each one bumps the version ---------------------------------------------------
 
@@ -216,6 +218,16 @@ class MemoryStore:
         found = {e.id: e for e in self.out_edges(node_id)}
         found.update((e.id, e) for e in self.in_edges(node_id))
         return sorted(found.values(), key=lambda e: e.id)
+
+    def point_index(self, label: str) -> PointIndex:
+        """The nodes with the label that carry coordinates, spatially indexed (built on first use
+        after each change)."""
+        built = self._points.get(label)
+        if built is None or built[0] != self.version:
+            found = ((n.id, c) for n in self._nodes.values() if label in n.labels and (c := coordinates(n.props)))
+            built = (self.version, PointIndex(found))
+            self._points[label] = built
+        return built[1]
 
     def ping(self, timeout: float = 2.0) -> None:
         """In process: always answers."""

@@ -25,13 +25,15 @@ from typing import Any, TypeVar
 import neo4j
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.spatial import Point
 
 from graph.settings import Neo4jSettings
+from graph.spatial import POINT_LABELS, with_location
 from graph.store import LoadReport, Progress
 from ontology.errors import BackendUnavailable, DataError, OntologyError, Problem, WriteRefused
 from ontology.records import Dataset, Edge, Node, Props
 from ontology.schema import Schema, load_schema
-from ontology.vocab import Prop
+from ontology.vocab import Derived, Prop
 
 
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
@@ -42,13 +44,14 @@ def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
 
 
 def native(value: Any) -> Any:
-    """Driver values -> the loader's Python values (neo4j Date -> datetime.date)."""
+    """Driver values -> the loader's Python values (neo4j Date -> datetime.date). Derived points
+    (`ontology.vocab.Derived`) are dropped: they are no part of a record."""
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
     if isinstance(value, list):
         return [native(v) for v in value]
     if isinstance(value, dict):
-        return {k: native(v) for k, v in value.items()}
+        return {k: native(v) for k, v in value.items() if not isinstance(v, Point)}
     return value
 
 
@@ -272,6 +275,11 @@ class Neo4jStore:
             rel = identifier(rel_type, self.schema.relationships)
             self._write(f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)")
             self._write(f"CREATE INDEX {rel_type.lower()}_dataset IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.dataset)")
+        for label in POINT_LABELS:  # radius queries: point.distance(n.location, …) seeks these
+            on = identifier(label, self.schema.classes)
+            self._write(
+                f"CREATE POINT INDEX {label.lower()}_location IF NOT EXISTS FOR (n:{on}) ON (n.{Derived.LOCATION})"
+            )
         self._schema_ready = True
 
     def _write(self, query: str, **params: Any) -> None:
@@ -312,7 +320,7 @@ class Neo4jStore:
         self.setup_schema()
         by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         for node in data.nodes.values():
-            by_labels[node.labels].append({"id": node.id, "props": {**node.props, Prop.ID: node.id}})
+            by_labels[node.labels].append({"id": node.id, "props": {**with_location(node.props), Prop.ID: node.id}})
         for labels, rows in sorted(by_labels.items()):
             root, extra = labels[0], ":".join(identifier(lab, self.schema.classes) for lab in labels[1:])
             set_labels = f" SET n:{extra}" if extra else ""

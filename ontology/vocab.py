@@ -99,6 +99,7 @@ class Prop:
     LICENSE_REQUIREMENT = "license_requirement"
     TDP = "tdp_w"
     CAPACITY_MW = "capacity_mw"
+    FUEL = "fuel"
     LATITUDE = "latitude"
     LONGITUDE = "longitude"
     COORD_PRECISION = "coord_precision"
@@ -180,12 +181,18 @@ class Prop:
     COVERED_INPUTS = "covered_inputs"
     ECCN = "eccn"
     # power plants (GEM trackers, WRI database)
-    FUEL = "fuel"
     START_YEAR = "start_year"
     UNIT_COUNT = "unit_count"
     CAPACITY_BY_STATUS = "capacity_by_status"
     PAGE_URL = "page_url"
     STAKE_LEVEL = "stake_level"
+
+
+class Derived:
+    """Properties a backend derives from a record's own and stores beside them; never in a record,
+    never read back (ontology: `ct:derivedFrom`; tests/test_power_storage.py checks each is declared)."""
+
+    LOCATION = "location"  # Neo4j: WGS-84 point(longitude, latitude), under a point index
 
 
 class Effect:

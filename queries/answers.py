@@ -386,12 +386,28 @@ class PlantRef(Ref):
     capacity_mw: float | None
 
 
+class PowerEvidence(StrEnum):
+    """What the power check's capacity is: the site's own, its POWERED_BY plants', or nearby plants'."""
+
+    site_capacity = "site_capacity"
+    powered_by = "powered_by"
+    nearby_plants = "nearby_plants"
+    none = "none"
+
+
 class Plausibility(Answer):
+    OMIT_NONE = ("radius_km",)
     chip_power_mw: float | None
     capacity_mw: float | None
     ratio: float | None
     verdict: Plausible
     note: str
+    evidence: PowerEvidence = Field(
+        default=PowerEvidence.none,
+        description="site_capacity: capacity typed on the site; powered_by: its POWERED_BY plants valid on the date; "
+        "nearby_plants: plants within radius_km of it (shared with any other consumer); none: no capacity known.",
+    )
+    radius_km: float | None = Field(default=None, description="The radius of nearby_plants.")
 
 
 class ExposureSite(Answer):
@@ -622,3 +638,76 @@ class UpstreamAnswer(Answer):
     single_provider_inputs: list[str] = Field(description="Names of the inputs exactly one provider supplies.")
     chokepoints: list[UpstreamChokepoint]
     licences: list[str]
+
+
+# --- power near sites (chiptrail power) ----------------------------------------------------------
+
+
+class Coordinates(Answer):
+    """Where a distance is measured from or to, and how exact that is."""
+
+    OMIT_NONE = ("place",)
+    latitude: float
+    longitude: float
+    precision: str | None = Field(description="coord_precision as the source gives it (exact, county_centroid, …).")
+    origin: str = Field(description="own: the record's coordinates; place: the centroid of the place it lies in.")
+    place: Ref | None = None
+
+
+class PlantOwner(Answer):
+    owner: Ref
+    percentage: float | None = Field(description="Share of the plant the owner holds (OWNS); null when unknown.")
+
+
+class NearbyPlant(Answer):
+    plant: Ref
+    distance_km: float = Field(description="Great-circle (haversine) distance on the mean Earth radius, 6371.0088 km.")
+    capacity_mw: float | None
+    fuel: list[str]
+    status: str | None
+    precision: str | None = Field(description="The plant's coord_precision.")
+    owners: list[PlantOwner]
+
+
+class FuelTotal(Answer):
+    fuel: str = Field(description="The plant's fuels joined by '+' (a plant counts once), or 'unknown'.")
+    plants: int
+    capacity_mw: float
+
+
+class OwnerTotal(Answer):
+    owner: Ref
+    plants: int
+    capacity_mw: float = Field(description="Capacity of the plants the owner holds a stake in.")
+    attributable_mw: float | None = Field(description="Capacity × the owner's percentage; null if a share is unknown.")
+
+
+class PowerTotals(Answer):
+    plants: int
+    capacity_mw: float
+    unknown_capacity: int = Field(description="Plants whose capacity is not reported (not in capacity_mw).")
+    by_fuel: list[FuelTotal]
+    by_owner: list[OwnerTotal]
+
+
+class PowerSite(Answer):
+    site: Ref
+    coordinates: Coordinates | None
+    note: str | None = Field(description="Why distances are unknown, or that a place's centroid stands in.")
+    plants: list[NearbyPlant]
+    totals: PowerTotals
+
+
+class PowerQuery(Answer):
+    OMIT_NONE = ("region", "site")
+    region: Ref | None = None
+    site: Ref | None = None
+    within_km: float
+    as_of: str
+    distance: str = Field(description="How distances are measured.")
+
+
+class PowerAnswer(Answer):
+    query: PowerQuery
+    sites: list[PowerSite]
+    illustrative: bool

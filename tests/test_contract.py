@@ -21,6 +21,8 @@ from queries.lookup import all_decisions
 from queries.named import registry, run
 from queries.overlay import parse_overlay
 from queries.policies import screen_party
+from queries.power import power_near
+from queries.power_view import power_view
 from queries.routes import find_routes
 from queries.views import Viewer, restriction_view
 from queries.whatif import whatif
@@ -68,6 +70,11 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"seeds": ["scn-northgate-systems"], "depth": 3, "types": ["SUPPLIES"], "as_of": dt.date(2024, 6, 1)},
         {"seeds": ["place-cn-xj"], "depth": 0, "types": [], "as_of": None},
         {"seeds": ["no such node"], "depth": 2, "types": ["LOCATED_IN", "PART_OF"], "as_of": None},
+    ],
+    "power_near": [
+        {"region_id": "place-cn-xj", "site_id": "", "radius_m": 50500.0},
+        {"region_id": "", "site_id": "dc-yiwu-windey", "radius_m": 2000000.0},
+        {"region_id": "place-us", "site_id": "", "radius_m": 50500.0},
     ],
     # The bundled data holds no ingested dataset; tests/test_ingest*.py compare both backends on ingested ones.
     "dataset_changes": [{"dataset": "trade_gov_csl", "since": None}, {"dataset": "trade_gov_csl", "since": D}],
@@ -174,6 +181,14 @@ def test_exposure_and_chokepoints_agree(store: MemoryStore, neo4j_store: Neo4jSt
         Viewer(store), exposure(store, "Xinjiang", as_of=day)
     )
     assert chokepoints(neo4j_store, "Xinjiang", as_of=day) == chokepoints(store, "Xinjiang", as_of=day)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("place", "km"), [("Xinjiang", 50.0), ("Hami", 500.0), ("CN", 2000.0)])
+def test_power_answers_agree(store: MemoryStore, neo4j_store: Neo4jStore, place: str, km: float) -> None:
+    memory = power_view(Viewer(store), power_near(store, region=place, within_km=km, as_of=D))
+    assert memory.sites
+    assert power_view(Viewer(neo4j_store), power_near(neo4j_store, region=place, within_km=km, as_of=D)) == memory
 
 
 @pytest.mark.neo4j

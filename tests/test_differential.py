@@ -19,6 +19,8 @@ from ontology.records import Dataset, Edge, Node, Props
 from queries.answers import RoutesAnswer
 from queries.named import run
 from queries.policies import screen_party
+from queries.power import power_near
+from queries.power_view import power_view
 from queries.routes import find_routes
 from queries.views import Viewer
 
@@ -215,3 +217,46 @@ def test_the_ownership_generator_reaches_affiliates() -> None:
     assert "undetermined" in statuses(
         find(ownership_graphs(), lambda g: "undetermined" in statuses(g), settings=WITNESS)
     )
+
+
+SPATIAL_EXAMPLES = 60 if os.environ.get("CI") else 20
+# Sites where a naive planar index would break: the antimeridian, near both poles, and the equator.
+SPOTS = [(0.0, 179.95), (-45.0, -179.98), (89.9, 20.0), (-89.95, -120.0), (0.0, 0.0)]
+
+
+@st.composite
+def plant_fields(draw: st.DrawFn) -> Dataset:
+    """Sites at awkward spots, plants scattered within about 1° of them (dates and capacities random)."""
+    spots = draw(st.lists(st.sampled_from(SPOTS), min_size=1, max_size=3, unique=True))
+    data = base(2, [])
+    sites = [node(f"site-{i}", "DataCenter", latitude=lat, longitude=lon) for i, (lat, lon) in enumerate(spots)]
+    edges = [edge("LOCATED_IN", s.id, "place-r1") for s in sites]
+    plants = []
+    for i in range(draw(st.integers(1, 25))):
+        lat0, lon0 = draw(st.sampled_from(spots))
+        # Not exactly ±90: Neo4j 5.26's point index seek misses points on a pole (point.distance alone finds them).
+        lat = max(-89.999, min(89.999, lat0 + draw(st.floats(-0.9, 0.9))))
+        lon = (lon0 + draw(st.floats(-1.5, 1.5)) + 180.0) % 360.0 - 180.0
+        extra: dict[str, Any] = {"capacity_mw": draw(st.sampled_from([10, 55.5, 300]))}
+        extra.update({"valid_to": day} if (day := draw(SOME_DAY)) else {})
+        plants.append(node(f"pp-{i}", "PowerPlant", latitude=round(lat, 6), longitude=round(lon, 6), **extra))
+        if draw(st.booleans()):
+            edges.append(edge("OWNS", "org-x", f"pp-{i}", percentage=draw(st.sampled_from([25, 50, 100]))))
+    owner = [node("org-x", "Organization")]
+    data.nodes.update({n.id: n for n in [*sites, *plants, *owner]})
+    data.edges.update({e.id: e for e in edges})
+    return data
+
+
+@pytest.mark.neo4j
+@settings(max_examples=SPATIAL_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=plant_fields(), km=st.sampled_from([5.0, 50.0, 120.0]), day=st.sampled_from(DAYS))
+def test_random_plant_fields_give_identical_power_answers(
+    neo4j: Neo4jStore, data: Dataset, km: float, day: dt.date
+) -> None:
+    memory = MemoryStore()
+    memory.load(data)
+    neo4j.clear()
+    neo4j.load(data)
+    expected = power_view(Viewer(memory), power_near(memory, region="place-r", within_km=km, as_of=day))
+    assert power_view(Viewer(neo4j), power_near(neo4j, region="place-r", within_km=km, as_of=day)) == expected

@@ -2,7 +2,7 @@
 
 trace (routes, restrictions, specs, demo) · data (validate, load, serve) · ingest (ingest, datasets,
 changes) · policy (screen, exposure, whatif, chokepoints, dependencies) · export · neo4j (start, stop, status) ·
-resolve (candidates, judge, undo, apply). Every command translates domain errors through
+resolve (candidates, judge, undo, apply) · power. Every command translates domain errors through
 `api.cli.console.user_errors`; shared options live in `api.cli.options`.
 
 A command imports only its own group (`chiptrail validate` never loads the HTTP face, networkx or
@@ -19,7 +19,7 @@ import sys
 import typer
 from typer.core import DEFAULT_MARKUP_MODE
 
-GROUPS = ("trace", "data", "ingest", "export", "policy")  # commands at the top level
+GROUPS = ("trace", "data", "ingest", "export", "policy", "power")  # commands at the top level
 NAMED = ("neo4j", "resolve")  # commands under their group's name: `chiptrail neo4j start`
 COMMANDS = {
     "routes": "trace",
@@ -38,6 +38,7 @@ COMMANDS = {
     "whatif": "policy",
     "chokepoints": "policy",
     "dependencies": "policy",
+    "power": "power",
     "neo4j": "neo4j",
     "resolve": "resolve",
 }
@@ -65,7 +66,7 @@ SUMMARIES = {
     "chokepoints": "Intermediaries ranked by the licence-requiring routes into a region that pass through them;\n"
     "with --upstream, the providers of supply-chain inputs ranked by their share.",
     "dependencies": "What the chip needs upstream, by stage: who provides each input (country, share, year, source)\n"
-    "and whether an export-control rule of the provider's country covers it (\"unknown\" where the\n"
+    'and whether an export-control rule of the provider\'s country covers it ("unknown" where the\n'
     "graph is silent); the chip's designer and foundry.",
     "neo4j": "Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).",
     "resolve": "Entity resolution: candidates to review, judgements, SAME_AS edges.",

@@ -14,7 +14,19 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.http import errors
 from api.http.browser import PREFIX, browser_app
-from api.http.routers import chips, datasets, entities, export, health, named, policy, resolution, routes, supply
+from api.http.routers import (
+    chips,
+    datasets,
+    entities,
+    export,
+    health,
+    named,
+    policy,
+    power,
+    resolution,
+    routes,
+    supply,
+)
 from api.http.settings import ApiSettings, get_settings
 from api.stores import open_loaded_store
 from graph.store import GraphStore
@@ -51,7 +63,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         )
     errors.install(app)
     app.include_router(health.router)
-    routers = (routes, chips, entities, named, export, policy, datasets, resolution, supply)
+    routers = (routes, chips, entities, named, export, policy, datasets, resolution, supply, power)
     for router in (module.router for module in routers):
         app.include_router(router, prefix="/v1")
     app.mount(PREFIX, browser_app(settings))

@@ -84,7 +84,7 @@ def _power(site: ExposureSite) -> str:
     return (
         f"<span class='power-verdict' style='color:{colour}'><b>{esc(p.verdict.value)}</b></span> "
         f"{gauge}<br><span class='muted'>chips draw {_number(p.chip_power_mw, 1)} MW of "
-        f"{_number(p.capacity_mw)} MW; {esc(p.note)}</span>"
+        f"{_number(p.capacity_mw)} MW ({esc(p.evidence.value)}); {esc(p.note)}</span>"
     )
 
 

@@ -19,12 +19,12 @@ from graph.store import CypherStore, GraphStore
 from ontology.errors import ConfigurationError, OntologyError
 from ontology.records import Edge
 from ontology.schema import load_schema
-from queries.named import memory, memory_policy
+from queries.named import memory, memory_policy, memory_spatial
 from queries.named.registry import CYPHER, NamedQuery, parse_folder
 from queries.named.rows import TWINS, Row, Twin, to_edge
 
 __all__ = ["NamedQuery", "Row", "deployment_edges", "hop_bound", "registry", "route_paths", "run", "to_edge"]
-_TWIN_MODULES = (memory, memory_policy)  # imported for their @twin registrations
+_TWIN_MODULES = (memory, memory_policy, memory_spatial)  # imported for their @twin registrations
 
 
 def _twin_parameters(query: NamedQuery) -> set[str]:

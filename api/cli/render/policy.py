@@ -65,7 +65,7 @@ def print_exposure(console: Console, answer: ExposureAnswer) -> None:
             check["verdict"]
             if check["ratio"] is None
             else f"{check['verdict']} ({check['chip_power_mw']} MW of chips / {check['capacity_mw']} MW)"
-        )
+        ) + f" [{check['evidence']}]"
         sites.add_row(display_name(site["site"]), chips, basis, confidence, power)
     console.print(sites)
     _print_aggregates(console, payload["reported_aggregates"])

@@ -38,6 +38,7 @@ def _coerce(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
         ok = {
             "STRING": isinstance(value, str),
             "INTEGER": isinstance(value, int) and not isinstance(value, bool),
+            "FLOAT": isinstance(value, int | float) and not isinstance(value, bool),
             "LIST<STRING>": isinstance(value, list) and all(isinstance(v, str) for v in value),
             "DATE": value is None or isinstance(value, str),
         }.get(kind, False)
@@ -48,7 +49,7 @@ def _coerce(query: NamedQuery, given: dict[str, Any]) -> dict[str, Any]:
                 value = dt.date.fromisoformat(value)
             except ValueError:
                 raise InvalidParameter(f"parameter '{name}' must be a date YYYY-MM-DD") from None
-        out[name] = value
+        out[name] = float(value) if kind == "FLOAT" else value
     return out
 
 

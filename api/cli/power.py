@@ -1,0 +1,119 @@
+"""The power command: plants within a radius of each site in a region, or of one site."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.console import emit, loaded, out
+from api.cli.options import AsOfOpt, Backend, BackendOpt, DataOpt, Format, FormatOpt, parse_date
+
+app = typer.Typer()
+DISTANCE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km|m)?\s*$", re.IGNORECASE)
+
+
+def parse_distance(text: str) -> float:
+    """'50km', '50 km', '5000m' or a plain number (km) -> km. Raises `typer.BadParameter` otherwise."""
+    found = DISTANCE.match(text)
+    if found is None:
+        raise typer.BadParameter(f"expected a distance such as 50km, 50 km, 5000m or 50 (km), got '{text}'")
+    value = float(found[1])
+    km = value / 1000.0 if (found[2] or "km").lower() == "m" else value
+    if km <= 0:
+        raise typer.BadParameter(f"the distance must be more than 0, got '{text}'")
+    return km
+
+
+def _check_distance(value: str) -> str:
+    parse_distance(value)
+    return value
+
+
+def _owners(plant: dict[str, Any]) -> str:
+    parts = [
+        f"{o['owner']['name']}{' ✱' if o['owner'].get('illustrative') else ''}"
+        + (f" [{o['percentage']:g}%]" if o["percentage"] is not None else "")
+        for o in plant["owners"]
+    ]
+    return "; ".join(parts) or "unknown"
+
+
+def _plants(count: int) -> str:
+    return f"{count} plant{'' if count == 1 else 's'}"
+
+
+def _mw(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:,.1f}"
+
+
+def print_power(console: Console, payload: dict[str, Any]) -> None:
+    """Each site: where it is measured from, its plants nearest first, totals by fuel and owner."""
+    query = payload["query"]
+    console.print(f"[bold]Power plants within {query['within_km']:g} km[/] on {query['as_of']} ({query['distance']})")
+    for site in payload["sites"]:
+        where = site["coordinates"]
+        at = (
+            f"{where['latitude']:.4f}, {where['longitude']:.4f} ({where['precision'] or 'precision unknown'})"
+            if where
+            else ""
+        )
+        mark = " ✱" if site["site"].get("illustrative") else ""
+        console.rule(f"{site['site']['name']}{mark}  {at}".strip())
+        if site["note"]:
+            console.print(f"[yellow]{site['note']}[/]")
+        if site["plants"]:
+            table = Table(show_edge=False)
+            for column in ("plant", "km", "MW", "fuel", "status", "owners", "plant coords"):
+                table.add_column(column, overflow="fold")
+            for p in site["plants"]:
+                name = p["plant"]["name"] + (" ✱" if p["plant"].get("illustrative") else "")
+                fuel = "+".join(p["fuel"]) or "unknown"
+                table.add_row(
+                    name,
+                    f"{p['distance_km']:.1f}",
+                    _mw(p["capacity_mw"]),
+                    fuel,
+                    p["status"] or "",
+                    _owners(p),
+                    p["precision"] or "",
+                )
+            console.print(table)
+        totals = site["totals"]
+        fuels = ", ".join(f"{f['fuel']} {_mw(f['capacity_mw'])} MW" for f in totals["by_fuel"]) or "none"
+        console.print(f"total {_mw(totals['capacity_mw'])} MW in {_plants(totals['plants'])}; by fuel: {fuels}")
+        for o in totals["by_owner"]:
+            share = f", attributable {_mw(o['attributable_mw'])} MW" if o["attributable_mw"] is not None else ""
+            console.print(f"  {o['owner']['name']}: {_mw(o['capacity_mw'])} MW in {_plants(o['plants'])}{share}")
+
+
+@app.command()
+def power(
+    region: Annotated[
+        str | None, typer.Option(help="Region id, name, Chinese name or ISO code: every site in it or inside it.")
+    ] = None,
+    site: Annotated[str | None, typer.Option(help="One site id (instead of --region).")] = None,
+    within: Annotated[
+        str,
+        typer.Option("--within", help="Radius: 50km, 50 km, 5000m or a plain number of km.", callback=_check_distance),
+    ] = "50km",
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    backend: BackendOpt = Backend.memory,
+) -> None:
+    """Power plants within a radius of each site in a region (or of one site): capacity, fuel, owners and
+    great-circle distance, with totals by fuel and owner."""
+    if (region is None) == (site is None):
+        raise typer.BadParameter("give --region or --site (one of them)")
+    from queries.power import power_near  # the query layer loads only when the command runs
+    from queries.power_view import power_view
+    from queries.views import Viewer
+
+    with loaded(data, backend) as store:
+        answer = power_near(store, region=region, site=site, within_km=parse_distance(within), as_of=parse_date(as_of))
+        payload = power_view(Viewer(store), answer)
+        emit(fmt, payload, lambda: print_power(out, payload.model_dump(mode="json")))

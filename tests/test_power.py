@@ -1,0 +1,185 @@
+"""Plants near sites, on both backends, with distances known in advance: plants placed at a computed
+great-circle distance and bearing from a site, either side of the radius."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
+from graph.spatial import EARTH_RADIUS_KM
+from graph.store import GraphStore
+from loaders import load_paths
+from queries.power import NO_COORDINATES, power_near
+from queries.power_view import power_view
+from queries.views import Viewer
+from tests.conftest import PREAMBLE, GraphFrom, YamlWriter
+
+SITE = (43.0, 94.0)  # invented
+DAY = dt.date(2026, 1, 1)
+
+
+def destination(start: tuple[float, float], km: float, bearing: float) -> tuple[float, float]:
+    """The point `km` along a great circle from `start` on the mean-radius sphere (bearing in degrees)."""
+    lat1, lon1, theta, delta = (
+        math.radians(start[0]),
+        math.radians(start[1]),
+        math.radians(bearing),
+        km / EARTH_RADIUS_KM,
+    )
+    lat2 = math.asin(math.sin(lat1) * math.cos(delta) + math.cos(lat1) * math.sin(delta) * math.cos(theta))
+    lon2 = lon1 + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(lat1), math.cos(delta) - math.sin(lat1) * math.sin(lat2)
+    )
+    return round(math.degrees(lat2), 9), round(math.degrees(lon2), 9)
+
+
+def plant(plant_id: str, km: float, bearing: float, extra: str) -> str:
+    lat, lon = destination(SITE, km, bearing)
+    return f"- {{id: {plant_id}, labels: [PowerPlant], name: {plant_id}, latitude: {lat}, longitude: {lon}, {extra}}}\n"
+
+
+NODES = (
+    """\
+- {id: pl-zz, labels: [Country], name: Zedland, iso3166: ZZ}
+- {id: pl-zz-dr, labels: [Province], name: Dunerock Province, iso3166: ZZ-DR}
+- {id: pl-zz-dr-sandy, labels: [County], name: Sandy County, latitude: 43.0, longitude: 94.0,
+   coord_precision: county_centroid}
+- {id: pl-zz-dr-bare, labels: [County], name: Bare County}
+- {id: dc-exact, labels: [DataCenter], name: Exact Site, latitude: 43.0, longitude: 94.0, coord_precision: exact}
+- {id: dc-centroid, labels: [DataCenter], name: Centroid Site}
+- {id: agg-nowhere, labels: [ProjectAggregate], name: Nowhere Projects}
+- {id: org-amber, labels: [Organization], name: Amber Power Co}
+- {id: org-birch, labels: [Organization], name: Birch Energy Co}
+"""
+    + plant("pp-inside", 49.9, 0, "capacity_mw: 100, fuel: [coal], status: operating, coord_precision: exact")
+    + plant("pp-outside", 50.1, 90, "capacity_mw: 400, fuel: [solar], coord_precision: exact")
+    + plant("pp-near", 10.0, 200, "capacity_mw: 50, fuel: [coal, solar]")
+    + plant("pp-retired", 30.0, 300, "capacity_mw: 70, fuel: [wind], valid_to: 2024-12-31")
+    + plant("pp-unbuilt", 20.0, 45, "fuel: [wind], valid_from: 2027-01-01")
+    + plant("pp-unknown-mw", 40.0, 135, "fuel: [hydro]")
+)
+EDGES = """\
+- {type: PART_OF, from: pl-zz-dr, to: pl-zz}
+- {type: PART_OF, from: pl-zz-dr-sandy, to: pl-zz-dr}
+- {type: PART_OF, from: pl-zz-dr-bare, to: pl-zz-dr}
+- {type: LOCATED_IN, from: dc-exact, to: pl-zz-dr}
+- {type: LOCATED_IN, from: dc-centroid, to: pl-zz-dr-sandy}
+- {type: LOCATED_IN, from: agg-nowhere, to: pl-zz-dr-bare}
+- {type: OWNS, from: org-amber, to: pp-inside, percentage: 60}
+- {type: OWNS, from: org-birch, to: pp-inside, percentage: 40}
+- {type: OWNS, from: org-amber, to: pp-near}
+- {type: OWNS, from: org-birch, to: pp-near, percentage: 10, valid_to: 2020-01-01}
+"""
+
+
+@pytest.fixture
+def store(graph_from: GraphFrom) -> GraphStore:
+    """The invented graph on each backend in turn."""
+    return graph_from(NODES, EDGES)
+
+
+def answer(store: GraphStore, **options: Any) -> dict[str, Any]:
+    found = power_near(store, **{"region": "Dunerock Province", "within_km": 50.0, "as_of": DAY, **options})
+    payload = power_view(Viewer(store), found).model_dump(mode="json")
+    return {site["site"]["id"]: site for site in payload["sites"]}
+
+
+def test_plants_either_side_of_the_radius_nearest_first(store: GraphStore) -> None:
+    site = answer(store)["dc-exact"]
+    assert [(p["plant"]["id"], p["distance_km"]) for p in site["plants"]] == [
+        ("pp-near", 10.0),
+        ("pp-unknown-mw", 40.0),
+        ("pp-inside", 49.9),
+    ]
+    assert answer(store, within_km=50.2)["dc-exact"]["plants"][-1]["distance_km"] == 50.1
+
+
+def test_each_plant_with_capacity_fuel_owners_and_precision(store: GraphStore) -> None:
+    inside = answer(store)["dc-exact"]["plants"][-1]
+    assert inside["capacity_mw"] == 100.0
+    assert inside["fuel"] == ["coal"]
+    assert inside["status"] == "operating"
+    assert inside["precision"] == "exact"
+    assert [(o["owner"]["name"], o["percentage"]) for o in inside["owners"]] == [
+        ("Amber Power Co", 60.0),
+        ("Birch Energy Co", 40.0),
+    ]
+
+
+def test_totals_by_fuel_and_owner(store: GraphStore) -> None:
+    totals = answer(store)["dc-exact"]["totals"]
+    assert (totals["plants"], totals["capacity_mw"], totals["unknown_capacity"]) == (3, 150.0, 1)
+    assert [(f["fuel"], f["plants"], f["capacity_mw"]) for f in totals["by_fuel"]] == [
+        ("coal", 1, 100.0),
+        ("coal+solar", 1, 50.0),
+        ("hydro", 1, 0.0),
+    ]
+    owners = [(o["owner"]["id"], o["plants"], o["capacity_mw"], o["attributable_mw"]) for o in totals["by_owner"]]
+    # Amber's share of pp-near is unknown; Birch's stake in it ended in 2020.
+    assert owners == [("org-amber", 2, 150.0, None), ("org-birch", 1, 100.0, 40.0)]
+
+
+def test_as_of_drops_plants_and_stakes_not_valid_then(store: GraphStore) -> None:
+    def ids(day: dt.date) -> list[str]:
+        return [p["plant"]["id"] for p in answer(store, as_of=day)["dc-exact"]["plants"]]
+
+    assert ids(dt.date(2024, 6, 1)) == ["pp-near", "pp-retired", "pp-unknown-mw", "pp-inside"]
+    assert ids(dt.date(2027, 6, 1)) == ["pp-near", "pp-unbuilt", "pp-unknown-mw", "pp-inside"]
+    near_2019 = answer(store, as_of=dt.date(2019, 1, 1))["dc-exact"]["plants"][0]
+    assert [o["owner"]["id"] for o in near_2019["owners"]] == ["org-amber", "org-birch"]
+
+
+def test_a_site_without_coordinates_is_measured_from_its_places_centroid(store: GraphStore) -> None:
+    site = answer(store)["dc-centroid"]
+    assert site["coordinates"] == {
+        "latitude": 43.0,
+        "longitude": 94.0,
+        "precision": "county_centroid",
+        "origin": "place",
+        "place": {"id": "pl-zz-dr-sandy", "name": "Sandy County", "role": "place"},
+    }
+    assert site["note"] == "no coordinates of its own: measured from those of Sandy County (county_centroid)"
+    assert [p["plant"]["id"] for p in site["plants"]] == ["pp-near", "pp-unknown-mw", "pp-inside"]
+
+
+def test_a_site_with_no_coordinates_at_all_has_unknown_distances_not_zero(store: GraphStore) -> None:
+    site = answer(store)["agg-nowhere"]
+    assert site["coordinates"] is None
+    assert site["note"] == NO_COORDINATES
+    assert site["plants"] == []
+    assert site["totals"]["plants"] == 0
+
+
+def test_one_site_instead_of_a_region(store: GraphStore) -> None:
+    found = power_near(store, site="dc-exact", within_km=15.0, as_of=DAY)
+    assert [s.site for s in found.sites] == ["dc-exact"]
+    assert [p.id for p in found.sites[0].plants] == ["pp-near"]
+
+
+def graph_file(write_yaml: YamlWriter) -> Path:
+    """The same graph as a YAML file (for the command line, and to load both backends from one file)."""
+    return write_yaml(PREAMBLE + textwrap.indent(NODES, "  ") + "edges:\n" + textwrap.indent(EDGES, "  "), "power.yaml")
+
+
+@pytest.mark.neo4j
+def test_both_backends_give_identical_json(write_yaml: YamlWriter, neo4j_settings: Neo4jSettings) -> None:
+    data = load_paths([graph_file(write_yaml)])
+    memory, neo4j = MemoryStore(), Neo4jStore.connect(neo4j_settings)
+    try:
+        memory.load(data)
+        neo4j.clear()
+        neo4j.load(data)
+        for options in ({}, {"within_km": 50.2}, {"as_of": dt.date(2024, 6, 1)}, {"within_km": 0.5}):
+            assert json.dumps(answer(neo4j, **options)) == json.dumps(answer(memory, **options))
+        assert answer(neo4j)["dc-exact"]["plants"]
+    finally:
+        neo4j.close()
