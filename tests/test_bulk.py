@@ -108,7 +108,7 @@ def test_bulk_and_batched_paths_write_the_same_graph(
         with pytest.raises(WriteRefused, match="holds data"):
             neo4j_bulk.refuse_unless_empty(store)
         store.clear()
-    report = neo4j_bulk.bulk_load(data, config, settings)
+    report = neo4j_bulk.bulk_load(data, config, settings, status=print)
     assert (report.nodes, report.edges) == (len(data.nodes), len(data.edges))
     with closing(connect(settings)) as store:
         assert (store.counts(), checksum(store)) == batched
