@@ -171,7 +171,7 @@ def run_import(config: ServerConfig, csvs: CsvSet, database: str) -> str:
     env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
     command = [neo4j_server.java(), "-cp", neo4j_server.classpath(config), neo4j_server.ADMIN_TOOL]
     result = subprocess.run(  # noqa: S603 - fixed program, arguments built from checked names
-        [*command, *import_arguments(csvs, database)],
+        [*command, *import_arguments(csvs, database), f"--report-file={config.home / 'logs' / 'import.report'}"],
         env=env,
         capture_output=True,
         text=True,
