@@ -104,7 +104,7 @@ def jars_present(tools: Path = TOOLS) -> bool:
     return any((tools / "lib").glob("neo4j-server-*.jar"))
 
 
-def _java() -> str:
+def java() -> str:
     java = shutil.which("java")
     if java is None:
         raise BackendUnavailable("Java 17 is needed to run Neo4j 5.26; no `java` on PATH")
@@ -144,7 +144,7 @@ def write_config(config: ServerConfig) -> Path:
     return conf_dir
 
 
-def _classpath(config: ServerConfig) -> str:
+def classpath(config: ServerConfig) -> str:
     return os.pathsep.join(
         str(p) for p in (config.tools / "plugins" / "*", config.home / "conf" / "*", config.tools / "lib" / "*")
     )
@@ -157,7 +157,7 @@ def set_initial_password(config: ServerConfig, password: str) -> None:
     env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
     result = subprocess.run(  # noqa: S603 - fixed program and arguments
         # `--` ends the options, so a password that starts with '-' is not read as one
-        [_java(), "-cp", _classpath(config), ADMIN_TOOL, "dbms", "set-initial-password", "--", password],
+        [java(), "-cp", classpath(config), ADMIN_TOOL, "dbms", "set-initial-password", "--", password],
         env=env,
         capture_output=True,
         text=True,
@@ -206,9 +206,9 @@ def start(config: ServerConfig, password: str, *, timeout: float = 180.0) -> int
     conf_dir = write_config(config)
     set_initial_password(config, password)
     command = [
-        _java(),
+        java(),
         "-cp",
-        _classpath(config),
+        classpath(config),
         *JVM_FLAGS,
         f"-Xms{config.heap}",
         f"-Xmx{config.heap}",

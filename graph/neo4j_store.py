@@ -1,4 +1,4 @@
-"""The Neo4j backend: the graph users query in the Browser, written with batched UNWIND … MERGE.
+"""The Neo4j backend: the graph users query in the Browser, written in batches (`graph.neo4j_write`).
 
 Labels and relationship types reach Cypher only from the compiled ontology and only through
 `identifier()`; every value travels as a parameter. Each batch is one transaction (the driver's
@@ -17,16 +17,18 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j import Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 from neo4j.spatial import Point
 
+from graph.neo4j_write import BatchWriter, Job, Profile, edge_statements, node_statements
 from graph.settings import Neo4jSettings
 from graph.spatial import POINT_LABELS, with_location
 from graph.store import LoadReport, Progress
@@ -41,6 +43,12 @@ def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
     if name not in allowed:
         raise OntologyError(f"'{name}' is not declared by the ontology")
     return "`" + name.replace("`", "``") + "`"
+
+
+def declared(name: str, allowed: set[str] | dict[str, Any]) -> str:
+    """The name itself, after checking the ontology declares it (the write statements quote it)."""
+    identifier(name, allowed)
+    return name
 
 
 def native(value: Any) -> Any:
@@ -79,9 +87,15 @@ def _in_thread(work: Callable[[], T]) -> Future[T]:
     return future
 
 
-def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+def node_row(node: Node) -> dict[str, Any]:
+    """The row a node is written from (batched and bulk paths alike): its id and every property
+    it is stored with. A property derived from others belongs here, so every path writes it."""
+    return {"id": node.id, "props": {**with_location(node.props), Prop.ID: node.id}}
+
+
+def edge_row(edge: Edge) -> dict[str, Any]:
+    """The row a relationship is written from: its id, its ends and every property it is stored with."""
+    return {"id": edge.id, "source": edge.source, "target": edge.target, "props": {**edge.props, Prop.ID: edge.id}}
 
 
 class Neo4jStore:
@@ -96,6 +110,7 @@ class Neo4jStore:
         self.schema = schema or load_schema()
         self.roots = {c.label for c in self.schema.classes.values() if not c.parents}
         self._schema_ready = False
+        self.write_profiles: list[Profile] | None = None  # a list: every write statement is profiled into it
         self._pinger: Driver | None = None
         self._pinger_lock = threading.Lock()
         self._answered = 0.0  # when a read last had its answer (monotonic clock)
@@ -290,47 +305,32 @@ class Neo4jStore:
         except Neo4jError as exc:
             raise WriteRefused(f"Neo4j refused a schema or write statement: {exc}") from exc
 
-    def _batches(self, query: str, rows: list[dict[str, Any]], progress: Progress | None, what: str) -> None:
-        def work(tx: ManagedTransaction, batch: Sequence[dict[str, Any]]) -> None:
-            written = tx.run(query, rows=list(batch)).single(strict=True)["written"]
-            if written != len(batch):
-                raise DataError(
-                    [
-                        Problem(
-                            f"{len(batch) - written} of {len(batch)} {what} name a node missing from the database; "
-                            "the batch was rolled back"
-                        )
-                    ]
-                )
-
-        with self.driver.session(database=self.settings.database) as session:
-            for batch in _chunks(rows, self.settings.batch_size):
-                try:
-                    session.execute_write(work, batch)
-                except (ServiceUnavailable, SessionExpired, TransientError) as exc:  # retried, in vain
-                    raise BackendUnavailable(
-                        f"Neo4j at {self.settings.uri} did not take a batch of {what} "
-                        f"within {self.settings.write_retry_time:g} s of retries: {exc}"
-                    ) from exc
-                if progress:
-                    progress(len(batch))
+    def _writer(self) -> BatchWriter:
+        s = self.settings
+        writer = BatchWriter(self.driver, s.database, s.uri, s.batch_size, s.write_retry_time)
+        writer.profiles = self.write_profiles
+        return writer
 
     def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
-        """MERGE the dataset: nodes by label set, then edges by type; one transaction per batch."""
+        """Write the dataset: nodes by label set, then edges by type; one transaction per batch.
+
+        Stored records (same id) have their properties replaced; the rest are created. Two loads
+        writing the same new ids at the same moment are not serialised (use one loader at a time)."""
         self.setup_schema()
-        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        by_labels: dict[tuple[str, ...], list[Node]] = defaultdict(list)
         for node in data.nodes.values():
-            by_labels[node.labels].append({"id": node.id, "props": {**with_location(node.props), Prop.ID: node.id}})
-        for labels, rows in sorted(by_labels.items()):
-            root, extra = labels[0], ":".join(identifier(lab, self.schema.classes) for lab in labels[1:])
-            set_labels = f" SET n:{extra}" if extra else ""
-            query = (
-                f"UNWIND $rows AS row MERGE (n:{identifier(root, self.roots)} {{id: row.id}}) "
-                f"SET n = row.props{set_labels} RETURN count(n) AS written"
-            )
-            self._batches(query, rows, progress, "nodes")
-        self._load_edges(data, progress)
+            by_labels[node.labels].append(node)
+        jobs = [
+            Job(node_statements(declared(labels[0], self.roots), self._declared(labels)), partial(map, node_row, nodes))
+            for labels, nodes in sorted(by_labels.items())
+        ]
+        writer = self._writer()
+        writer.write(jobs, progress)
+        writer.write(self._edge_jobs(data), progress, sessions=self.settings.write_sessions)
         return LoadReport(len(data.nodes), len(data.edges))
+
+    def _declared(self, labels: Iterable[str]) -> list[str]:
+        return [declared(label, self.schema.classes) for label in labels]
 
     def _roots(self, data: Dataset) -> dict[str, str]:
         """The root label of every node an edge of `data` joins: from `data`, else from the database
@@ -345,21 +345,22 @@ class Neo4jStore:
             raise DataError(problems)
         return roots
 
-    def _load_edges(self, data: Dataset, progress: Progress | None) -> None:
+    def _edge_jobs(self, data: Dataset) -> list[Job]:
         roots = self._roots(data)
-        groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+        groups: dict[tuple[str, str, str], list[Edge]] = defaultdict(list)
         for edge in data.edges.values():
-            key = (edge.type, roots[edge.source], roots[edge.target])
-            row = {"id": edge.id, "source": edge.source, "target": edge.target}
-            groups[key].append({**row, "props": {**edge.props, Prop.ID: edge.id}})
-        for (rel_type, source_root, target_root), rows in sorted(groups.items()):
-            query = (
-                f"UNWIND $rows AS row MATCH (a:{identifier(source_root, self.roots)} {{id: row.source}}) "
-                f"MATCH (b:{identifier(target_root, self.roots)} {{id: row.target}}) "
-                f"MERGE (a)-[r:{identifier(rel_type, self.schema.relationships)} {{id: row.id}}]->(b) "
-                "SET r = row.props RETURN count(r) AS written"
+            groups[(edge.type, roots[edge.source], roots[edge.target])].append(edge)
+        return [
+            Job(
+                edge_statements(
+                    declared(rel_type, self.schema.relationships),
+                    declared(source_root, self.roots),
+                    declared(target_root, self.roots),
+                ),
+                partial(map, edge_row, edges),
             )
-            self._batches(query, rows, progress, "relationships")
+            for (rel_type, source_root, target_root), edges in sorted(groups.items())
+        ]
 
     def delete_edges(self, rel_type: str, ids: Iterable[str]) -> int:
         wanted = sorted(set(ids))

@@ -20,6 +20,7 @@ class Neo4jSettings(BaseSettings):
     password: SecretStr = SecretStr(PLACEHOLDER_PASSWORD)
     database: str = "neo4j"
     batch_size: int = Field(default=5000, ge=1, le=100_000)
+    write_sessions: int = Field(default=2, ge=1, le=8, description="sessions writing relationship batches at once")
     # Reads fail fast when the server does not answer; writes ride out a restart.
     connect_timeout: float = Field(default=1.0, gt=0, description="seconds to open a connection for a read or probe")
     probe_after: float = Field(default=0.5, gt=0, description="a read still unanswered then probes the server")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack, closing
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from api.cli.options import Backend, BackendOpt, PathsArg
 from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError
+from ontology.records import Dataset
 
 app = typer.Typer()
 
@@ -49,13 +51,34 @@ def load(
     paths: PathsArg = None,
     backend: BackendOpt = Backend.neo4j,
     replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="First load into an empty database with neo4j-admin import (the server in --home is stopped, "
+            "imported into and started again). Refused on a database that holds data.",
+        ),
+    ] = False,
+    home: Annotated[
+        Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
+    ] = Path(".chiptrail/neo4j"),
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv-dir",
+            help="Only write the import CSVs here and print the neo4j-admin command (for a Docker server).",
+        ),
+    ] = None,
 ) -> None:
-    """Validate data and MERGE it into the store (idempotent: loading twice changes nothing)."""
+    """Validate data and write it into the store (idempotent: loading twice changes nothing)."""
     from api.cli.render import routes as render
     from graph import open_store
 
     with user_errors(), ExitStack() as stack:
         data = load_paths(data_paths(paths))
+        if csv_dir is not None or bulk:
+            _bulk(data, home, csv_dir)
+            return
         store = stack.enter_context(closing(open_store(backend.value)))
         if replace:
             store.clear()
@@ -64,6 +87,28 @@ def load(
             report = store.load(data, progress=lambda n: progress.advance(task, n))
         out.print(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {backend.value}")
         render.print_counts(out, store.counts(), set(load_schema().classes))
+
+
+def _bulk(data: Dataset, home: Path, csv_dir: Path | None) -> None:
+    from graph import neo4j_bulk, neo4j_server
+    from graph.settings import Neo4jSettings
+
+    if csv_dir is not None:
+        csvs = neo4j_bulk.write_csvs(data, csv_dir)
+        args = " ".join(neo4j_bulk.import_arguments(csvs, Neo4jSettings().database, "/import"))
+        out.print(
+            f"wrote {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships as import CSVs in {csv_dir}\n"
+            "For a Docker server: stop it, then (the database must be empty or new)\n"
+            f"  docker compose run --rm -v {csv_dir.resolve()}:/import neo4j neo4j-admin {args}\n"
+            "start it again, and run `chiptrail load` once to build the constraints and indexes.",
+            soft_wrap=True,
+            highlight=False,
+        )
+        return
+    config = neo4j_server.ServerConfig.saved(home.resolve())
+    with out.status("bulk load") as status:
+        report = neo4j_bulk.bulk_load(data, config, Neo4jSettings(), status=lambda s: status.update(s))
+    out.print(f"imported {report.nodes:,} nodes and {report.edges:,} relationships into neo4j ({config.bolt_uri})")
 
 
 @app.command()

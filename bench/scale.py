@@ -1,0 +1,285 @@
+"""Scale: load throughput, answer latency and memory at 10^4 … 10^7 relationships, beside the goals.
+
+    python -m bench.scale [--neo4j 10000,100000,1000000,10000000] [--embedded 10000,100000,1000000]
+                          [--batched-max 1000000] [--queries 30]
+
+Per scale on Neo4j (one server from the local jars, 2 GB heap, 1 GB page cache): the synthetic
+graph (`loaders.synthetic`) written as import CSVs, `neo4j-admin database import full` on them
+(the server stopped), the ontology's constraints and indexes built, then answers timed (a warm-up
+round first); then, up to --batched-max, the same records written again by the batched loader
+into an emptied database. "bulk" is the whole `--bulk` path (CSVs + import + schema); "admin
+import" is the import alone. The embedded store is measured in a child process per scale
+(`bench.load`), so its peak memory is its own. Queries per answer and API requests per second are
+measured elsewhere (`bench.api`; a query counter on the read path): their columns say so.
+Prints one table per scale and writes JSON to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from rich.console import Console
+from rich.table import Table
+
+from bench import write_results
+from bench.load import route_queries, server_peak_mb
+from graph import neo4j_bulk, neo4j_server
+from graph.memory import MemoryStore
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
+from graph.store import GraphStore
+from loaders.synthetic import generate
+from ontology.records import Dataset
+from queries.chokepoints import chokepoints
+from queries.exposure import exposure
+from queries.routes import find_routes
+
+GOALS = {
+    "bulk_vs_admin": "bulk within 2× of admin import",
+    "batched_vs_admin": "batched within 2× of admin import",
+    "routes_growth": "routes p95 at 10^6 ≤ 10× p95 at 10^4",
+    "embedded_memory": "embedded peak at 10^6 → ~1 GB",
+}
+
+
+def timed(work: Callable[[], Any], repeat: int) -> dict[str, float | str]:
+    """p50/p95 in ms of `repeat` calls after one warm-up call; the error's name if it raises."""
+    try:
+        work()
+    except Exception as exc:  # an answer the synthetic data cannot give is reported, not fatal
+        return {"error": type(exc).__name__}
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+
+
+def answers(store: GraphStore, data: Dataset, queries: int) -> dict[str, Any]:
+    """Routes (each of `queries` chip/province pairs, after a warm-up round) and the other answers."""
+    pairs = route_queries(data, queries)
+    for chip, region in pairs:  # warm-up: plans compiled, pages cached
+        find_routes(store, chip, region)
+    times = []
+    for chip, region in pairs:
+        start = time.perf_counter()
+        find_routes(store, chip, region)
+        times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    chip, region = pairs[0]
+    few = max(3, queries // 10)
+    return {
+        "routes": {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]},
+        "screened": timed(lambda: find_routes(store, chip, region, screen=True), few),
+        "exposure": timed(lambda: exposure(store, region), few),
+        "chokepoints": timed(lambda: chokepoints(store, region), few),
+    }
+
+
+def embedded(scale: int, queries: int) -> dict[str, Any]:
+    """In a child process: load into the embedded store, time the answers, report peak memory."""
+    data = generate(scale)
+    store = MemoryStore()
+    start = time.perf_counter()
+    store.load(data)
+    seconds = time.perf_counter() - start
+    found = answers(store, data, queries)
+    records = len(data.nodes) + len(data.edges)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"records": records, "records_per_s": records / seconds, "peak_rss_mb": rss_mb, **found}
+
+
+def on_neo4j(
+    config: neo4j_server.ServerConfig, settings: Neo4jSettings, scale: int, args: argparse.Namespace, console: Console
+) -> dict[str, Any]:
+    password = settings.password.get_secret_value()
+    with console.status(f"{scale:,}: generating"):
+        started = time.perf_counter()
+        data = generate(scale)
+        generated = time.perf_counter() - started
+    records = len(data.nodes) + len(data.edges)
+    with tempfile.TemporaryDirectory(dir=config.home) as folder, console.status(f"{scale:,}: import CSVs"):
+        started = time.perf_counter()
+        csvs = neo4j_bulk.write_csvs(data, Path(folder))
+        csv_s = time.perf_counter() - started
+        neo4j_server.stop(config)
+        console.log(f"{scale:,}: importing {records:,} records")
+        started = time.perf_counter()
+        neo4j_bulk.run_import(config, csvs, settings.database)
+        import_s = time.perf_counter() - started
+    neo4j_server.start(config, password, timeout=600)
+    with closing(connect(settings)) as store:
+        started = time.perf_counter()
+        neo4j_bulk.build_schema(store)
+        schema_s = time.perf_counter() - started
+        with console.status(f"{scale:,}: answers"):
+            found = answers(store, data, args.queries)
+        result: dict[str, Any] = {
+            "records": records,
+            "generate_s": generated,
+            "admin_import_rec_s": records / import_s,
+            "bulk_rec_s": records / (csv_s + import_s + schema_s),
+            "csv_s": csv_s,
+            "import_s": import_s,
+            "schema_s": schema_s,
+            **found,
+        }
+        if scale <= args.batched_max:
+            with console.status(f"{scale:,}: batched load"):
+                store.clear()
+                started = time.perf_counter()
+                store.load(data)
+                result["batched_rec_s"] = records / (time.perf_counter() - started)
+    pid = neo4j_server.running_pid(config)
+    result["server_peak_rss_mb"] = server_peak_mb(pid) if pid else float("nan")
+    result["client_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def connect(settings: Neo4jSettings, attempts: int = 10) -> Neo4jStore:
+    for _ in range(attempts - 1):
+        try:
+            return Neo4jStore.connect(settings)
+        except Exception:  # a fresh JVM on a busy machine: try again
+            time.sleep(2)
+    return Neo4jStore.connect(settings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--neo4j", default="10000,100000,1000000,10000000")
+    parser.add_argument("--embedded", default="10000,100000,1000000")
+    parser.add_argument("--batched-max", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(embedded(args.child, args.queries)))
+        return
+    console = Console(stderr=True)
+    results: dict[str, Any] = {"embedded": {}, "neo4j": {}}
+    for scale in [int(s) for s in args.embedded.split(",") if s]:
+        with console.status(f"{scale:,}: embedded"):
+            child = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+                [sys.executable, "-m", "bench.scale", "--child", str(scale), "--queries", str(args.queries)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        results["embedded"][scale] = json.loads(child.stdout)
+    with tempfile.TemporaryDirectory() as home:
+        config = neo4j_server.ServerConfig(
+            Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap="2g", pagecache="1g"
+        )
+        password = secrets.token_urlsafe(16)
+        settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password))
+        with console.status("starting Neo4j"):
+            neo4j_server.start(config, password, timeout=600)
+        try:
+            for scale in [int(s) for s in args.neo4j.split(",") if s]:
+                results["neo4j"][scale] = on_neo4j(config, settings, scale, args, console)
+                report({"embedded": {}, "neo4j": {scale: results["neo4j"][scale]}}, quiet=True)
+        finally:
+            neo4j_server.stop(config)
+    report(results)
+
+
+def _ms(answer: dict[str, Any] | None) -> str:
+    if not answer:
+        return "—"
+    if "error" in answer:
+        return f"({answer['error']})"
+    return f"{answer['p50_ms']:,.1f} / {answer['p95_ms']:,.1f}"
+
+
+def tables(results: dict[str, Any]) -> list[Table]:
+    """One table per scale: each figure beside its goal."""
+    scales = sorted({*map(int, results["embedded"]), *map(int, results["neo4j"])})
+    base_e = results["embedded"].get(10_000) or results["embedded"].get("10000")
+    base_n = results["neo4j"].get(10_000) or results["neo4j"].get("10000")
+    found = []
+    for scale in scales:
+        e = results["embedded"].get(scale) or results["embedded"].get(str(scale))
+        n = results["neo4j"].get(scale) or results["neo4j"].get(str(scale))
+        table = Table(title=f"{scale:,} relationships (one run; ratios matter, the machine is shared)")
+        for column in ("figure", "embedded", "Neo4j", "goal"):
+            table.add_column(column, justify="right" if column != "figure" else "left")
+        rows = _rows(e, n, base_e, base_n)
+        for row in rows:
+            table.add_row(*row)
+        found.append(table)
+    return found
+
+
+def _rows(e: Any, n: Any, base_e: Any, base_n: Any) -> list[tuple[str, str, str, str]]:
+    rows = []
+    if n:
+        batched = n.get("batched_rec_s")
+        rows += [
+            ("load rec/s: neo4j-admin import alone", "", f"{n['admin_import_rec_s']:,.0f}", "the anchor"),
+            (
+                "load rec/s: chiptrail load --bulk (CSVs + import + schema)",
+                "",
+                f"{n['bulk_rec_s']:,.0f} (admin ÷ this {n['admin_import_rec_s'] / n['bulk_rec_s']:.1f}×)",
+                GOALS["bulk_vs_admin"],
+            ),
+            (
+                "load rec/s: batched",
+                f"{e['records_per_s']:,.0f}" if e else "",
+                f"{batched:,.0f} (admin ÷ this {n['admin_import_rec_s'] / batched:.1f}×)" if batched else "not run",
+                GOALS["batched_vs_admin"],
+            ),
+        ]
+    if e and not n:
+        rows.append(("load rec/s: batched", f"{e['records_per_s']:,.0f}", "", GOALS["batched_vs_admin"]))
+    rows.append(("routes p50 / p95 ms", _ms(e and e["routes"]), _ms(n and n["routes"]), "warm; after name resolution"))
+    growth_e = e and base_e and e["routes"]["p95_ms"] / base_e["routes"]["p95_ms"]
+    growth_n = n and base_n and n["routes"]["p95_ms"] / base_n["routes"]["p95_ms"]
+    rows.append(
+        (
+            "routes p95 ÷ p95 at 10^4",
+            f"{growth_e:.1f}×" if growth_e else "—",
+            f"{growth_n:.1f}×" if growth_n else "—",
+            "≤ 10× (at 10^6)",
+        )
+    )
+    for name in ("screened", "exposure", "chokepoints"):
+        rows.append((f"{name} p50 / p95 ms", _ms(e and e[name]), _ms(n and n[name]), "—"))
+    rows.append(("queries per answer", "—", "not measured here (read-path counter)", "1 routes, ≤ 3 others"))
+    rows.append(("API req/s", "not measured here (bench.api)", "not measured here (bench.api)", "≥ 1,000 / ≥ 300"))
+    rows.append(
+        (
+            "peak memory MB",
+            f"{e['peak_rss_mb']:,.0f}" if e else "",
+            f"server {n['server_peak_rss_mb']:,.0f}, client {n['client_peak_rss_mb']:,.0f}" if n else "",
+            GOALS["embedded_memory"],
+        )
+    )
+    return rows
+
+
+def report(results: dict[str, Any], quiet: bool = False) -> None:
+    console = Console(width=160, stderr=quiet)
+    for table in tables(results):
+        console.print(table)
+    if not quiet:
+        console.print(f"written {write_results('scale', results)}")
+
+
+if __name__ == "__main__":
+    main()

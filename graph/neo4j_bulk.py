@@ -1,0 +1,253 @@
+"""First loads at `neo4j-admin database import full` speed: the records as import CSVs, then the import.
+
+`write_csvs` writes one node file per label set and property signature (the header types each
+property: `long`, `double`, `boolean`, `date`, `string`, `string[]`) and one relationship file per
+type and signature; every relationship keeps its `id` as a property, every node its `id` (the
+import's `:ID`). The rows are the batched path's (`node_row`, `edge_row`), so both paths write the
+same graph. `bulk_load` then, for a server this project started (`chiptrail neo4j start`): checks
+the database is empty (refusing otherwise), stops the server, runs the import with the jars in
+`tools/neo4j/lib`, starts it again and builds the ontology's constraints and indexes.
+
+A Docker server: write the CSVs (`chiptrail load --csv-dir DIR`), stop the container, and run the
+image's tool on them, e.g. `docker compose run --rm -v DIR:/import neo4j neo4j-admin database import
+full --overwrite-destination ...` with the arguments `import_arguments` prints; start the container
+and run `chiptrail load` once (it builds the constraints and indexes, and the data is already there).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from neo4j.spatial import WGS84Point
+
+from graph import neo4j_server
+from graph.neo4j_server import ServerConfig
+from graph.neo4j_store import Neo4jStore, declared, edge_row, node_row
+from graph.settings import Neo4jSettings
+from graph.store import LoadReport
+from ontology.errors import BackendUnavailable, WriteRefused
+from ontology.records import Dataset
+from ontology.schema import Schema, load_schema
+from ontology.vocab import Prop
+
+ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never in a name, so lists split where they should
+Signature = tuple[tuple[str, str], ...]
+
+
+def csv_type(value: Any) -> str:
+    """The import header type of a property value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, list):
+        return "string[]"
+    if isinstance(value, WGS84Point):
+        return "point{crs:WGS-84}"
+    return "string"
+
+
+def csv_value(value: Any) -> Any:
+    """A property value as CSV text (strings stay strings, so they are quoted and "" is kept)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    if isinstance(value, WGS84Point):
+        return f"{{longitude:{value.longitude!r}, latitude:{value.latitude!r}}}"
+    return value
+
+
+def _signature(props: dict[str, Any]) -> Signature:
+    return tuple(sorted((k, csv_type(v)) for k, v in props.items() if k != Prop.ID and v is not None))
+
+
+@dataclass
+class CsvSet:
+    """The files of one import: node files by label set, relationship files by type."""
+
+    folder: Path
+    nodes: list[tuple[tuple[str, ...], Path]] = field(default_factory=list)
+    relationships: list[tuple[str, Path]] = field(default_factory=list)
+    node_count: int = 0
+    edge_count: int = 0
+
+
+class _Files:
+    """One open CSV writer per group, its header written on first use."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.open: dict[object, tuple[IO[str], Any, Path]] = {}
+
+    def writer(self, key: object, name: str, header: list[str]) -> tuple[Any, Path]:
+        if key not in self.open:
+            path = self.folder / f"{name}-{len(self.open):04d}.csv"
+            handle = path.open("w", newline="", encoding="utf-8")
+            writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
+            writer.writerow(header)
+            self.open[key] = (handle, writer, path)
+        _, writer, path = self.open[key]
+        return writer, path
+
+    def close(self) -> None:
+        for handle, _, _ in self.open.values():
+            handle.close()
+
+
+def _header(head: list[str], signature: Signature) -> list[str]:
+    return head + [f"{k}:{t}" for k, t in signature]
+
+
+def write_csvs(data: Dataset, folder: Path, schema: Schema | None = None) -> CsvSet:
+    """Write the dataset as import CSVs into `folder` (created; must be empty)."""
+    schema = schema or load_schema()
+    folder.mkdir(parents=True, exist_ok=True)
+    found = CsvSet(folder)
+    files = _Files(folder)
+    try:
+        node_paths: dict[tuple[tuple[str, ...], Signature], Path] = {}
+        for node in data.nodes.values():
+            row = node_row(node)
+            labels = tuple(declared(label, schema.classes) for label in node.labels)
+            sig = _signature(row["props"])
+            writer, path = files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
+            node_paths[(labels, sig)] = path
+            writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        edge_paths: dict[tuple[str, Signature], Path] = {}
+        for edge in data.edges.values():
+            row = edge_row(edge)
+            rel_type = declared(edge.type, schema.relationships)
+            sig = _signature(row["props"])
+            head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
+            writer, path = files.writer((rel_type, sig), "relationships", _header(head, sig))
+            edge_paths[(rel_type, sig)] = path
+            writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+    finally:
+        files.close()
+    found.nodes = [(labels, path) for (labels, _), path in node_paths.items()]
+    found.relationships = [(rel_type, path) for (rel_type, _), path in edge_paths.items()]
+    found.node_count, found.edge_count = len(data.nodes), len(data.edges)
+    return found
+
+
+def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> list[str]:
+    """The admin tool's arguments for these files (paths under `folder` if given: a container's view)."""
+
+    def where(path: Path) -> str:
+        return f"{folder}/{path.name}" if folder else str(path)
+
+    args = [
+        "database",
+        "import",
+        "full",
+        database,  # before the file lists, which take every argument up to the next option
+        "--overwrite-destination=true",
+        "--multiline-fields=true",
+        f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+        "--high-parallel-io=on",
+    ]
+    args += [f"--nodes={':'.join(labels)}={where(path)}" for labels, path in csvs.nodes]
+    args += [f"--relationships={rel_type}={where(path)}" for rel_type, path in csvs.relationships]
+    return args
+
+
+def run_import(config: ServerConfig, csvs: CsvSet, database: str) -> str:
+    """Run `neo4j-admin database import full` from the project's jars (the server must be stopped)."""
+    if neo4j_server.running_pid(config) is not None:
+        raise WriteRefused(f"the Neo4j server in {config.home} is running: stop it before an import")
+    neo4j_server.write_config(config)
+    env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
+    command = [neo4j_server.java(), "-cp", neo4j_server.classpath(config), neo4j_server.ADMIN_TOOL]
+    result = subprocess.run(  # noqa: S603 - fixed program, arguments built from checked names
+        [*command, *import_arguments(csvs, database), f"--report-file={config.home / 'logs' / 'import.report'}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise WriteRefused(f"neo4j-admin database import failed:\n{(result.stdout + result.stderr).strip()[-2000:]}")
+    return result.stdout
+
+
+def is_empty(store: Neo4jStore) -> bool:
+    return store.run("MATCH (n) RETURN count(n) > 0 AS any")[0]["any"] is False
+
+
+def refuse_unless_empty(store: Neo4jStore) -> None:
+    if not is_empty(store):
+        raise WriteRefused(
+            f"the database '{store.settings.database}' at {store.settings.uri} holds data: a bulk load writes "
+            "only into an empty database (load without --bulk to merge, or --replace to start again)"
+        )
+
+
+def bulk_load(
+    data: Dataset,
+    config: ServerConfig,
+    settings: Neo4jSettings,
+    *,
+    status: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Import `data` into the empty database of the server in `config.home`, then build the schema.
+
+    The server is stopped for the import and started again after (it is left running)."""
+    say = status or (lambda _: None)
+    password = settings.checked_password()
+    if neo4j_server.running_pid(config) is None:
+        raise BackendUnavailable(f"no Neo4j server started from {config.home} is running (chiptrail neo4j start)")
+    with closing(Neo4jStore.connect(settings)) as store:
+        refuse_unless_empty(store)
+    folder = config.home / "import" / "bulk"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        say("writing import CSVs")
+        csvs = write_csvs(data, folder)
+        say("stopping Neo4j for the import")
+        neo4j_server.stop(config)
+        say(f"importing {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships")
+        run_import(config, csvs, settings.database)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if neo4j_server.running_pid(config) is None:
+            say("starting Neo4j")
+            neo4j_server.start(config, password)
+    say("building constraints and indexes")
+    with closing(_connect_after_start(settings)) as store:
+        build_schema(store)
+    return LoadReport(csvs.node_count, csvs.edge_count)
+
+
+def _connect_after_start(settings: Neo4jSettings, attempts: int = 6) -> Neo4jStore:
+    """The restarted server's store: a fresh JVM on a busy machine may miss the first answer's deadline."""
+    for _ in range(attempts - 1):
+        try:
+            return Neo4jStore.connect(settings)
+        except BackendUnavailable:
+            continue
+    return Neo4jStore.connect(settings)
+
+
+def build_schema(store: Neo4jStore) -> None:
+    """The ontology's constraints and indexes, waited for until they are online."""
+    store.setup_schema()
+    with store.driver.session(database=store.settings.database) as session:
+        session.run("CALL db.awaitIndexes(3600)").consume()

@@ -1,0 +1,133 @@
+"""The bulk path (`neo4j-admin database import full`) writes the same graph as the batched path.
+
+The Neo4j test starts a server of its own: an import needs the server stopped, which the session's
+shared server must never be.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from graph import neo4j_bulk, neo4j_server
+from graph.neo4j_store import Neo4jStore
+from graph.settings import Neo4jSettings
+from loaders.synthetic import generate
+from ontology.errors import BackendUnavailable, WriteRefused
+from ontology.records import Dataset, Edge, Node
+from ontology.schema import load_schema
+from ontology.vocab import Label, Prop, Rel
+from tests.helpers import checksum
+from tests.neo4j_server import unavailable
+
+START_WITHIN_S = 240.0
+
+
+def odd_values() -> Dataset:
+    """Values the CSV must carry exactly: quotes, commas, a newline, '' and lists, numbers of each kind."""
+    schema = load_schema()
+    data = generate(300)
+    chip = Node(
+        "chip-odd",
+        schema.closure((Label.CHIP_MODEL,)),
+        {
+            Prop.NAME: 'An "odd", chip\non two lines',
+            Prop.ALIASES: ["a;b", "c,d", 'e"f'],
+            "tpp": 1234.5,
+            Prop.ILLUSTRATIVE: True,
+            Prop.CONFIDENCE: "illustrative",
+            Prop.SOURCES: ["src-synthetic"],
+            "vendor": "",
+        },
+    )
+    data.nodes[chip.id] = chip
+    edge = Edge("e-odd", Rel.DESIGNS, "syn-designer-0", chip.id, {Prop.VALID_FROM: dt.date(2024, 2, 29)})
+    data.edges[edge.id] = edge
+    return data
+
+
+def test_csv_headers_type_every_property(tmp_path: Path) -> None:
+    csvs = neo4j_bulk.write_csvs(odd_values(), tmp_path / "csv")
+    headers = {}
+    for _, path in [*csvs.nodes, *csvs.relationships]:
+        with path.open(newline="", encoding="utf-8") as handle:
+            headers.update({h.split(":")[0]: h for h in next(csv.reader(handle))})
+    assert headers["id"] in {"id:ID", "id:string"}
+    assert headers[Prop.ALIASES] == f"{Prop.ALIASES}:string[]"
+    assert headers["tpp"] == "tpp:double"
+    assert headers["quantity"] == "quantity:long"
+    assert headers[Prop.ILLUSTRATIVE] == f"{Prop.ILLUSTRATIVE}:boolean"
+    assert headers[Prop.VALID_FROM] == f"{Prop.VALID_FROM}:date"
+    args = neo4j_bulk.import_arguments(csvs, "neo4j")
+    assert args[3] == "neo4j" and "--overwrite-destination=true" in args
+    assert any(a.startswith("--nodes=Organisation:") or a.startswith("--nodes=") for a in args)
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[tuple[neo4j_server.ServerConfig, Neo4jSettings]]:
+    if not neo4j_server.jars_present():
+        unavailable("no jars in tools/neo4j/lib (run `make neo4j-jars`)")
+    config = neo4j_server.ServerConfig(tmp_path / "neo4j", neo4j_server.free_port(), neo4j_server.free_port())
+    password = "-" + secrets.token_hex(16)  # a password starting with '-' must work too
+    settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password), batch_size=500)
+    try:
+        neo4j_server.start(config, password, timeout=START_WITHIN_S)
+        yield config, settings
+    finally:
+        neo4j_server.stop(config, grace=20)
+
+
+def connect(settings: Neo4jSettings) -> Neo4jStore:
+    """A store on a server just (re)started: a fresh JVM on a busy machine may take a while to answer."""
+    deadline = time.monotonic() + START_WITHIN_S
+    while True:
+        try:
+            return Neo4jStore.connect(settings)
+        except BackendUnavailable:
+            if time.monotonic() > deadline:
+                raise
+
+
+@pytest.mark.neo4j
+def test_bulk_and_batched_paths_write_the_same_graph(
+    own_server: tuple[neo4j_server.ServerConfig, Neo4jSettings],
+) -> None:
+    config, settings = own_server
+    data = odd_values()
+    with closing(connect(settings)) as store:
+        store.load(data)
+        batched = (store.counts(), checksum(store))
+        with pytest.raises(WriteRefused, match="holds data"):
+            neo4j_bulk.refuse_unless_empty(store)
+        store.clear()
+    report = neo4j_bulk.bulk_load(data, config, settings, status=print)
+    assert (report.nodes, report.edges) == (len(data.nodes), len(data.edges))
+    with closing(connect(settings)) as store:
+        assert (store.counts(), checksum(store)) == batched
+        odd = store.node("chip-odd")
+        assert odd is not None and odd.props["vendor"] == "" and odd.props[Prop.ALIASES] == ["a;b", "c,d", 'e"f']
+        indexes = {row["name"] for row in store.run("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE'")}
+        assert {"names", "supplies_id"} <= indexes
+        store.load(data)  # the batched path finds every record the import wrote: nothing doubles
+        assert (store.counts(), checksum(store)) == batched
+    with pytest.raises(WriteRefused, match="holds data"):
+        neo4j_bulk.bulk_load(data, config, settings)
+
+
+@pytest.mark.neo4j
+def test_an_initial_password_may_start_with_a_dash(tmp_path: Path) -> None:
+    """`--` ends the admin tool's options: without it the password below is read as an unknown option."""
+    if not neo4j_server.jars_present():
+        unavailable("no jars in tools/neo4j/lib (run `make neo4j-jars`)")
+    config = neo4j_server.ServerConfig(tmp_path / "neo4j")
+    neo4j_server.write_config(config)
+    neo4j_server.set_initial_password(config, "-p" + secrets.token_hex(8))
+    assert (config.home / "data" / "dbms" / "auth.ini").read_text().startswith("neo4j:")
