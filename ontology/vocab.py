@@ -195,6 +195,12 @@ class Derived:
     LOCATION = "location"  # Neo4j: WGS-84 point(longitude, latitude), under a point index
 
 
+class StakeLevel:
+    """Values of an OWNS edge's `stake_level` (ontology: ct:stakeLevel); absent for a direct stake."""
+
+    ULTIMATE_PARENT = "ultimate_parent"
+
+
 class Effect:
     """Values of an ExportControlRule's `effect` (ontology: ct:effect, shapes: RuleShape)."""
 

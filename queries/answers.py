@@ -657,6 +657,11 @@ class Coordinates(Answer):
 class PlantOwner(Answer):
     owner: Ref
     percentage: float | None = Field(description="Share of the plant the owner holds (OWNS); null when unknown.")
+    stake_level: str | None = Field(
+        default=None,
+        description="ultimate_parent: the share the source attributes to a parent through the direct owners; "
+        "null: a direct stake.",
+    )
 
 
 class NearbyPlant(Answer):

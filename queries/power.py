@@ -20,7 +20,7 @@ from graph.spatial import EARTH_RADIUS_KM, MARGIN, coordinates, haversine_km
 from graph.store import SITE_LABELS, GraphStore
 from ontology.errors import InvalidParameter, NotFound
 from ontology.records import valid_on
-from ontology.vocab import Prop
+from ontology.vocab import Prop, StakeLevel
 from queries import named
 from queries.evidence import number
 from queries.resolve import resolve_place
@@ -35,6 +35,7 @@ NO_COORDINATES = "no coordinates: distances unknown"
 class Owner:
     id: str
     percentage: float | None
+    parent: bool = False  # an ultimate parent's attributed share (stake_level), not a direct stake
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,12 @@ def _plant(row: dict[str, Any], centre: Centre, day: dt.date, within_km: float) 
     if distance > within_km:
         return None
     owners = sorted(
-        (Owner(o["source"], number(o["edge"].get(Prop.PERCENTAGE))) for o in row["owners"] if _holds(o["edge"], day)),
-        key=lambda o: o.id,
+        (
+            Owner(o["source"], number(o["edge"].get(Prop.PERCENTAGE)), _is_parent(o["edge"]))
+            for o in row["owners"]
+            if _holds(o["edge"], day)
+        ),
+        key=lambda o: (o.id, o.parent),
     )
     return Plant(str(row["id"]), row["props"], round(distance, 3), tuple(owners))
 
@@ -171,11 +176,14 @@ def by_fuel(plants: tuple[Plant, ...]) -> dict[str, tuple[int, float]]:
 
 
 def by_owner(plants: tuple[Plant, ...]) -> dict[str, tuple[int, float, float | None]]:
-    """Plants, capacity and capacity × share per owner (the last None where a share is unknown)."""
+    """Plants, capacity and capacity × share per owner (the last None where a share is unknown).
+
+    A plant counts once per owner: an owner that is both a direct owner and the ultimate parent of
+    a plant is counted by its direct stake; a parent only, by the share attributed to it."""
     totals: dict[str, tuple[int, float, float | None]] = {}
     for plant in plants:
         capacity = plant.capacity_mw or 0.0
-        for owner in plant.owners:
+        for owner in _one_stake_each(plant.owners):
             count, total, share = totals.get(owner.id, (0, 0.0, 0.0))
             part = capacity * owner.percentage / 100 if owner.percentage is not None else None
             totals[owner.id] = (
@@ -184,3 +192,16 @@ def by_owner(plants: tuple[Plant, ...]) -> dict[str, tuple[int, float, float | N
                 share + part if share is not None and part is not None else None,
             )
     return totals
+
+
+def _one_stake_each(owners: tuple[Owner, ...]) -> list[Owner]:
+    """Each owner once: its direct stake where it has one, else its share as a parent."""
+    chosen: dict[str, Owner] = {}
+    for owner in owners:
+        if owner.id not in chosen or (chosen[owner.id].parent and not owner.parent):
+            chosen[owner.id] = owner
+    return list(chosen.values())
+
+
+def _is_parent(stake: dict[str, Any]) -> bool:
+    return stake.get(Prop.STAKE_LEVEL) == StakeLevel.ULTIMATE_PARENT

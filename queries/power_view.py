@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ontology.vocab import Prop
+from ontology.vocab import Prop, StakeLevel
 from queries.answers import (
     Coordinates,
     FuelTotal,
@@ -16,6 +16,8 @@ from queries.answers import (
 )
 from queries.power import DISTANCE, NO_COORDINATES, Centre, Plant, PowerNear, SitePower, by_fuel, by_owner
 from queries.views import Viewer
+
+PARENT = StakeLevel.ULTIMATE_PARENT
 
 
 def _coordinates(viewer: Viewer, centre: Centre | None) -> Coordinates | None:
@@ -46,7 +48,10 @@ def _plant(viewer: Viewer, plant: Plant) -> NearbyPlant:
         fuel=plant.fuels,
         status=str(status) if status is not None else None,
         precision=str(precision) if precision is not None else None,
-        owners=[PlantOwner(owner=viewer.ref(o.id), percentage=o.percentage) for o in plant.owners],
+        owners=[
+            PlantOwner(owner=viewer.ref(o.id), percentage=o.percentage, stake_level=PARENT if o.parent else None)
+            for o in plant.owners
+        ],
     )
 
 

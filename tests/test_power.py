@@ -18,7 +18,8 @@ from graph.settings import Neo4jSettings
 from graph.spatial import EARTH_RADIUS_KM
 from graph.store import GraphStore
 from loaders import load_paths
-from queries.power import NO_COORDINATES, power_near
+from ontology.vocab import Prop
+from queries.power import NO_COORDINATES, Owner, Plant, by_owner, power_near
 from queries.power_view import power_view
 from queries.views import Viewer
 from tests.conftest import PREAMBLE, GraphFrom, YamlWriter
@@ -183,3 +184,12 @@ def test_both_backends_give_identical_json(write_yaml: YamlWriter, neo4j_setting
         assert answer(neo4j)["dc-exact"]["plants"]
     finally:
         neo4j.close()
+
+
+def test_an_owner_that_is_also_the_ultimate_parent_counts_a_plant_once_by_its_direct_stake() -> None:
+    both = (Owner("org-a", 60.0), Owner("org-a", 100.0, parent=True), Owner("org-p", 40.0, parent=True))
+    plants = (
+        Plant("pp-1", {Prop.CAPACITY_MW: 200}, 1.0, both),
+        Plant("pp-2", {Prop.CAPACITY_MW: 100}, 2.0, (Owner("org-p", None, parent=True),)),
+    )
+    assert by_owner(plants) == {"org-a": (1, 200.0, 120.0), "org-p": (2, 300.0, None)}

@@ -37,6 +37,7 @@ def _owners(plant: dict[str, Any]) -> str:
     parts = [
         f"{o['owner']['name']}{' ✱' if o['owner'].get('illustrative') else ''}"
         + (f" [{o['percentage']:g}%]" if o["percentage"] is not None else "")
+        + (" (parent)" if o.get("stake_level") else "")
         for o in plant["owners"]
     ]
     return "; ".join(parts) or "unknown"

@@ -46,7 +46,7 @@ from loaders.sources.gem_units import PLANT_STATUS_ORDER, STATUS, Unit, is_chine
 from ontology.errors import Problem
 from ontology.records import Edge, Node, Origin, Props
 from ontology.schema import load_schema
-from ontology.vocab import Label, Prop, Rel
+from ontology.vocab import Label, Prop, Rel, StakeLevel
 
 INFO = SourceInfo(
     name="gem",
@@ -59,7 +59,7 @@ INFO = SourceInfo(
     confidence="reported",
     formats=("xlsx", "csv"),
 )
-PARENT = "ultimate_parent"
+PARENT = StakeLevel.ULTIMATE_PARENT
 AREAS = (Label.PROVINCE, Label.PREFECTURE, Label.COUNTY)
 
 
