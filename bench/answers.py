@@ -17,27 +17,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import secrets
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
 from bench import write_results
-from graph import neo4j_server
+from bench.servers import neo4j_store
 from graph.memory import MemoryStore
 from graph.neo4j_read import Parts, statement
 from graph.neo4j_store import Neo4jStore
-from graph.settings import Neo4jSettings
 from graph.store import GraphStore
 from loaders import BUNDLED_DATA, load_paths
 from loaders.synthetic import generate
@@ -166,32 +159,6 @@ def routes_plan(neo4j: Neo4jStore, chip: str, region: str) -> dict[str, Any]:
 
     total = walk(profile, 0) if profile else 0
     return {"chip": chip, "region": region, "db_hits": total, "operators": lines}
-
-
-@contextmanager
-def neo4j_store(console: Console) -> Iterator[Neo4jStore]:
-    if os.environ.get("NEO4J_URI"):
-        store = Neo4jStore.connect(Neo4jSettings())
-        try:
-            yield store
-        finally:
-            store.close()
-        return
-    with tempfile.TemporaryDirectory() as home:
-        config = neo4j_server.ServerConfig(
-            Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap="2g", pagecache="1g"
-        )
-        password = secrets.token_hex(16)
-        with console.status("starting Neo4j"):
-            neo4j_server.start(config, password)
-        try:  # the server stops even when the first connection fails
-            store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
-            try:
-                yield store
-            finally:
-                store.close()
-        finally:
-            neo4j_server.stop(config)
 
 
 def loaded(neo4j: Neo4jStore, scale: int, console: Console) -> tuple[Dataset, MemoryStore]:

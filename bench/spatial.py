@@ -21,25 +21,19 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import secrets
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
 from bench import write_results
-from graph import neo4j_server
+from bench.servers import neo4j_store
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from graph.settings import Neo4jSettings
 from graph.spatial import MARGIN, coordinates
 from graph.store import GraphStore
 from ontology import load_schema
@@ -184,30 +178,6 @@ def on_neo4j(store: Neo4jStore, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def neo4j_store(use_env: bool) -> Iterator[Neo4jStore]:
-    if use_env:
-        store = Neo4jStore.connect(Neo4jSettings())
-        try:
-            yield store
-        finally:
-            store.close()
-        return
-    with tempfile.TemporaryDirectory() as home:
-        config = neo4j_server.ServerConfig(
-            Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap="2g", pagecache="1g"
-        )
-        password = secrets.token_urlsafe(16)
-        with console.status("starting Neo4j"):
-            neo4j_server.start(config, password)
-        store = Neo4jStore.connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
-        try:
-            yield store
-        finally:
-            store.close()
-            neo4j_server.stop(config)
-
-
 def report(results: dict[str, Any]) -> None:
     table = Table(title=f"plants within {results['radius_km']:g} km of each site ({results['plants']:,} plants)")
     for column in ("backend", "with index p50 / p95 ms", "without p50 / p95 ms", "ratio p50", "ratio p95"):
@@ -245,7 +215,7 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, Any] = {"plants": args.plants, "sites": args.sites, "radius_km": args.radius_km}
     results["embedded"] = embedded(args)
-    with neo4j_store(args.use_env) as store:
+    with neo4j_store(console, use_env=args.use_env) as store:
         results["neo4j"] = on_neo4j(store, args)
     path = write_results("spatial", results)
     report(results)

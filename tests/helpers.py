@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from api.http.app import create_app
 from api.http.settings import ApiSettings
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from loaders.sources import Mapped, Row
+from loaders.sources.check import edge_problems, node_problems
+from ontology.schema import load_schema
 
 # The console script installed beside the interpreter running the tests.
 CLI = str(Path(sys.executable).parent / "chiptrail")
@@ -54,3 +58,14 @@ def required(what: str, reason: str) -> None:
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"{what} is required under CI=true and is not available: {reason}", pytrace=False)
     pytest.skip(f"no {what}: {reason}")
+
+
+def assert_fits_ontology(rows: Iterable[Row]) -> None:
+    """Every row a source read is mapped, and each of its records passes the ontology checks the stage runs."""
+    schema = load_schema()
+    for row in rows:
+        assert isinstance(row, Mapped)
+        for node in row.nodes:
+            assert node_problems(node, schema, row.origin) == []
+        for edge in row.edges:
+            assert edge_problems(edge, schema, row.origin) == []

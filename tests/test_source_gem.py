@@ -11,15 +11,14 @@ import pytest
 
 from loaders.sources import Invalid, Mapped, ReadOptions, Row, registry
 from loaders.sources.base import default_dataset
-from loaders.sources.check import edge_problems, node_problems
 from loaders.sources.csl_files import RowError
 from loaders.sources.gem import GEM
 from loaders.sources.gem_owners import Holder, holders
 from loaders.sources.gem_places import curated_places
 from ontology.errors import DataError
 from ontology.records import Edge, Node
-from ontology.schema import load_schema
 from ontology.vocab import Label, Prop, Rel
+from tests.helpers import assert_fits_ontology
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gem"
 COAL = FIXTURES / "coal-2026-01.csv"
@@ -295,13 +294,7 @@ def test_a_missing_required_column_refuses_the_file_naming_it(tmp_path: Path) ->
 
 @pytest.mark.parametrize("path", [COAL, COAL2, SOLAR, WIND])
 def test_every_record_passes_the_ontology_checks(path: Path) -> None:
-    schema = load_schema()
-    for row in rows(path):
-        assert isinstance(row, Mapped)
-        for node in row.nodes:
-            assert node_problems(node, schema, row.origin) == []
-        for edge in row.edges:
-            assert edge_problems(edge, schema, row.origin) == []
+    assert_fits_ontology(rows(path))
 
 
 def test_every_data_sheet_of_the_tracker_in_a_workbook_is_read(tmp_path: Path) -> None:
