@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import numpy as np
-from neo4j.spatial import WGS84Point
-from scipy.spatial import cKDTree
+from typing import TYPE_CHECKING, Any
 
 from ontology.vocab import Derived, Label, Prop
+
+if TYPE_CHECKING:  # numpy and scipy load with the first index built: a command that never builds one starts faster
+    import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 NEO4J_EARTH_RADIUS_M = 6378140.0  # what Neo4j's point.distance uses for WGS-84 points
@@ -54,6 +53,8 @@ def neo4j_distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def with_location(props: Mapping[str, Any]) -> dict[str, Any]:
     """Properties as Neo4j stores them: plus a WGS-84 `location` point where latitude and longitude
     are both given (derived on every write, so it never disagrees with them)."""
+    from neo4j.spatial import WGS84Point  # only a Neo4j store writes points
+
     found = coordinates(props)
     stored = {k: v for k, v in props.items() if k != Derived.LOCATION}
     if found is not None:
@@ -62,6 +63,8 @@ def with_location(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _unit_vectors(points: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    import numpy as np
+
     lat, lon = np.radians(points[:, 0]), np.radians(points[:, 1])
     return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
 
@@ -76,6 +79,9 @@ class PointIndex:
     """Ids with (latitude, longitude), indexed for radius queries (a k-d tree over unit vectors)."""
 
     def __init__(self, entries: Iterable[tuple[str, tuple[float, float]]]) -> None:
+        import numpy as np
+        from scipy.spatial import cKDTree
+
         pairs = list(entries)
         self.ids = [i for i, _ in pairs]
         self.points = np.array([p for _, p in pairs], dtype=np.float64).reshape(-1, 2)
@@ -83,6 +89,8 @@ class PointIndex:
 
     def within(self, centre: tuple[float, float], radius_km: float) -> list[str]:
         """Ids within `radius_km` great-circle distance of `centre` (unsorted)."""
+        import numpy as np
+
         if self._tree is None:
             return []
         vector = _unit_vectors(np.array([centre], dtype=np.float64))[0]
@@ -91,6 +99,8 @@ class PointIndex:
     def scan(self, centre: tuple[float, float], radius_km: float) -> list[str]:
         """The same answer by a linear scan of every point, vectorised (the baseline the index is
         measured against in bench/spatial.py)."""
+        import numpy as np
+
         lat1, lon1 = math.radians(centre[0]), math.radians(centre[1])
         lat2, lon2 = np.radians(self.points[:, 0]), np.radians(self.points[:, 1])
         h = np.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
