@@ -53,7 +53,7 @@ SUMMARIES = {
     "demo": "Load the curated and scenario data; show counts, restrictions, screened routes into Xinjiang, leads,\n"
     "the region's exposure and the top chokepoints.",
     "validate": "Check data files against the ontology and the SHACL shapes; exit 1 on any problem.",
-    "load": "Validate data and MERGE it into the store (idempotent: loading twice changes nothing).",
+    "load": "Validate data and write it into the store (idempotent: loading twice changes nothing).",
     "serve": "Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables.",
     "ingest": "Load one download as a dated snapshot: adds what is new, updates what changed, ends what is gone.",
     "datasets": "The datasets ingested into the store, with each snapshot's file and counts.",
