@@ -53,7 +53,7 @@ SUMMARIES = {
     "demo": "Load the curated and scenario data; show counts, restrictions, screened routes into Xinjiang, leads,\n"
     "the region's exposure and the top chokepoints.",
     "validate": "Check data files against the ontology and the SHACL shapes; exit 1 on any problem.",
-    "load": "Validate data and MERGE it into the store (idempotent: loading twice changes nothing).",
+    "load": "Validate data and write it into the store (idempotent: loading twice changes nothing).",
     "serve": "Serve the HTTP API (docs at /docs). Other settings: CHIPTRAIL_* and NEO4J_* variables.",
     "ingest": "Load one download as a dated snapshot: adds what is new, updates what changed, ends what is gone.",
     "datasets": "The datasets ingested into the store, with each snapshot's file and counts.",
@@ -68,6 +68,9 @@ SUMMARIES = {
     "dependencies": "What the chip needs upstream, by stage: who provides each input (country, share, year, source)\n"
     'and whether an export-control rule of the provider\'s country covers it ("unknown" where the\n'
     "graph is silent); the chip's designer and foundry.",
+    "power": "Power plants within a radius of each site in a region (or of one site): capacity, fuel, owners and\n"
+    "great-circle distance, with totals by fuel and owner. With --near, the sites and plants within the\n"
+    "radius of a point.",
     "neo4j": "Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).",
     "resolve": "Entity resolution: candidates to review, judgements, SAME_AS edges.",
 }
