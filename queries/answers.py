@@ -716,3 +716,32 @@ class PowerAnswer(Answer):
     query: PowerQuery
     sites: list[PowerSite]
     illustrative: bool
+
+
+# --- power near a point (chiptrail power --near) -------------------------------------------------
+
+
+class NearSite(Answer):
+    site: Ref
+    distance_km: float = Field(description="Great-circle (haversine) distance on the mean Earth radius, 6371.0088 km.")
+    coordinates: Coordinates = Field(description="The site's own coordinates and their coord_precision.")
+
+
+class PointQuery(Answer):
+    latitude: float
+    longitude: float
+    within_km: float
+    as_of: str
+    distance: str = Field(description="How distances are measured.")
+
+
+class PointPowerAnswer(Answer):
+    query: PointQuery
+    sites: list[NearSite] = Field(description="Sites whose own coordinates lie within the radius, nearest first.")
+    sites_without_coordinates: int = Field(
+        description="Sites (data centres, project aggregates) in the graph with no coordinates of their own: "
+        "they cannot be placed, so none of them is listed."
+    )
+    plants: list[NearbyPlant] = Field(description="Plants within the radius of the point, nearest first.")
+    totals: PowerTotals
+    illustrative: bool

@@ -93,7 +93,7 @@ def _text(value: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _plant(row: dict[str, Any], centre: Centre, day: dt.date, within_km: float) -> Plant | None:
+def plant_within(row: dict[str, Any], centre: Centre, day: dt.date, within_km: float) -> Plant | None:
     where = coordinates(row["props"])
     if where is None or not _holds(row["props"], day):
         return None
@@ -113,7 +113,7 @@ def _plant(row: dict[str, Any], centre: Centre, day: dt.date, within_km: float) 
 
 def _site(row: dict[str, Any], day: dt.date, within_km: float) -> SitePower:
     centre = _centre(row["site"], row["place"])
-    found = [_plant(p, centre, day, within_km) for p in row["plants"]] if centre else []
+    found = [plant_within(p, centre, day, within_km) for p in row["plants"]] if centre else []
     plants = sorted((p for p in found if p is not None), key=lambda p: (p.distance_km, p.id))
     return SitePower(str(row["id"]), centre, tuple(plants))
 

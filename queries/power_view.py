@@ -9,12 +9,16 @@ from queries.answers import (
     NearbyPlant,
     OwnerTotal,
     PlantOwner,
+    PointPowerAnswer,
+    PointQuery,
     PowerAnswer,
     PowerQuery,
     PowerSite,
     PowerTotals,
 )
+from queries.answers import NearSite as NearSiteAnswer
 from queries.power import DISTANCE, NO_COORDINATES, Centre, Plant, PowerNear, SitePower, by_fuel, by_owner
+from queries.power_point import PowerAtPoint
 from queries.views import Viewer
 
 PARENT = StakeLevel.ULTIMATE_PARENT
@@ -55,14 +59,14 @@ def _plant(viewer: Viewer, plant: Plant) -> NearbyPlant:
     )
 
 
-def totals(viewer: Viewer, site: SitePower) -> PowerTotals:
-    """Capacity of the site's nearby plants, in all, by fuel and by owner (largest first)."""
-    fuels = sorted(by_fuel(site.plants).items(), key=lambda kv: (-kv[1][1], kv[0]))
-    owners = sorted(by_owner(site.plants).items(), key=lambda kv: (-kv[1][1], kv[0]))
+def totals(viewer: Viewer, plants: tuple[Plant, ...]) -> PowerTotals:
+    """Capacity of the plants, in all, by fuel and by owner (largest first)."""
+    fuels = sorted(by_fuel(plants).items(), key=lambda kv: (-kv[1][1], kv[0]))
+    owners = sorted(by_owner(plants).items(), key=lambda kv: (-kv[1][1], kv[0]))
     return PowerTotals(
-        plants=len(site.plants),
-        capacity_mw=round(site.capacity_mw, 3),
-        unknown_capacity=sum(1 for p in site.plants if p.capacity_mw is None),
+        plants=len(plants),
+        capacity_mw=round(sum(p.capacity_mw or 0.0 for p in plants), 3),
+        unknown_capacity=sum(1 for p in plants if p.capacity_mw is None),
         by_fuel=[FuelTotal(fuel=f, plants=n, capacity_mw=round(c, 3)) for f, (n, c) in fuels],
         by_owner=[
             OwnerTotal(
@@ -82,7 +86,7 @@ def _site(viewer: Viewer, site: SitePower) -> PowerSite:
         coordinates=_coordinates(viewer, site.centre),
         note=_note(viewer, site.centre),
         plants=[_plant(viewer, p) for p in site.plants],
-        totals=totals(viewer, site),
+        totals=totals(viewer, site.plants),
     )
 
 
@@ -101,3 +105,32 @@ def power_view(viewer: Viewer, answer: PowerNear) -> PowerAnswer:
         distance=DISTANCE,
     )
     return PowerAnswer(query=query, sites=sites, illustrative=any(viewer.ref(i).illustrative for i in ids))
+
+
+def point_view(viewer: Viewer, answer: PowerAtPoint) -> PointPowerAnswer:
+    """The sites and plants near a point, with the plants' totals by fuel and owner."""
+    ids = {s.id for s in answer.sites} | {p.id for p in answer.plants}
+    ids |= {o.id for p in answer.plants for o in p.owners}
+    viewer.prefetch(ids)
+    query = PointQuery(
+        latitude=answer.latitude,
+        longitude=answer.longitude,
+        within_km=answer.within_km,
+        as_of=answer.as_of.isoformat(),
+        distance=DISTANCE,
+    )
+    return PointPowerAnswer(
+        query=query,
+        sites=[
+            NearSiteAnswer(site=viewer.ref(s.id), distance_km=s.distance_km, coordinates=_own(s.centre))
+            for s in answer.sites
+        ],
+        sites_without_coordinates=answer.unlocated_sites,
+        plants=[_plant(viewer, p) for p in answer.plants],
+        totals=totals(viewer, answer.plants),
+        illustrative=any(viewer.ref(i).illustrative for i in ids),
+    )
+
+
+def _own(centre: Centre) -> Coordinates:
+    return Coordinates(latitude=centre.latitude, longitude=centre.longitude, precision=centre.precision, origin="own")

@@ -76,6 +76,11 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"region_id": "", "site_id": "dc-yiwu-windey", "radius_m": 2000000.0},
         {"region_id": "place-us", "site_id": "", "radius_m": 50500.0},
     ],
+    # The bundled sites and plants have no coordinates of their own (tests/test_power.py places some).
+    "near_point": [
+        {"lat": 42.8, "lon": 93.5, "radius_m": 50500.0},
+        {"lat": -89.9, "lon": 179.9, "radius_m": 2020000.0},
+    ],
     # The bundled data holds no ingested dataset; tests/test_ingest*.py compare both backends on ingested ones.
     "dataset_changes": [{"dataset": "trade_gov_csl", "since": None}, {"dataset": "trade_gov_csl", "since": D}],
 }

@@ -18,9 +18,11 @@ from graph.settings import Neo4jSettings
 from graph.spatial import EARTH_RADIUS_KM
 from graph.store import GraphStore
 from loaders import load_paths
+from ontology.errors import InvalidParameter
 from ontology.vocab import Prop
 from queries.power import NO_COORDINATES, Owner, Plant, by_owner, power_near
-from queries.power_view import power_view
+from queries.power_point import power_at_point
+from queries.power_view import point_view, power_view
 from queries.views import Viewer
 from tests.conftest import PREAMBLE, GraphFrom, YamlWriter
 
@@ -48,6 +50,11 @@ def plant(plant_id: str, km: float, bearing: float, extra: str) -> str:
     return f"- {{id: {plant_id}, labels: [PowerPlant], name: {plant_id}, latitude: {lat}, longitude: {lon}, {extra}}}\n"
 
 
+def site(site_id: str, label: str, km: float, bearing: float, extra: str) -> str:
+    lat, lon = destination(SITE, km, bearing)
+    return f"- {{id: {site_id}, labels: [{label}], name: {site_id}, latitude: {lat}, longitude: {lon}, {extra}}}\n"
+
+
 NODES = (
     """\
 - {id: pl-zz, labels: [Country], name: Zedland, iso3166: ZZ}
@@ -58,6 +65,10 @@ NODES = (
 - {id: dc-exact, labels: [DataCenter], name: Exact Site, latitude: 43.0, longitude: 94.0, coord_precision: exact}
 - {id: dc-centroid, labels: [DataCenter], name: Centroid Site}
 - {id: agg-nowhere, labels: [ProjectAggregate], name: Nowhere Projects}
+"""
+    + site("dc-far", "DataCenter", 50.1, 270, "coord_precision: exact")
+    + site("agg-south", "ProjectAggregate", 25.0, 180, "coord_precision: approximate")
+    + """\
 - {id: org-amber, labels: [Organization], name: Amber Power Co}
 - {id: org-birch, labels: [Organization], name: Birch Energy Co}
 """
@@ -166,6 +177,66 @@ def test_one_site_instead_of_a_region(store: GraphStore) -> None:
     assert [p.id for p in found.sites[0].plants] == ["pp-near"]
 
 
+def at_point(store: GraphStore, point: tuple[float, float] = SITE, **options: Any) -> dict[str, Any]:
+    found = power_at_point(store, *point, **{"within_km": 50.0, "as_of": DAY, **options})
+    return point_view(Viewer(store), found).model_dump(mode="json")
+
+
+def test_sites_near_a_point_either_side_of_the_radius_with_precision(store: GraphStore) -> None:
+    found = at_point(store)
+    assert [(s["site"]["id"], s["distance_km"], s["coordinates"]["precision"]) for s in found["sites"]] == [
+        ("dc-exact", 0.0, "exact"),
+        ("agg-south", 25.0, "approximate"),
+    ]
+    assert found["sites"][1]["coordinates"]["origin"] == "own"
+    assert [s["site"]["id"] for s in at_point(store, within_km=50.2)["sites"]][-1] == "dc-far"
+    # dc-centroid and agg-nowhere have no coordinates of their own: not listed, but counted.
+    assert found["sites_without_coordinates"] == 2
+
+
+def test_plants_near_a_point_with_totals_by_fuel_and_owner(store: GraphStore) -> None:
+    found = at_point(store)
+    assert [(p["plant"]["id"], p["distance_km"]) for p in found["plants"]] == [
+        ("pp-near", 10.0),
+        ("pp-unknown-mw", 40.0),
+        ("pp-inside", 49.9),
+    ]
+    assert [(o["owner"]["id"], o["percentage"]) for o in found["plants"][-1]["owners"]] == [
+        ("org-amber", 60.0),
+        ("org-birch", 40.0),
+    ]
+    totals = found["totals"]
+    assert (totals["plants"], totals["capacity_mw"], totals["unknown_capacity"]) == (3, 150.0, 1)
+    assert [(f["fuel"], f["capacity_mw"]) for f in totals["by_fuel"]] == [
+        ("coal", 100.0),
+        ("coal+solar", 50.0),
+        ("hydro", 0.0),
+    ]
+    owners = [(o["owner"]["id"], o["plants"], o["capacity_mw"], o["attributable_mw"]) for o in totals["by_owner"]]
+    assert owners == [("org-amber", 2, 150.0, None), ("org-birch", 1, 100.0, 40.0)]
+    assert found["query"] == {
+        "latitude": 43.0,
+        "longitude": 94.0,
+        "within_km": 50.0,
+        "as_of": "2026-01-01",
+        "distance": found["query"]["distance"],
+    }
+
+
+def test_a_point_away_from_the_site_measures_from_the_point(store: GraphStore) -> None:
+    point = destination(SITE, 10.0, 200)  # pp-near's own coordinates
+    found = at_point(store, point, within_km=5.0)
+    assert [(p["plant"]["id"], p["distance_km"]) for p in found["plants"]] == [("pp-near", 0.0)]
+    assert found["sites"] == []
+    assert [s["site"]["id"] for s in at_point(store, point, within_km=20.0)["sites"]] == ["dc-exact", "agg-south"]
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(90.5, 0.0), (-91.0, 0.0), (0.0, 180.5), (0.0, -181.0)])
+def test_a_point_out_of_range_is_refused(store: GraphStore, lat: float, lon: float) -> None:
+    with pytest.raises(InvalidParameter, match="must be from"):
+        power_at_point(store, lat, lon)
+
+
 def graph_file(write_yaml: YamlWriter) -> Path:
     """The same graph as a YAML file (for the command line, and to load both backends from one file)."""
     return write_yaml(PREAMBLE + textwrap.indent(NODES, "  ") + "edges:\n" + textwrap.indent(EDGES, "  "), "power.yaml")
@@ -181,6 +252,7 @@ def test_both_backends_give_identical_json(write_yaml: YamlWriter, neo4j_setting
         neo4j.load(data)
         for options in ({}, {"within_km": 50.2}, {"as_of": dt.date(2024, 6, 1)}, {"within_km": 0.5}):
             assert json.dumps(answer(neo4j, **options)) == json.dumps(answer(memory, **options))
+            assert json.dumps(at_point(neo4j, **options)) == json.dumps(at_point(memory, **options))
         assert answer(neo4j)["dc-exact"]["plants"]
     finally:
         neo4j.close()

@@ -68,6 +68,9 @@ SUMMARIES = {
     "dependencies": "What the chip needs upstream, by stage: who provides each input (country, share, year, source)\n"
     'and whether an export-control rule of the provider\'s country covers it ("unknown" where the\n'
     "graph is silent); the chip's designer and foundry.",
+    "power": "Power plants within a radius of each site in a region (or of one site): capacity, fuel, owners and\n"
+    "great-circle distance, with totals by fuel and owner. With --near, the sites and plants within the\n"
+    "radius of a point.",
     "neo4j": "Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).",
     "power": "Power plants within a radius of each site in a region (or of one site): capacity, fuel, owners and\n"
     "great-circle distance, with totals by fuel and owner.",

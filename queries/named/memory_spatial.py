@@ -63,3 +63,35 @@ def power_near(store: MemoryStore, *, region_id: str, site_id: str, radius_m: fl
         place = {"id": home.id, "props": _props(home)} if home else None
         rows.append({"id": site.id, "site": _props(site), "place": place, "plants": _plants(store, here, radius_m)})
     return rows
+
+
+def _near(store: MemoryStore, label: str, here: tuple[float, float], radius_m: float) -> list[Node]:
+    """The nodes of `label` whose point lies within `radius_m` of `here` by Neo4j's `point.distance`."""
+    wider = radius_m / NEO4J_EARTH_RADIUS_M * EARTH_RADIUS_KM * 1.001
+    found = []
+    for node_id in store.point_index(label).within(here, wider):
+        node = store.node(node_id)
+        where = coordinates(node.props) if node else None
+        if node is not None and where is not None and neo4j_distance_m(here, where) < radius_m:
+            found.append(node)
+    return found
+
+
+@twin("near_point")
+def near_point(store: MemoryStore, *, lat: float, lon: float, radius_m: float) -> list[Row]:
+    here = (lat, lon)
+    sites = {n.id: n for label in SITE_LABELS for n in _near(store, label, here, radius_m)}
+    plants = sorted(_near(store, Label.POWER_PLANT, here, radius_m), key=lambda n: n.id)
+    unlocated = {n.id for label in SITE_LABELS for n in store.nodes(label) if coordinates(n.props) is None}
+    return [
+        {
+            "sites": [{"id": i, "props": _props(sites[i])} for i in sorted(sites)],
+            "plants": [{"id": p.id, "props": _props(p), "owners": _owners(store, p.id)} for p in plants],
+            "unlocated": len(unlocated),
+        }
+    ]
+
+
+def _owners(store: MemoryStore, plant_id: str) -> list[Row]:
+    edges = sorted(store.edges(Rel.OWNS, target=plant_id), key=lambda e: (e.source, e.id))
+    return [{"source": e.source, "edge": _props_edge(e.props, e.id)} for e in edges]
