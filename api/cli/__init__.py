@@ -72,8 +72,6 @@ SUMMARIES = {
     "great-circle distance, with totals by fuel and owner. With --near, the sites and plants within the\n"
     "radius of a point.",
     "neo4j": "Run a local Neo4j 5.26 server from the jars in tools/neo4j (no Docker needed).",
-    "power": "Power plants within a radius of each site in a region (or of one site): capacity, fuel, owners and\n"
-    "great-circle distance, with totals by fuel and owner.",
     "resolve": "Entity resolution: candidates to review, judgements, SAME_AS edges.",
 }
 HELP = "chiptrail: a knowledge graph of the AI compute supply chain and the export controls on it."
