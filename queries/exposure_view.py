@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from graph.store import GraphStore
 from ontology.records import Node, valid_on
 from ontology.vocab import Label, Prop, Rel
 from queries.answers import (
@@ -181,16 +182,20 @@ def _plants(viewer: Viewer, answer: Exposure, sites: list[str]) -> dict[str, lis
     return found
 
 
-def _nearby(viewer: Viewer, answer: Exposure, sites: list[str], plants: dict[str, list[str]]) -> dict[str, SitePower]:
-    """Plants near the sites no typed capacity or POWERED_BY plant speaks for (one query, if any)."""
+def _nearby(
+    viewer: Viewer, store: GraphStore, answer: Exposure, sites: list[str], plants: dict[str, list[str]]
+) -> dict[str, SitePower]:
+    """Plants near the sites no typed capacity or POWERED_BY plant speaks for (one query, if any), asked
+    of the whole store: the answer's sub-graph holds the plants on its routes, not every plant nearby."""
     wanting = [s for s in sites if _capacity(viewer.node(s)) is None and _capacity_of(viewer, plants[s]) is None]
     if not wanting:
         return {}
-    found = sites_power(viewer.store, region_id=answer.region.id, site_id=None, within_km=NEARBY_KM, day=answer.as_of)
+    found = sites_power(store, region_id=answer.region.id, site_id=None, within_km=NEARBY_KM, day=answer.as_of)
     return {s.site: s for s in found}
 
 
 def exposure_view(viewer: Viewer, answer: Exposure) -> ExposureAnswer:
+    store = viewer.store
     if answer.view is not None and answer.view is not viewer.store:  # read from the answer's sub-graph
         viewer = Viewer(answer.view)
     by_site: dict[str, list[Item]] = defaultdict(list)
@@ -199,7 +204,7 @@ def exposure_view(viewer: Viewer, answer: Exposure) -> ExposureAnswer:
     viewer.prefetch(set(by_site) | {i.chip.id for i in answer.items})
     sites = sorted(by_site)
     plants = _plants(viewer, answer, sites)
-    nearby = _nearby(viewer, answer, sites, plants)
+    nearby = _nearby(viewer, store, answer, sites, plants)
     restricted = {i.chip.id for i in answer.items if i.restricted}
     reference = (
         ReferenceChip(**viewer.ref(answer.reference.id).model_dump(), tpp=answer.reference_tpp)
