@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -69,3 +70,20 @@ def assert_fits_ontology(rows: Iterable[Row]) -> None:
             assert node_problems(node, schema, row.origin) == []
         for edge in row.edges:
             assert edge_problems(edge, schema, row.origin) == []
+
+
+def cli_run(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
+    """`chiptrail ARGS…` in a subprocess with `env`, as a user runs it."""
+    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env, check=False)
+
+
+def cli_ok(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
+    """The same, asserting it exits 0 (the assertion shows what it printed on stderr)."""
+    result = cli_run(env, *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def cli_json(env: dict[str, str], *args: object) -> Any:
+    """The command's `--format json` answer."""
+    return json.loads(cli_ok(env, *args, "--format", "json").stdout)

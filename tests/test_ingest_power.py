@@ -4,7 +4,6 @@ merged across trackers, and the same answers from both backends."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -14,7 +13,9 @@ import pytest
 
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
-from tests.helpers import CLI
+from tests.helpers import cli_json as answer
+from tests.helpers import cli_ok as ok
+from tests.helpers import cli_run as run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COAL1 = FIXTURES / "gem" / "coal-2026-01.csv"
@@ -24,21 +25,6 @@ WIND = FIXTURES / "gem" / "wind-2026-02.csv"
 WRI1 = FIXTURES / "wri" / "global_power_plant_database-v1.3.0.csv"
 WRI2 = FIXTURES / "wri" / "global_power_plant_database-v1.3.1.csv"
 XINJIANG_CO = "gem-coal-e100000990001"
-
-
-def run(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    command = [CLI, *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
-
-
-def ok(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    result = run(env, *args)
-    assert result.returncode == 0, result.stderr
-    return result
-
-
-def answer(env: dict[str, str], *args: object) -> Any:
-    return json.loads(ok(env, *args, "--format", "json").stdout)
 
 
 @pytest.fixture

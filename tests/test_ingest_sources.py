@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
-from tests.helpers import CLI, checksum
+from tests.helpers import checksum, cli_ok
+from tests.helpers import cli_json as answer
+from tests.helpers import cli_run as run
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSL1 = FIXTURES / "csl" / "consolidated-2026-11-01.json"
@@ -25,19 +25,8 @@ OS2 = FIXTURES / "opensanctions" / "entities-2026-11-28.ftm.json"
 SHENZHEN = "Example Compute (Shenzhen) Co., Ltd."
 
 
-def run(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    command = [CLI, *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, check=False)
-
-
 def ok(env: dict[str, str], *args: object) -> str:
-    result = run(env, *args)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def answer(env: dict[str, str], *args: object) -> Any:
-    return json.loads(ok(env, *args, "--format", "json"))
+    return cli_ok(env, *args).stdout
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ anonymised rows, the certainty map, refusals; the spec view's side-by-side figur
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,7 +26,9 @@ from ontology.vocab import Label, Prop, Rel
 from queries.lookup import restrictions_for, specs_for
 from queries.restrictions import load_rules
 from queries.specs import Destination, deciding_chips, gap_filled, groups, spec_answer
-from tests.helpers import CLI, checksum, client_for
+from tests.helpers import checksum, cli_ok, client_for
+from tests.helpers import cli_json as answer
+from tests.helpers import cli_run as run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epoch"
 BAD = FIXTURES / "bad"
@@ -374,20 +373,8 @@ def test_gap_filling_takes_the_curated_figure_first_and_fills_what_it_lacks() ->
 # --- through the command line, on both backends ----------------------------------------------------
 
 
-def run(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300, env=env, check=False)
-
-
 def ok(env: dict[str, str], *args: object) -> str:
-    result = run(env, *args)
-    assert result.returncode == 0, result.stderr
-    return " ".join(result.stdout.split())
-
-
-def answer(env: dict[str, str], *args: object) -> Any:
-    result = run(env, *args, "--format", "json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return " ".join(cli_ok(env, *args).stdout.split())
 
 
 @pytest.fixture
