@@ -143,6 +143,10 @@ class MemoryStore:
 
     # --- derived work, once per version ---------------------------------------------------------
 
+    def data_version(self) -> int:
+        """This store's version: every write in this process bumps it."""
+        return self.version
+
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per data version: the value is dropped by the next write. A value computed
         while a write ran is returned but not kept."""

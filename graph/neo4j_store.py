@@ -162,7 +162,27 @@ class Neo4jStore:
         (within about `probe_after + connect_timeout` seconds), or runs it past `read_timeout`."""
         with self._counting:
             self.statements += 1
-        answer = _in_thread(lambda: self._read(query, params))
+        return self._await(lambda: self._read(query, params))
+
+    def data_version(self) -> str:
+        """The bookmark of a trivial read: it names the last transaction the database committed, so it
+        changes with every write, made by chiptrail or anyone else (the Browser, another process).
+
+        Not counted in `statements`: it reads no data. Fails like any read (`BackendUnavailable`)."""
+        return self._await(self._bookmark)
+
+    def _bookmark(self) -> str:
+        try:
+            with self.reader.session(database=self.settings.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.execute_read(lambda tx: tx.run("RETURN 1").consume())
+                self._answered = time.monotonic()
+                return ",".join(sorted(session.last_bookmarks().raw_values))
+        except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
+            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+
+    def _await(self, work: Callable[[], T]) -> T:
+        """`work()` in a thread of its own, waited for as a read: see `run`."""
+        answer = _in_thread(work)
         try:
             return answer.result(timeout=self.settings.probe_after)
         except FutureTimeout:

@@ -7,7 +7,7 @@ answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -61,6 +61,10 @@ class GraphStore(Protocol):
 
     def ping(self, timeout: float = 2.0) -> None:
         """Return within `timeout` seconds if the backend answers; raise `BackendUnavailable` if not."""
+        ...
+
+    def data_version(self) -> Hashable:
+        """A value that changes whenever the data changes, whoever changes it: equal versions, equal answers."""
         ...
 
     def clear(self) -> None:

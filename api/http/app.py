@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api.http import errors
 from api.http.browser import PREFIX, browser_app
+from api.http.cache import AnswerCache
 from api.http.routers import (
     chips,
     datasets,
@@ -54,6 +55,7 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
 
     app = FastAPI(title="chiptrail", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.dependency_overrides[get_settings] = lambda: settings
+    app.add_middleware(AnswerCache)  # inside CORS: a kept answer never carries another origin's headers
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
