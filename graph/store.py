@@ -7,7 +7,9 @@ answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,6 +17,25 @@ from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
 
 Progress = Callable[[int], None]
+_PINNED: ContextVar[Hashable | None] = ContextVar("chiptrail_data_version", default=None)
+
+
+@contextmanager
+def pinned_version(version: Hashable) -> Iterator[None]:
+    """Within the block (an API request), work derived from the data may be kept under `version`, the
+    store's `data_version()` read when the request began (queries/cache.py)."""
+    token = _PINNED.set(version)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def pinned() -> Hashable | None:
+    """The data version pinned for this request, if any."""
+    return _PINNED.get()
+
+
 SITE_LABELS = (Label.DATA_CENTER, Label.PROJECT_AGGREGATE)
 
 

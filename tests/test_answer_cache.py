@@ -115,3 +115,21 @@ def test_the_kept_answers_stay_within_their_bytes() -> None:
     assert answers.get(0) is None and answers.get(4) is not None
     answers.put(3, Kept(200, [], b"abcdefgh", b'"y"'))  # 3 replaced and made recent; 4 goes
     assert answers.size == 8 and answers.get(4) is None and answers.get(3) is not None
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
+def test_names_resolved_on_a_data_version_are_looked_up_once(fresh: GraphStore) -> None:
+    assert isinstance(fresh, Neo4jStore)
+    with client_for(fresh) as client:
+        sent = fresh.statements
+        assert client.get("/v1/routes", params=ROUTES).headers["x-cache"] == "miss"
+        assert fresh.statements - sent == 3  # the chip and the region looked up, then the answer's sub-graph
+        sent = fresh.statements
+        again = client.get("/v1/routes", params=ROUTES, headers={"Cache-Control": "no-cache"})
+        assert again.headers["x-cache"] == "miss" and fresh.statements - sent == 1  # the sub-graph alone
+        variants = {c["id"] for c in client.get("/v1/chips/H100").json()}
+        assert variants == {"chip-nvidia-h100-sxm", "chip-nvidia-h100-pcie"}
+        with fresh.driver.session(database=fresh.settings.database) as session:  # a new variant, from outside
+            session.run("CREATE (:ChipModel {id: $id, name: 'Cache Test X1', family: 'H100'})", id=NEW_CHIP).consume()
+        assert {c["id"] for c in client.get("/v1/chips/H100").json()} == variants | {NEW_CHIP}

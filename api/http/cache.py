@@ -27,7 +27,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.errors import problem
-from graph.store import GraphStore
+from graph.store import GraphStore, pinned_version
 from ontology.errors import BackendUnavailable
 
 PREFIX = "/v1/"
@@ -103,7 +103,8 @@ class AnswerCache:
         if kept is not None:
             await self._send_kept(kept, headers, send)
             return
-        await self.app(scope, receive, self._keeping(key, send))
+        with pinned_version(version):  # the answer's own name look-ups are kept under it too
+            await self.app(scope, receive, self._keeping(key, send))
 
     async def _send_kept(self, kept: Kept, headers: Headers, send: Send) -> None:
         if kept.etag.decode() in {t.strip() for t in headers.get("if-none-match", "").split(",")}:
