@@ -46,6 +46,9 @@ def test_a_repeat_is_the_same_answer_from_memory(fresh: GraphStore) -> None:
         assert second.content == first.content and first.json()["routes"]
         assert second.headers["etag"] == first.headers["etag"]
         assert second.headers["content-type"] == first.headers["content-type"]
+        assert first.headers["vary"] == second.headers["vary"] == "Accept"
+        drawn = client.get("/v1/routes", params=ROUTES, headers={"Accept": "text/html"})
+        assert drawn.headers["x-cache"] == "miss" and drawn.headers["content-type"].startswith("text/html")
         other = client.get("/v1/routes", params={**ROUTES, "region": "Qinghai"})
         assert other.headers["x-cache"] == "miss" and other.content != first.content
 

@@ -130,7 +130,8 @@ class AnswerCache:
             if message.get("more_body", False) and sum(map(len, body)) <= MAX_BODY:
                 return
             whole = b"".join(body)
-            headers = [(k, v) for k, v in start[0]["headers"] if k.lower() not in (b"etag", b"x-cache")]
+            headers = [(k, v) for k, v in start[0]["headers"] if k.lower() not in (b"etag", b"x-cache", b"vary")]
+            headers.append((b"vary", b"Accept"))  # an answer is drawn as HTML for Accept: text/html
             if not message.get("more_body", False):  # whole: tagged, and kept if small enough
                 etag = b'"' + hashlib.sha256(whole).hexdigest().encode() + b'"'
                 headers.append((b"etag", etag))
