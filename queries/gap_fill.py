@@ -103,7 +103,11 @@ def deciding_nodes(store: GraphStore) -> Mapping[str, Node]:
     out once per data version on the embedded store. Read-only: the mapping is shared."""
 
     def compute() -> Mapping[str, Node]:
-        return {n.id: filled for g in groups(store.nodes(Label.CHIP_MODEL)) for filled in [gap_filled(g)] for n in g}
+        found: dict[str, Node] = {}
+        for group in groups(store.nodes(Label.CHIP_MODEL)):
+            filled = gap_filled(group)
+            found.update((record.id, filled) for record in group)
+        return found
 
     return per_version(store, ("deciding_nodes",), compute)
 
