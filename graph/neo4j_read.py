@@ -3,7 +3,8 @@
 An answer on Neo4j used to reach the server once per store call (11 statements for a routes
 answer, 38 for a what-if). Here one statement gathers everything the answer's Python code reads
 — the candidate supply paths (bounded by chip, date and hop count), every node on them with its
-properties, the export-control rules, the places each site lies in up to its country, the
+properties, the export-control rules, every chip model record (a decision fills the gaps in a
+chip's figures from the records tied to it), the places each site lies in up to its country, the
 deployments, operators, power plants, designations with their SAME_AS clusters, the ownership
 chains of the parties, and the sources every record cites — into an in-memory store. The
 answer's own code (the same decision code and the same in-process twins the embedded backend

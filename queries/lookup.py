@@ -9,10 +9,11 @@ from graph.store import GraphStore
 from ontology.vocab import Label
 from queries.answers import Ref, RestrictionAnswer, Status
 from queries.decide import decide
+from queries.gap_fill import deciding_chips, deciding_nodes, groups
 from queries.places import country_of
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, load_rules
-from queries.specs import Destination, SpecAnswer, deciding_chips, gap_filled, groups, spec_answer
+from queries.specs import Destination, SpecAnswer, spec_answer
 from queries.views import restriction_view
 
 
@@ -26,13 +27,13 @@ def destination_code(store: GraphStore, term: str) -> str:
 
 def restrictions_for(store: GraphStore, chip: str, destination: str, as_of: dt.date | None = None) -> list[Decision]:
     """One decision per chip model the term covers ('H100' covers SXM and PCIe), from the figures of
-    every record of the model (curated first, gaps filled from other sources: queries/specs.py)."""
+    every record of the model (curated first, gaps filled from other sources: queries/gap_fill.py)."""
     day = as_of or dt.date.today()
     code = destination_code(store, destination)
     rules = load_rules(store)
-    by_id = {n.id: g for g in groups(store.nodes(Label.CHIP_MODEL)) for n in g}
-    tied = {by_id[c.id][0].id: by_id[c.id] for c in resolve_chips(store, chip)}  # in the order found
-    return [decide(gap_filled(g), rules, code, day) for g in tied.values()]
+    deciding = deciding_nodes(store)
+    tied = {(n := deciding.get(c.id, c)).id: n for c in resolve_chips(store, chip)}  # one per model, in the order found
+    return [decide(n, rules, code, day) for n in tied.values()]
 
 
 def all_decisions(store: GraphStore, destination: str, as_of: dt.date) -> list[Decision]:

@@ -1,13 +1,15 @@
 """What a region's policy answers rest on, read from the graph once: every chip model's routes and
 deployments there, and the country of each site.
 
-Exposure, what-if and chokepoints evaluate these facts under a policy layer; a what-if evaluates
-the same facts twice (rules in force, then the overlay) without asking the graph again.
+Exposure, what-if and chokepoints evaluate these facts under a policy layer, each chip model decided
+from the figures of all its records (queries/gap_fill.py); a what-if evaluates the same facts twice
+(rules in force, then the overlay) without asking the graph again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graph.store import GraphStore
@@ -15,6 +17,7 @@ from ontology.records import Edge, Node
 from ontology.vocab import Label
 from queries import named
 from queries.decide import decide
+from queries.gap_fill import deciding_nodes
 from queries.places import countries_of
 from queries.policies import Policies
 from queries.restrictions import Decision
@@ -33,6 +36,7 @@ class RegionFacts:
     paths: dict[str, tuple[Path, ...]]
     deployments: dict[str, tuple[Edge, ...]]
     countries: dict[str, str | None]
+    deciding: Mapping[str, Node]  # each chip model's id -> the gap-filled node its decisions read
 
     @classmethod
     def gather(cls, store: GraphStore, region: Node, day: dt.date) -> RegionFacts:
@@ -49,13 +53,16 @@ class RegionFacts:
         sites = {p[-1].target for found in paths.values() for p in found}
         sites |= {e.source for found in deployments.values() for e in found}
         countries = countries_of(store, sites | {region.id})
-        return cls(region, countries.pop(region.id), day, chips, paths, deployments, countries)
+        deciding = deciding_nodes(store)
+        return cls(region, countries.pop(region.id), day, chips, paths, deployments, countries, deciding)
 
     def decisions(self, policies: Policies) -> dict[tuple[str, str], Decision]:
-        """Each chip model's decision for each country a site of the region lies in."""
+        """Each chip model's decision for each country a site of the region lies in, from the figures of
+        every record of the model (curated first, gaps filled: queries/gap_fill.py)."""
         countries = sorted({c for c in (self.country, *self.countries.values()) if c})
         rules = list(policies.rules)
-        return {(chip.id, c): decide(chip, rules, c, self.day) for chip in self.chips for c in countries}
+        day = self.day
+        return {(c.id, code): decide(self.deciding[c.id], rules, code, day) for c in self.chips for code in countries}
 
     def restricted(self, decisions: dict[tuple[str, str], Decision], chip: str, site: str) -> Decision | None:
         country = self.countries.get(site)

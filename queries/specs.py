@@ -5,8 +5,8 @@ curated chip and on the Epoch AI records): naming, not a figure. For each figure
 lists every record that gives it, with its dataset and sources, and flags a conflict when two
 values differ beyond rounding (more than 1 %). No figure overwrites another.
 
-The decision the graph gives for a chip uses the gap-filled figures: the curated record's where it
-has one, else the first other source's. When a source's own figures (gaps filled the same way)
+The decision the graph gives for a chip uses the gap-filled figures (queries/gap_fill.py): the
+curated record's where it has one, else the first other source's. When a source's own figures (gaps filled the same way)
 would lead to another outcome or classification, the spec answer says so: one decision per source,
 and `decisions_differ`.
 """
@@ -14,38 +14,20 @@ and `decisions_differ`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pydantic import Field
 
-from graph.store import GraphStore
-from ontology.records import Node, Props, Value
-from ontology.vocab import Label, Prop
+from ontology.records import Node, Value
+from ontology.vocab import Prop
 from queries.answers import Answer, Ref, Restriction
 from queries.decide import decide
 from queries.evidence import number
-from queries.restrictions import BITS, Decision, Rule
+from queries.gap_fill import FIGURES, dataset_of, gap_filled, has
+from queries.restrictions import Decision, Rule
 from queries.views import restriction_view
 
-CURATED = "curated"
 TOLERANCE = 0.01  # relative difference still taken as rounding
-# Figures a restriction check reads (tpp, peaks, die area, interconnect) first, then the rest.
-DECIDING = (Prop.TPP, Prop.PEAK_TOPS_FP16, Prop.PEAK_TOPS_FP8, Prop.PEAK_TOPS_FP4, Prop.DIE_AREA, Prop.INTERCONNECT)
-FIGURES = (
-    *DECIDING,
-    Prop.MEMORY_GB,
-    Prop.MEMORY_BANDWIDTH,
-    Prop.TDP,
-    Prop.PROCESS_NM,
-    Prop.RELEASE_DATE,
-    Prop.VENDOR,
-    Prop.FOUNDRY_NAME,
-    Prop.HARDWARE_TYPE,
-    Prop.DATASHEET_URL,
-)
-TIE_SCHEMES = ("epoch",)
 
 
 # --- answers ---------------------------------------------------------------------------------------
@@ -84,72 +66,6 @@ class SpecAnswer(Answer):
     explanation: str
 
 
-# --- grouping --------------------------------------------------------------------------------------
-
-
-def dataset_of(node: Node) -> str:
-    return str(node.props.get(Prop.DATASET, CURATED))
-
-
-def _ties(node: Node) -> list[str]:
-    found = node.props.get(Prop.IDENTIFIERS)
-    values = found if isinstance(found, list) else []
-    return [str(v) for v in values if str(v).partition(":")[0] in TIE_SCHEMES]
-
-
-def groups(chips: Iterable[Node]) -> list[list[Node]]:
-    """Chip records that share a tying identifier (`epoch:…`), in the order given."""
-    chips = list(chips)
-    parent = {c.id: c.id for c in chips}
-
-    def root(node_id: str) -> str:
-        while parent[node_id] != node_id:
-            parent[node_id] = parent[parent[node_id]]
-            node_id = parent[node_id]
-        return node_id
-
-    first: dict[str, str] = {}
-    for chip in chips:
-        for tie in _ties(chip):
-            other = first.setdefault(tie.casefold(), chip.id)
-            parent[root(chip.id)] = root(other)
-    members: dict[str, list[Node]] = defaultdict(list)
-    for chip in chips:
-        members[root(chip.id)].append(chip)
-    # groups in the order their first record came; in a group, curated first, then by dataset and id
-    return [sorted(m, key=lambda n: (dataset_of(n) != CURATED, dataset_of(n), n.id)) for m in members.values()]
-
-
-def group_of(store: GraphStore, chip: Node) -> list[Node]:
-    return next(g for g in groups(store.nodes(Label.CHIP_MODEL)) if any(n.id == chip.id for n in g))
-
-
-def _has(node: Node, key: str) -> bool:
-    value = node.props.get(key)
-    return value is not None and value != ""
-
-
-def gap_filled(group: list[Node], lead: Node | None = None) -> Node:
-    """The group's first record (its identity, the rules that name it, its other facts) with the
-    figures of `lead` (the first record by default), each figure `lead` lacks from the next record
-    that gives it. A lead giving peak figures without a TPP has its TPP computed from them."""
-    anchor, lead = group[0], lead or group[0]
-    props: Props = {k: v for k, v in anchor.props.items() if k not in FIGURES}
-    own_peaks = any(_has(lead, key) for key in BITS)
-    for key in FIGURES:
-        if key == Prop.TPP and own_peaks and not _has(lead, key):
-            continue
-        giver = lead if _has(lead, key) else next((n for n in group if _has(n, key)), None)
-        if giver is not None:
-            props[key] = giver.props[key]
-    return Node(anchor.id, anchor.labels, props)
-
-
-def deciding_chips(chips: Iterable[Node]) -> list[Node]:
-    """One gap-filled chip per group of tied records (the records a restriction check decides)."""
-    return [gap_filled(g) for g in groups(chips)]
-
-
 # --- figures ---------------------------------------------------------------------------------------
 
 
@@ -180,7 +96,7 @@ def _claim(node: Node, key: str) -> SpecClaim:
 def figures(group: list[Node]) -> list[SpecFigure]:
     found = []
     for key in FIGURES:
-        givers = [n for n in group if _has(n, key)]
+        givers = [n for n in group if has(n, key)]
         if not givers:
             continue
         claims = [_claim(n, key) for n in givers]

@@ -64,7 +64,9 @@ def deciding(decision: Decision) -> list[str]:
 def evaluate(store: GraphStore, facts: RegionFacts, policies: Policies, reference: Node | None) -> Evaluation:
     decisions = facts.decisions(policies)
     country = facts.country
-    by_chip = {c.id: decisions[c.id, country] for c in facts.chips if country and (c.id, country) in decisions}
+    # one entry per chip model: a record tied to another (an Epoch row of a curated chip) shares its decision
+    models = [c for c in facts.chips if facts.deciding[c.id].id == c.id]
+    by_chip = {c.id: decisions[c.id, country] for c in models if country and (c.id, country) in decisions}
     routes = {(r.chip.id, tuple(e.id for e in r.edges)): r for r in facts.routes(store, policies, decisions)}
     items = collect(facts, decisions)
     return Evaluation(by_chip, routes, Exposure(facts.region, facts.day, reference, items))

@@ -23,9 +23,10 @@ from loaders.sources.epoch_sites import parties
 from ontology.errors import DataError
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop, Rel
+from queries.gap_fill import deciding_chips, gap_filled, groups
 from queries.lookup import restrictions_for, specs_for
 from queries.restrictions import load_rules
-from queries.specs import Destination, deciding_chips, gap_filled, groups, spec_answer
+from queries.specs import Destination, spec_answer
 from tests.helpers import checksum, cli_ok, client_for
 from tests.helpers import cli_json as answer
 from tests.helpers import cli_run as run
