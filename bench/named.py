@@ -1,14 +1,18 @@
 """Named queries on Neo4j: p50/p95 of each `.cypher` file as it is now and as it was at a git revision.
 
-    python -m bench.named [--scale 100000] [--before main] [--repeat 10] [--home DIR]
+    python -m bench.named [--scale 100000] [--before main] [--repeat 10] [--home DIR] [--keep | --loaded]
 
 The bundled data and a synthetic supply chain of `--scale` relationships (`loaders.synthetic`) are
 loaded into Neo4j; each named query then runs with a few parameter sets, the file at `--before`
-and the file now taking turns (one warm-up run of each first: the server plans each text once).
-Both must return the same rows. Uses NEO4J_URI/NEO4J_PASSWORD when set (the database is
-cleared; with `--home`, the folder of that server as `chiptrail neo4j start --home` made it, the
-records go in by `neo4j-admin database import`), else starts a server from the project's jars.
-The machine may be shared: read the ratios, measured in one run. Writes JSON to bench/results/.
+and the file now taking turns (one warm-up run of each first: the server plans each text once),
+then once each under PROFILE for the db hits. Both must return the same rows.
+
+Uses NEO4J_URI/NEO4J_PASSWORD when set (the database is cleared), else starts a server from the
+project's jars. `--home DIR`: the folder of the server at NEO4J_URI (`chiptrail neo4j start
+--home DIR`), loaded by `neo4j-admin database import`. On a busy machine raise
+NEO4J_CONNECT_TIMEOUT and NEO4J_PROBE_AFTER, or a slow answer counts as a server that does not
+answer. The machine may be shared: read the ratios, measured in one run.
+Writes JSON to bench/results/.
 """
 
 from __future__ import annotations
@@ -94,6 +98,17 @@ def percentiles(times: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(ordered), "p95_ms": ordered[math.ceil(0.95 * len(ordered)) - 1]}
 
 
+def db_hits(store: Neo4jStore, query: NamedQuery, params: dict[str, Any]) -> int:
+    """The db hits of one PROFILE run: work done by the server, whatever else the machine runs."""
+
+    def total(op: dict[str, Any]) -> int:
+        return int(op.get("dbHits", 0)) + sum(total(child) for child in op.get("children", []))
+
+    with store.driver.session(database=store.settings.database) as session:
+        profile = session.run("PROFILE " + query.bounded(params), params).consume().profile
+    return total(profile or {})
+
+
 def measure(
     store: Neo4jStore, before: NamedQuery, after: NamedQuery, sets: list[dict[str, Any]], repeat: int
 ) -> dict[str, Any]:
@@ -107,7 +122,26 @@ def measure(
         for _ in range(repeat):
             times["before"].append(timed(store, before, params)[0])
             times["after"].append(timed(store, after, params)[0])
-    return {"rows": len(expected), "before": percentiles(times["before"]), "after": percentiles(times["after"])}
+    hits = {v: sum(db_hits(store, q, params) for params in sets) for v, q in (("before", before), ("after", after))}
+    return {
+        "rows": len(expected),
+        "before": {**percentiles(times["before"]), "db_hits": hits["before"]},
+        "after": {**percentiles(times["after"]), "db_hits": hits["after"]},
+    }
+
+
+def load(store: Neo4jStore, args: argparse.Namespace, console: Console) -> None:
+    """The bundled data and the synthetic graph, into an emptied database (unless --loaded)."""
+    if args.loaded:
+        return
+    store.clear()
+    data = dataset(args.scale)
+    with console.status(f"loading {args.scale:,} relationships and the bundled data") as status:
+        if args.home is None:
+            store.load(data)
+        else:
+            config = neo4j_server.ServerConfig.saved(args.home)
+            neo4j_bulk.bulk_load(data, config, store.settings, status=status.update)
 
 
 def main() -> None:
@@ -116,29 +150,27 @@ def main() -> None:
     parser.add_argument("--before", default="main", help="git revision of the files to compare with")
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per parameter set and version")
     parser.add_argument("--home", type=Path, help="the folder of the server at NEO4J_URI: load by bulk import")
+    parser.add_argument("--keep", action="store_true", help="leave the records in the database after the run")
+    parser.add_argument("--loaded", action="store_true", help="the database holds this scale already (--keep)")
     args = parser.parse_args()
     console = Console(stderr=True)
     old, now = queries_at(args.before), registry()
     results: dict[str, Any] = {"scale": args.scale, "before": args.before, "queries": {}}
     with neo4j_store(console) as store:
-        with console.status(f"loading {args.scale:,} relationships and the bundled data") as status:
-            store.clear()
-            if args.home is None:
-                store.load(dataset(args.scale))
-            else:
-                config = neo4j_server.ServerConfig.saved(args.home)
-                neo4j_bulk.bulk_load(dataset(args.scale), config, store.settings, status=status.update)
+        load(store, args, console)
         for name, sets in cases().items():
             with console.status(name):
                 results["queries"][name] = measure(store, old[name], now[name], sets, args.repeat)
-        store.clear()
+        if not args.keep:
+            store.clear()
     report(results)
 
 
 def report(results: dict[str, Any]) -> None:
-    out = Console(width=160)
+    out = Console(width=200)
     table = Table(title=f"Named queries on Neo4j at {results['scale']:,} relationships: {results['before']} → now")
-    for column in ("query", "p50 before", "p50 now", "p50 ÷", "p95 before", "p95 now", "p95 ÷"):
+    columns = ("query", "p50 before", "p50 now", "p50 ÷", "p95 before", "p95 now", "p95 ÷", "db hits before → now", "÷")
+    for column in columns:
         table.add_column(column, justify="right")
     for name, m in results["queries"].items():
         b, a = m["before"], m["after"]
@@ -150,6 +182,8 @@ def report(results: dict[str, Any]) -> None:
             f"{b['p95_ms']:.1f}",
             f"{a['p95_ms']:.1f}",
             f"{b['p95_ms'] / a['p95_ms']:.1f}×",
+            f"{b['db_hits']:,} → {a['db_hits']:,}",
+            f"{b['db_hits'] / max(a['db_hits'], 1):.1f}×",
         )
     out.print(table)
     out.print(f"written {write_results('named', results)}")
