@@ -4,7 +4,9 @@
 // param: region_id STRING -- place id
 // param: as_of DATE -- null ignores dates
 // example: :param {chip_id: 'chip-nvidia-h100-sxm', region_id: 'place-cn-xj', as_of: date('2026-11-28')}
-MATCH (site)-[d:DEPLOYS]->(chip:ChipModel {id: $chip_id})
+// Plan: the chip model by its id (an index seek), then its DEPLOYS edges.
+MATCH (chip:Entity {id: $chip_id}) WHERE chip:ChipModel
+MATCH (site)-[d:DEPLOYS]->(chip)
 WHERE (site:DataCenter OR site:ProjectAggregate)
   AND EXISTS { (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(:Place {id: $region_id}) }
   AND ($as_of IS NULL OR d.valid_from IS NULL OR d.valid_from <= $as_of)

@@ -4,10 +4,14 @@
 // param: site_id STRING -- one site id; '' with region_id
 // param: radius_m FLOAT -- radius in metres, on Neo4j's sphere (6378.14 km)
 // example: :param {region_id: 'place-cn-xj', site_id: '', radius_m: 50500.0}
+// Plan: the site, or the region, by its id (index seeks), the region's sites inward through PART_OF; plants by the point index.
 CALL {
-  MATCH (site:DataCenter|ProjectAggregate {id: $site_id}) RETURN site
+  MATCH (site:Entity {id: $site_id}) WHERE site:DataCenter OR site:ProjectAggregate RETURN site
   UNION
-  MATCH (site:DataCenter|ProjectAggregate)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(:Place {id: $region_id}) RETURN site
+  MATCH (region:Entity {id: $region_id}) WHERE region:Place
+  MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
+  WHERE site:DataCenter OR site:ProjectAggregate
+  RETURN site
 }
 WITH site, COLLECT { MATCH (site)-[:LOCATED_IN]->(place:Place) WHERE place.location IS NOT NULL RETURN place ORDER BY place.id LIMIT 1 } AS homes
 WITH site, homes[0] AS home

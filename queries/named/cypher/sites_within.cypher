@@ -2,7 +2,9 @@
 // description: Data centres and reported project aggregates located in a region or any place inside it.
 // param: region_id STRING -- place id
 // example: :param {region_id: 'place-cn-xj'}
-MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(:Place {id: $region_id})
+// Plan: the region by its id (an index seek), then inward through PART_OF to its places' sites.
+MATCH (region:Entity {id: $region_id}) WHERE region:Place
+MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
 WHERE site:DataCenter OR site:ProjectAggregate
 RETURN DISTINCT site.id AS id
 ORDER BY id
