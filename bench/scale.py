@@ -1,7 +1,10 @@
 """Scale: load throughput, answer latency and memory at 10^4 … 10^7 relationships, beside the goals.
 
     python -m bench.scale [--neo4j 10000,100000,1000000,10000000] [--embedded 10000,100000,1000000]
-                          [--batched-max 1000000] [--queries 30]
+                          [--batched-max 1000000] [--queries 30] [--answers routes,screened,exposure,chokepoints]
+
+`--neo4j ''` measures the embedded store alone (no server is started); `--answers routes` times
+only the routes search (the other answers' columns then read "not run").
 
 Per scale on Neo4j (one server from the local jars, 2 GB heap, 1 GB page cache): the synthetic
 graph (`loaders.synthetic`) written as import CSVs, `neo4j-admin database import full` on them
@@ -47,6 +50,7 @@ from queries.chokepoints import chokepoints
 from queries.exposure import exposure
 from queries.routes import find_routes
 
+ANSWERS = ("routes", "screened", "exposure", "chokepoints")
 GOALS = {
     "bulk_vs_admin": "bulk within 2× of admin import",
     "batched_vs_admin": "batched within 2× of admin import",
@@ -70,8 +74,8 @@ def timed(work: Callable[[], Any], repeat: int) -> dict[str, float | str]:
     return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
 
 
-def answers(store: GraphStore, data: Dataset, queries: int) -> dict[str, Any]:
-    """Routes (each of `queries` chip/province pairs, after a warm-up round) and the other answers."""
+def answers(store: GraphStore, data: Dataset, queries: int, wanted: tuple[str, ...] = ANSWERS) -> dict[str, Any]:
+    """Routes (each of `queries` chip/province pairs, after a warm-up round) and the other `wanted` answers."""
     pairs = route_queries(data, queries)
     for chip, region in pairs:  # warm-up: plans compiled, pages cached
         find_routes(store, chip, region)
@@ -83,22 +87,25 @@ def answers(store: GraphStore, data: Dataset, queries: int) -> dict[str, Any]:
     times.sort()
     chip, region = pairs[0]
     few = max(3, queries // 10)
+    others: dict[str, Callable[[], Any]] = {
+        "screened": lambda: find_routes(store, chip, region, screen=True),
+        "exposure": lambda: exposure(store, region),
+        "chokepoints": lambda: chokepoints(store, region),
+    }
     return {
         "routes": {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]},
-        "screened": timed(lambda: find_routes(store, chip, region, screen=True), few),
-        "exposure": timed(lambda: exposure(store, region), few),
-        "chokepoints": timed(lambda: chokepoints(store, region), few),
+        **{name: timed(work, few) for name, work in others.items() if name in wanted},
     }
 
 
-def embedded(scale: int, queries: int) -> dict[str, Any]:
+def embedded(scale: int, queries: int, wanted: tuple[str, ...] = ANSWERS) -> dict[str, Any]:
     """In a child process: load into the embedded store, time the answers, report peak memory."""
     data = generate(scale)
     store = MemoryStore()
     start = time.perf_counter()
     store.load(data)
     seconds = time.perf_counter() - start
-    found = answers(store, data, queries)
+    found = answers(store, data, queries, wanted)
     records = len(data.nodes) + len(data.edges)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": records, "records_per_s": records / seconds, "peak_rss_mb": rss_mb, **found}
@@ -128,7 +135,7 @@ def on_neo4j(
         neo4j_bulk.build_schema(store)
         schema_s = time.perf_counter() - started
         with console.status(f"{scale:,}: answers"):
-            found = answers(store, data, args.queries)
+            found = answers(store, data, args.queries, args.answers)
         result: dict[str, Any] = {
             "records": records,
             "generate_s": generated,
@@ -166,22 +173,33 @@ def main() -> None:
     parser.add_argument("--embedded", default="10000,100000,1000000")
     parser.add_argument("--batched-max", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--answers", type=_answers, default=ANSWERS, help="answers to time (routes always)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(embedded(args.child, args.queries)))
+        print(json.dumps(embedded(args.child, args.queries, args.answers)))
         return
     console = Console(stderr=True)
     results: dict[str, Any] = {"embedded": {}, "neo4j": {}}
     for scale in [int(s) for s in args.embedded.split(",") if s]:
         with console.status(f"{scale:,}: embedded"):
             child = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-                [sys.executable, "-m", "bench.scale", "--child", str(scale), "--queries", str(args.queries)],
+                [
+                    *(sys.executable, "-m", "bench.scale", "--child", str(scale)),
+                    *("--queries", str(args.queries), "--answers", ",".join(args.answers)),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
             )
         results["embedded"][scale] = json.loads(child.stdout)
+    if any(args.neo4j.split(",")):
+        on_server(args, console, results)
+    report(results)
+
+
+def on_server(args: argparse.Namespace, console: Console, results: dict[str, Any]) -> None:
+    """Every Neo4j scale on one server from the local jars, each reported as soon as it is measured."""
     with tempfile.TemporaryDirectory() as home:
         config = neo4j_server.ServerConfig(
             Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap="2g", pagecache="1g"
@@ -196,10 +214,19 @@ def main() -> None:
                 report({"embedded": {}, "neo4j": {scale: results["neo4j"][scale]}}, quiet=True)
         finally:
             neo4j_server.stop(config)
-    report(results)
+
+
+def _answers(text: str) -> tuple[str, ...]:
+    wanted = tuple(a for a in text.split(",") if a)
+    unknown = sorted(set(wanted) - set(ANSWERS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown answer(s) {', '.join(unknown)}: choose from {', '.join(ANSWERS)}")
+    return wanted
 
 
 def _ms(answer: dict[str, Any] | None) -> str:
+    if answer is None:
+        return "not run"
     if not answer:
         return "—"
     if "error" in answer:
@@ -259,7 +286,7 @@ def _rows(e: Any, n: Any, base_e: Any, base_n: Any) -> list[tuple[str, str, str,
         )
     )
     for name in ("screened", "exposure", "chokepoints"):
-        rows.append((f"{name} p50 / p95 ms", _ms(e and e[name]), _ms(n and n[name]), "—"))
+        rows.append((f"{name} p50 / p95 ms", _ms(e and e.get(name)), _ms(n and n.get(name)), "—"))
     rows.append(("queries per answer", "—", "not measured here (read-path counter)", "1 routes, ≤ 3 others"))
     rows.append(("API req/s", "not measured here (bench.api)", "not measured here (bench.api)", "≥ 1,000 / ≥ 300"))
     rows.append(

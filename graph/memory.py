@@ -25,10 +25,12 @@ _NO_EDGES: tuple[Edge, ...] = ()
 
 
 class _Interner:
-    """One copy of each repeated value: strings, dates, tuples of labels, lists of strings by content."""
+    """One copy of each repeated value: strings, dates, tuples of labels, lists of strings by content;
+    and property keys held once per kind of record (`props`)."""
 
     def __init__(self) -> None:
         self._values: dict[object, object] = {}
+        self._holders: dict[Hashable, type] = {}
 
     def value(self, value: Value) -> Value:
         if isinstance(value, str):
@@ -47,8 +49,19 @@ class _Interner:
             return cast(list[str], found)
         return value
 
-    def props(self, props: Props) -> Props:
-        return {sys.intern(k): self.value(v) for k, v in props.items()}
+    def props(self, props: Props, kind: Hashable) -> Props:
+        """The properties in a dict whose keys are shared by every record of the same kind (a relationship
+        type, a node's labels): Python's split-table instance dicts, each record holding only its values
+        (about half the memory of a dict of its own; reads, equality and copies as any dict)."""
+        if any(k.startswith("__") for k in props):  # not an attribute name an object may take
+            return {sys.intern(k): self.value(v) for k, v in props.items()}
+        holder = self._holders.get(kind)
+        if holder is None:
+            holder = self._holders[kind] = type("Properties", (), {"__module__": __name__})
+        record = holder()
+        for key, value in props.items():
+            setattr(record, sys.intern(key), self.value(value))
+        return cast(Props, record.__dict__)
 
     def labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         return cast(tuple[str, ...], self._values.setdefault(("labels", *labels), tuple(map(sys.intern, labels))))
@@ -98,14 +111,16 @@ class MemoryStore:
         previous = self._nodes.get(node.id)
         labels = tuple(sorted(set(node.labels) | set(previous.labels))) if previous else node.labels
         node_id = sys.intern(node.id)
-        self._nodes[node_id] = Node(node_id, self._intern.labels(labels), self._intern.props(node.props))
+        labels = self._intern.labels(labels)
+        self._nodes[node_id] = Node(node_id, labels, self._intern.props(node.props, labels))
 
     def _put_edge(self, edge: Edge) -> None:
         previous = self._edges.get(edge.id)
         if previous is not None:
             self._unlink(previous)
         source, target = sys.intern(edge.source), sys.intern(edge.target)
-        stored = Edge(edge.id, sys.intern(edge.type), source, target, self._intern.props(edge.props))
+        rel_type = sys.intern(edge.type)
+        stored = Edge(edge.id, rel_type, source, target, self._intern.props(edge.props, rel_type))
         self._edges[edge.id] = stored
         self._out.setdefault(source, []).append(stored)
         self._in.setdefault(target, []).append(stored)

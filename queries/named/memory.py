@@ -69,74 +69,114 @@ def _origins(store: MemoryStore, chip_id: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _usable(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
-    """`_supplies`, spelled out: the search's inner loops call it for every edge they look at."""
+def _carries(edge: Edge, chip_id: str) -> bool:
+    """A SUPPLIES edge that carries the chip model, on any date."""
     if edge.type != Rel.SUPPLIES:
         return False
     carried = edge.props.get(Prop.CHIPS)
-    return isinstance(carried, list) and chip_id in carried and valid_on(edge.props, as_of)
+    return isinstance(carried, list) and chip_id in carried
 
 
-def _hops_to_sites(
+def _usable(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
+    """`_supplies`, spelled out: the search's inner loops call it for every edge they look at."""
+    return _carries(edge, chip_id) and valid_on(edge.props, as_of)
+
+
+def _reach(store: MemoryStore, chip_id: str) -> dict[str, int]:
+    """Fewest SUPPLIES hops carrying the chip model (on any date) from its origins to every node they
+    reach (once per data version). No route on a date is shorter, so a node whose fewest hops from
+    the origins and to the region add up to more than the bound lies on no route."""
+    origins = store.memo(("origins", chip_id), lambda: _origins(store, chip_id))
+    found = dict.fromkeys(origins, 0)
+    frontier, level = list(origins), 0
+    while frontier:
+        level += 1
+        step = []
+        for here in frontier:
+            for edge in store.out_edges(here):
+                if edge.target not in found and _carries(edge, chip_id):
+                    found[edge.target] = level
+                    step.append(edge.target)
+        frontier = step
+    return found
+
+
+class _Towards:
+    """What the backward walk finds: each node's fewest usable hops to a site of the region, and each
+    node's usable out-edges that can lie on a route (in id order, as the store holds them)."""
+
+    def __init__(self, sites: list[str]) -> None:
+        self.hops = dict.fromkeys(sites, 0)
+        self.out: dict[str, list[Edge]] = {}
+
+
+def _towards_sites(
     store: MemoryStore,
-    sites: frozenset[str],
-    origins: frozenset[str],
+    sites: list[str],
+    reach: dict[str, int],
     chip_id: str,
     as_of: dt.date | None,
     max_hops: int,
-) -> dict[str, int]:
-    """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`: walked
-    backwards from the sites (the side with fewer candidates: a few of the many data centres, where
-    the designers' supplies fan out to all of them), so the forward search from the origins never
-    enters a branch that cannot end in the region. The last level admits origins only."""
-    hops = dict.fromkeys(sites, 0)
-    frontier = list(sites)
+) -> _Towards:
+    """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`, walked
+    backwards from the sites that the chip's origins reach within the bound, entering only nodes
+    the origins reach in the hops left (`reach`): the walk covers the nodes on some walk from an
+    origin into the region, not the whole upstream cone of the region's sites. A node's fewest
+    hops stay exact: every node on its shortest way to a site passes the same test. Every edge
+    that passes it is kept as a step the forward search may take."""
+    found = _Towards(sites)
+    hops, frontier = found.hops, sites
+    unreached = max_hops + 1
     for level in range(1, max_hops + 1):
         step = []
-        last = level == max_hops
         for here in frontier:
             for edge in store.in_edges(here):
-                if edge.source in hops or (last and edge.source not in origins):
+                source = edge.source
+                if reach.get(source, unreached) + level > max_hops or not _usable(edge, chip_id, as_of):
                     continue
-                if _usable(edge, chip_id, as_of):
-                    hops[edge.source] = level
-                    step.append(edge.source)
+                found.out.setdefault(source, []).append(edge)
+                if source not in hops:
+                    hops[source] = level
+                    step.append(source)
         frontier = step
-    return hops
+    for edges in found.out.values():
+        edges.sort(key=lambda e: e.id)
+    return found
+
+
+def _reached_sites(store: MemoryStore, reach: dict[str, int], region_id: str, max_hops: int) -> list[str]:
+    return [s for s in sites_in(store, region_id) if reach.get(s, max_hops + 1) <= max_hops]
 
 
 @twin("supply_paths")
 def supply_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[Row]:
-    sites = sites_in(store, region_id)
-    all_origins = store.memo(("origins", chip_id), lambda: _origins(store, chip_id))
-    hops = _hops_to_sites(store, sites, frozenset(all_origins), chip_id, as_of, max_hops)
-    origins = [o for o in all_origins if o in hops]
-    out: dict[str, list[Edge]] = {}  # each node's usable out-edges towards the region, read once
-
-    def usable(here: str) -> list[Edge]:
-        if here not in out:
-            found = store.out_edges(here)
-            out[here] = [e for e in found if e.target in hops and _usable(e, chip_id, as_of)]
-        return out[here]
-
+    """Depth first from the chip's origins (in id order), each node's usable out-edges in id order,
+    stepping only where a site of the region lies within the hops left."""
+    reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
+    sites = store.memo(
+        ("reached sites", chip_id, region_id, max_hops), lambda: _reached_sites(store, reach, region_id, max_hops)
+    )
+    towards = _towards_sites(store, sites, reach, chip_id, as_of, max_hops)
+    hops, region, no_edges = towards.hops, sites_in(store, region_id), list[Edge]()
     paths: list[tuple[Edge, ...]] = []
 
     def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
         left = max_hops - len(path) - 1  # hops left after the next one
         if left < 0:
             return
-        for edge in usable(here):
+        for edge in towards.out.get(here, no_edges):
             if edge.target in seen or hops[edge.target] > left:
                 continue
             step = (*path, edge)
-            if edge.target in sites:
+            if edge.target in region:
                 paths.append(step)
             walk(edge.target, step, seen | {edge.target})
 
-    for origin in origins:
-        walk(origin, (), frozenset({origin}))
+    for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
+        if origin in hops:
+            walk(origin, (), frozenset({origin}))
     return [{"edges": [edge_map(e) for e in path]} for path in paths]
 
 
