@@ -33,7 +33,7 @@ from neo4j.spatial import WGS84Point
 
 from graph import neo4j_server
 from graph.neo4j_server import ServerConfig
-from graph.neo4j_store import Neo4jStore, declared, edge_row, node_row
+from graph.neo4j_store import Neo4jStore, declared, edge_row, identifier, node_row
 from graph.settings import Neo4jSettings
 from graph.store import LoadReport
 from ontology.errors import BackendUnavailable, WriteRefused
@@ -90,6 +90,8 @@ class CsvSet:
     relationships: list[tuple[str, Path]] = field(default_factory=list)
     node_count: int = 0
     edge_count: int = 0
+    # The import reads an empty list as no value: (root label or type, property) -> the ids to give [] after.
+    empty_lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
 class _Files:
@@ -137,6 +139,7 @@ class CsvWriter:
         writer, path = self._files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
         self._nodes[(labels, sig)] = path
         writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        self._empty_lists(labels[0], row)
         self.csvs.node_count += 1
 
     def edge(self, edge: Edge) -> None:
@@ -147,7 +150,13 @@ class CsvWriter:
         writer, path = self._files.writer((rel_type, sig), "relationships", _header(head, sig))
         self._edges[(rel_type, sig)] = path
         writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        self._empty_lists(rel_type, row)
         self.csvs.edge_count += 1
+
+    def _empty_lists(self, on: str, row: dict[str, Any]) -> None:
+        for key, value in row["props"].items():
+            if value == []:
+                self.csvs.empty_lists.setdefault((on, key), []).append(row["id"])
 
     def write(self, records: Iterable[Node | Edge]) -> None:
         for record in records:
@@ -276,7 +285,24 @@ def bulk_import(
     say("building constraints and indexes")
     with closing(_connect_after_start(settings)) as store:
         build_schema(store)
+        restore_empty_lists(store, csvs)
     return csvs
+
+
+def restore_empty_lists(store: Neo4jStore, csvs: CsvSet) -> None:
+    """Give back the empty lists the import left out (by id, through the indexes just built)."""
+    for (on, key), ids in sorted(csvs.empty_lists.items()):
+        prop = "`" + key.replace("`", "``") + "`"
+        if on in store.schema.relationships:
+            match = f"MATCH ()-[x:{identifier(on, store.schema.relationships)} {{id: id}}]->()"
+        else:
+            match = f"MATCH (x:{identifier(on, store.schema.classes)} {{id: id}})"
+        for start in range(0, len(ids), 10_000):
+            store.driver.execute_query(
+                f"UNWIND $ids AS id {match} SET x.{prop} = []",
+                {"ids": ids[start : start + 10_000]},
+                database_=store.settings.database,
+            )
 
 
 def bulk_load(

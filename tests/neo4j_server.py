@@ -87,6 +87,7 @@ def own_server(home: Path) -> Iterator[tuple[neo4j_server.ServerConfig, Neo4jSet
     settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password), batch_size=500)
     try:
         neo4j_server.start(config, password, timeout=START_WITHIN_S)
+        connect(settings).close()  # answering: a cold JVM on a busy machine is slow to its first query
         yield config, settings
     finally:
         neo4j_server.stop(config, grace=20)
