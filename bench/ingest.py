@@ -5,7 +5,9 @@
 Generates (bench/ingest_files.py) a CSL consolidated.json of 15,000 × scale entries and an FtM
 entities file of 10^6 × scale entities, each with a second snapshot changing about 1%, then runs
 `chiptrail ingest` as a child process for each (first snapshot, then the delta) and reads its wall
-time and peak resident memory (wait4). On the embedded backend it also times opening the store
+time and peak resident memory (wait4). On a Neo4j server it starts itself, each first snapshot
+is then ingested again into the emptied database with `--bulk` (neo4j-admin import), and the
+ratio of the two first ingests' rows/s is printed. On the embedded backend it also times opening the store
 (`chiptrail datasets`, minus the same with an empty CHIPTRAIL_HOME). Neo4j is NEO4J_URI /
 NEO4J_PASSWORD when set (cleared first), else a server started from tools/neo4j. The machine is
 shared: read the ratios. Prints a table and writes JSON to bench/results/.
@@ -140,8 +142,15 @@ def embedded(files: Files, folder: Path) -> dict[str, Any]:
     return results
 
 
+@dataclass(frozen=True)
+class Neo4jEnv:
+    env: dict[str, str]  # NEO4J_* for the children
+    config: neo4j_server.ServerConfig | None  # the server started here (None: NEO4J_URI's)
+    pid: int | None
+
+
 @contextmanager
-def neo4j_env(folder: Path) -> Iterator[tuple[dict[str, str], int | None]]:
+def neo4j_env(folder: Path) -> Iterator[Neo4jEnv]:
     """NEO4J_* for the children (the server's pid when started here), the database emptied and
     holding just the bundled data (ingested records point at its Entity List)."""
     if os.environ.get("NEO4J_URI"):
@@ -164,17 +173,45 @@ def neo4j_env(folder: Path) -> Iterator[tuple[dict[str, str], int | None]]:
         with GraphDatabase.driver(env["NEO4J_URI"], auth=("neo4j", env["NEO4J_PASSWORD"])) as driver:
             driver.execute_query("RETURN 1")  # a cold server on a busy machine answers its first query late
         run(["load", str(BUNDLED_DATA), "--backend", "neo4j", "--replace"], env)
-        yield env, pid
+        yield Neo4jEnv(env, config, pid)
     finally:
         if config is not None:
             neo4j_server.stop(config)
 
 
 def on_neo4j(files: Files, folder: Path) -> dict[str, Any]:
-    with neo4j_env(folder) as (env, pid):
-        results = ingest_all(files, "neo4j", {**env, "CHIPTRAIL_HOME": str(folder / "home-neo4j")})
-        if pid is not None:
-            results["server_peak_mb"] = server_peak_mb(pid)
+    with neo4j_env(folder) as server:
+        env = {**server.env, "CHIPTRAIL_HOME": str(folder / "home-neo4j")}
+        results = ingest_all(files, "neo4j", env)
+        if server.pid is not None:
+            results["server_peak_mb"] = server_peak_mb(server.pid)  # before a bulk import restarts it
+        if server.config is None:
+            results["bulk"] = "`ingest --bulk` needs a server this bench starts: unset NEO4J_URI"
+        else:
+            results |= bulk_first(files, env, server.config)
+    return results
+
+
+def bulk_first(files: Files, env: dict[str, str], config: neo4j_server.ServerConfig) -> dict[str, Any]:
+    """Each first snapshot again, into the emptied database through `chiptrail ingest --bulk` (the
+    curated data imported with it; stop, import, start, schema and resolution all timed)."""
+    steps = {
+        "csl first (bulk)": ("csl", files.csl[0], "2026-11-01"),
+        "opensanctions first (bulk)": ("opensanctions", files.ftm[0], "2026-11-01"),
+    }
+    results: dict[str, Any] = {}
+    for name, (source, path, day) in steps.items():
+        with (
+            console.status("emptying the database"),
+            GraphDatabase.driver(env["NEO4J_URI"], auth=("neo4j", env["NEO4J_PASSWORD"])) as driver,
+            driver.session() as session,
+        ):
+            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        with console.status(f"neo4j: {name}"):
+            args = ["ingest", source, str(path), "--snapshot", day, "--backend", "neo4j", "--bulk"]
+            done = run([*args, "--home", str(config.home)], env)
+        results[name] = {**asdict(done), "output": None, **done.rates()}
+        console.print(f"neo4j {name}: {done.seconds:,.1f} s, {done.peak_mb:,.0f} MB, {done.counts}")
     return results
 
 
@@ -258,6 +295,13 @@ def report(results: dict[str, Any], path: Path) -> None:
         for step in ("opensanctions first", "opensanctions delta"):
             ratio = results["neo4j"][step]["seconds"] / results["memory"][step]["seconds"]
             out.print(f"{step}: Neo4j ÷ embedded wall time {ratio:.1f}")
+    for step in ("csl first", "opensanctions first"):
+        neo4j = results.get("neo4j", {})
+        if f"{step} (bulk)" in neo4j:
+            batched, bulk = neo4j[step], neo4j[f"{step} (bulk)"]
+            same = "same counts" if batched["counts"] == bulk["counts"] else "DIFFERENT counts"
+            ratio = bulk["rows_per_s"] / batched["rows_per_s"]
+            out.print(f"{step} on Neo4j: --bulk ÷ batched rows/s {ratio:.1f} ({same})")
     if "server_peak_mb" in results.get("neo4j", {}):
         out.print(f"Neo4j server peak {results['neo4j']['server_peak_mb']:,.0f} MB")
     out.print(f"written {path}")

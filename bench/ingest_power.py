@@ -171,8 +171,9 @@ def main() -> None:
             neo4j_files = (
                 files if results["neo4j_scale"] == args.scale else generate(folder, results["neo4j_scale"], "n")
             )
-            with neo4j_env(folder) as (env, _):
-                results["neo4j"] = ingest(neo4j_files, "neo4j", {**env, "CHIPTRAIL_HOME": str(folder / "home-neo4j")})
+            with neo4j_env(folder) as server:
+                env = {**server.env, "CHIPTRAIL_HOME": str(folder / "home-neo4j")}
+                results["neo4j"] = ingest(neo4j_files, "neo4j", env)
     report(results, write_results("ingest_power", results))
 
 

@@ -1,12 +1,14 @@
 """First loads at `neo4j-admin database import full` speed: the records as import CSVs, then the import.
 
-`write_csvs` writes one node file per label set and property signature (the header types each
-property: `long`, `double`, `boolean`, `date`, `string`, `string[]`) and one relationship file per
-type and signature; every relationship keeps its `id` as a property, every node its `id` (the
-import's `:ID`). The rows are the batched path's (`node_row`, `edge_row`), so both paths write the
-same graph. `bulk_load` then, for a server this project started (`chiptrail neo4j start`): checks
-the database is empty (refusing otherwise), stops the server, runs the import with the jars in
-`tools/neo4j/lib`, starts it again and builds the ontology's constraints and indexes.
+`CsvWriter` (`write_csvs` for a whole dataset) writes, record by record, one node file per label
+set and property signature (the header types each property: `long`, `double`, `boolean`, `date`,
+`string`, `string[]`) and one relationship file per type and signature; every relationship keeps
+its `id` as a property, every node its `id` (the import's `:ID`). The rows are the batched path's
+(`node_row`, `edge_row`), so both paths write the same graph. `bulk_import` then, for a server
+this project started (`chiptrail neo4j start`): checks the database is empty (refusing otherwise),
+has the CSVs written, stops the server, runs the import with the jars in `tools/neo4j/lib`, starts
+it again and builds the ontology's constraints and indexes. `bulk_load` imports a dataset so; a
+first ingest imports a download (`graph.neo4j_bulk_ingest`).
 
 A Docker server: write the CSVs (`chiptrail load --csv-dir DIR`), stop the container, and run the
 image's tool on them, e.g. `docker compose run --rm -v DIR:/import neo4j neo4j-admin database import
@@ -21,7 +23,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,11 +33,11 @@ from neo4j.spatial import WGS84Point
 
 from graph import neo4j_server
 from graph.neo4j_server import ServerConfig
-from graph.neo4j_store import Neo4jStore, declared, edge_row, node_row
+from graph.neo4j_store import Neo4jStore, declared, edge_row, identifier, node_row
 from graph.settings import Neo4jSettings
 from graph.store import LoadReport
 from ontology.errors import BackendUnavailable, WriteRefused
-from ontology.records import Dataset
+from ontology.records import Dataset, Edge, Node
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Prop
 
@@ -88,6 +90,8 @@ class CsvSet:
     relationships: list[tuple[str, Path]] = field(default_factory=list)
     node_count: int = 0
     edge_count: int = 0
+    # The import reads an empty list as no value: (root label or type, property) -> the ids to give [] after.
+    empty_lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
 class _Files:
@@ -116,36 +120,67 @@ def _header(head: list[str], signature: Signature) -> list[str]:
     return head + [f"{k}:{t}" for k, t in signature]
 
 
+class CsvWriter:
+    """Import CSVs written record by record (a download streamed from its staging file never sits
+    whole in memory). `close` ends the files and returns them."""
+
+    def __init__(self, folder: Path, schema: Schema | None = None) -> None:
+        self.schema = schema or load_schema()
+        folder.mkdir(parents=True, exist_ok=True)
+        self.csvs = CsvSet(folder)
+        self._files = _Files(folder)
+        self._nodes: dict[tuple[tuple[str, ...], Signature], Path] = {}
+        self._edges: dict[tuple[str, Signature], Path] = {}
+
+    def node(self, node: Node) -> None:
+        row = node_row(node)
+        labels = tuple(declared(label, self.schema.classes) for label in node.labels)
+        sig = _signature(row["props"])
+        writer, path = self._files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
+        self._nodes[(labels, sig)] = path
+        writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        self._empty_lists(labels[0], row)
+        self.csvs.node_count += 1
+
+    def edge(self, edge: Edge) -> None:
+        row = edge_row(edge)
+        rel_type = declared(edge.type, self.schema.relationships)
+        sig = _signature(row["props"])
+        head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
+        writer, path = self._files.writer((rel_type, sig), "relationships", _header(head, sig))
+        self._edges[(rel_type, sig)] = path
+        writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        self._empty_lists(rel_type, row)
+        self.csvs.edge_count += 1
+
+    def _empty_lists(self, on: str, row: dict[str, Any]) -> None:
+        for key, value in row["props"].items():
+            if value == []:
+                self.csvs.empty_lists.setdefault((on, key), []).append(row["id"])
+
+    def write(self, records: Iterable[Node | Edge]) -> None:
+        for record in records:
+            if isinstance(record, Node):
+                self.node(record)
+            else:
+                self.edge(record)
+
+    def close(self) -> CsvSet:
+        self._files.close()
+        self.csvs.nodes = [(labels, path) for (labels, _), path in self._nodes.items()]
+        self.csvs.relationships = [(rel_type, path) for (rel_type, _), path in self._edges.items()]
+        return self.csvs
+
+
 def write_csvs(data: Dataset, folder: Path, schema: Schema | None = None) -> CsvSet:
     """Write the dataset as import CSVs into `folder` (created; must be empty)."""
-    schema = schema or load_schema()
-    folder.mkdir(parents=True, exist_ok=True)
-    found = CsvSet(folder)
-    files = _Files(folder)
+    writer = CsvWriter(folder, schema)
     try:
-        node_paths: dict[tuple[tuple[str, ...], Signature], Path] = {}
-        for node in data.nodes.values():
-            row = node_row(node)
-            labels = tuple(declared(label, schema.classes) for label in node.labels)
-            sig = _signature(row["props"])
-            writer, path = files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
-            node_paths[(labels, sig)] = path
-            writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
-        edge_paths: dict[tuple[str, Signature], Path] = {}
-        for edge in data.edges.values():
-            row = edge_row(edge)
-            rel_type = declared(edge.type, schema.relationships)
-            sig = _signature(row["props"])
-            head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
-            writer, path = files.writer((rel_type, sig), "relationships", _header(head, sig))
-            edge_paths[(rel_type, sig)] = path
-            writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        writer.write(data.nodes.values())
+        writer.write(data.edges.values())
     finally:
-        files.close()
-    found.nodes = [(labels, path) for (labels, _), path in node_paths.items()]
-    found.relationships = [(rel_type, path) for (rel_type, _), path in edge_paths.items()]
-    found.node_count, found.edge_count = len(data.nodes), len(data.edges)
-    return found
+        writer.close()
+    return writer.csvs
 
 
 def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> list[str]:
@@ -167,6 +202,15 @@ def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> 
     args += [f"--nodes={':'.join(labels)}={where(path)}" for labels, path in csvs.nodes]
     args += [f"--relationships={rel_type}={where(path)}" for rel_type, path in csvs.relationships]
     return args
+
+
+def docker_steps(csvs: CsvSet, folder: Path, database: str) -> str:
+    """What to run for a Docker server (`docker compose`): the image's tool on the CSVs in `folder`."""
+    args = " ".join(import_arguments(csvs, database, "/import"))
+    return (
+        "For a Docker server: stop it, then (the database must be empty or new)\n"
+        f"  docker compose run --rm -v {folder.resolve()}:/import neo4j neo4j-admin {args}"
+    )
 
 
 def run_import(config: ServerConfig, csvs: CsvSet, database: str) -> str:
@@ -192,35 +236,43 @@ def is_empty(store: Neo4jStore) -> bool:
     return store.run("MATCH (n) RETURN count(n) > 0 AS any")[0]["any"] is False
 
 
-def refuse_unless_empty(store: Neo4jStore) -> None:
+LOAD_INSTEAD = "load without --bulk to merge, or --replace to start again"
+
+
+def refuse_unless_empty(store: Neo4jStore, instead: str = LOAD_INSTEAD) -> None:
+    """Raise `WriteRefused` (saying what to do `instead`) if the database holds anything."""
     if not is_empty(store):
         raise WriteRefused(
             f"the database '{store.settings.database}' at {store.settings.uri} holds data: a bulk load writes "
-            "only into an empty database (load without --bulk to merge, or --replace to start again)"
+            f"only into an empty database ({instead})"
         )
 
 
-def bulk_load(
-    data: Dataset,
+def bulk_import(
     config: ServerConfig,
     settings: Neo4jSettings,
+    write: Callable[[Path], CsvSet],
     *,
     status: Callable[[str], None] | None = None,
-) -> LoadReport:
-    """Import `data` into the empty database of the server in `config.home`, then build the schema.
+    instead: str = LOAD_INSTEAD,
+) -> CsvSet:
+    """Import the CSVs `write` puts in the folder it is given into the empty database of the server
+    in `config.home`, then build the schema.
 
-    The server is stopped for the import and started again after (it is left running)."""
+    `write` runs while the server still runs, so whatever it raises (a download that fails its
+    checks) leaves the database as it was. The server is then stopped for the import and started
+    again after (it is left running)."""
     say = status or (lambda _: None)
     password = settings.checked_password()
     if neo4j_server.running_pid(config) is None:
         raise BackendUnavailable(f"no Neo4j server started from {config.home} is running (chiptrail neo4j start)")
     with closing(Neo4jStore.connect(settings)) as store:
-        refuse_unless_empty(store)
+        refuse_unless_empty(store, instead)
     folder = config.home / "import" / "bulk"
     shutil.rmtree(folder, ignore_errors=True)
     try:
         say("writing import CSVs")
-        csvs = write_csvs(data, folder)
+        csvs = write(folder)
         say("stopping Neo4j for the import")
         neo4j_server.stop(config)
         say(f"importing {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships")
@@ -233,6 +285,35 @@ def bulk_load(
     say("building constraints and indexes")
     with closing(_connect_after_start(settings)) as store:
         build_schema(store)
+        restore_empty_lists(store, csvs)
+    return csvs
+
+
+def restore_empty_lists(store: Neo4jStore, csvs: CsvSet) -> None:
+    """Give back the empty lists the import left out (by id, through the indexes just built)."""
+    for (on, key), ids in sorted(csvs.empty_lists.items()):
+        prop = "`" + key.replace("`", "``") + "`"
+        if on in store.schema.relationships:
+            match = f"MATCH ()-[x:{identifier(on, store.schema.relationships)} {{id: id}}]->()"
+        else:
+            match = f"MATCH (x:{identifier(on, store.schema.classes)} {{id: id}})"
+        for start in range(0, len(ids), 10_000):
+            store.driver.execute_query(
+                f"UNWIND $ids AS id {match} SET x.{prop} = []",
+                {"ids": ids[start : start + 10_000]},
+                database_=store.settings.database,
+            )
+
+
+def bulk_load(
+    data: Dataset,
+    config: ServerConfig,
+    settings: Neo4jSettings,
+    *,
+    status: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Import `data` into the empty database of the server in `config.home`, then build the schema."""
+    csvs = bulk_import(config, settings, lambda folder: write_csvs(data, folder), status=status)
     return LoadReport(csvs.node_count, csvs.edge_count)
 
 

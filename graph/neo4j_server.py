@@ -82,13 +82,22 @@ class ServerConfig:
         try:
             ports = json.loads((home / "run" / "server.json").read_text())
             api_url = str(ports.get("api_url", DEFAULT_API_URL))
-            return cls(home, int(ports["bolt_port"]), int(ports["http_port"]), api_url=api_url)
+            heap, pagecache = str(ports.get("heap", cls.heap)), str(ports.get("pagecache", cls.pagecache))
+            return cls(home, int(ports["bolt_port"]), int(ports["http_port"]), heap, pagecache, api_url=api_url)
         except (OSError, ValueError, KeyError):
             return cls(home)
 
     def save(self) -> None:
         (self.home / "run" / "server.json").write_text(
-            json.dumps({"bolt_port": self.bolt_port, "http_port": self.http_port, "api_url": self.api_url})
+            json.dumps(
+                {
+                    "bolt_port": self.bolt_port,
+                    "http_port": self.http_port,
+                    "api_url": self.api_url,
+                    "heap": self.heap,
+                    "pagecache": self.pagecache,
+                }
+            )
         )
 
 

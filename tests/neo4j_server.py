@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from graph import neo4j_server
+from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
+from ontology.errors import BackendUnavailable
 from tests.helpers import required
 
 
@@ -68,3 +71,34 @@ def neo4j_settings(home: Path) -> Iterator[Neo4jSettings]:
         unavailable(
             "NEO4J_URI is not set, no jars in tools/neo4j/lib (run `make neo4j-jars`), and Docker does not answer"
         )
+
+
+START_WITHIN_S = 240.0
+
+
+@contextmanager
+def own_server(home: Path) -> Iterator[tuple[neo4j_server.ServerConfig, Neo4jSettings]]:
+    """A server of the test's own, started from the jars in `home`: an import needs the server
+    stopped, which the session's shared server must never be."""
+    if not neo4j_server.jars_present():
+        unavailable("no jars in tools/neo4j/lib (run `make neo4j-jars`)")
+    config = neo4j_server.ServerConfig(home, neo4j_server.free_port(), neo4j_server.free_port())
+    password = "-" + secrets.token_hex(16)  # a password starting with '-' must work too
+    settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password), batch_size=500)
+    try:
+        neo4j_server.start(config, password, timeout=START_WITHIN_S)
+        connect(settings).close()  # answering: a cold JVM on a busy machine is slow to its first query
+        yield config, settings
+    finally:
+        neo4j_server.stop(config, grace=20)
+
+
+def connect(settings: Neo4jSettings) -> Neo4jStore:
+    """A store on a server just (re)started: a fresh JVM on a busy machine may take a while to answer."""
+    deadline = time.monotonic() + START_WITHIN_S
+    while True:
+        try:
+            return Neo4jStore.connect(settings)
+        except BackendUnavailable:
+            if time.monotonic() > deadline:
+                raise

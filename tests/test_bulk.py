@@ -9,26 +9,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import secrets
-import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from graph import neo4j_bulk, neo4j_server
-from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate
-from ontology.errors import BackendUnavailable, WriteRefused
+from ontology.errors import WriteRefused
 from ontology.records import Dataset, Edge, Node
 from ontology.schema import load_schema
 from ontology.vocab import Label, Prop, Rel
 from tests.helpers import checksum
-from tests.neo4j_server import unavailable
-
-START_WITHIN_S = 240.0
+from tests.neo4j_server import connect, unavailable
+from tests.neo4j_server import own_server as started
 
 
 def odd_values() -> Dataset:
@@ -73,27 +69,8 @@ def test_csv_headers_type_every_property(tmp_path: Path) -> None:
 
 @pytest.fixture
 def own_server(tmp_path: Path) -> Iterator[tuple[neo4j_server.ServerConfig, Neo4jSettings]]:
-    if not neo4j_server.jars_present():
-        unavailable("no jars in tools/neo4j/lib (run `make neo4j-jars`)")
-    config = neo4j_server.ServerConfig(tmp_path / "neo4j", neo4j_server.free_port(), neo4j_server.free_port())
-    password = "-" + secrets.token_hex(16)  # a password starting with '-' must work too
-    settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password), batch_size=500)
-    try:
-        neo4j_server.start(config, password, timeout=START_WITHIN_S)
-        yield config, settings
-    finally:
-        neo4j_server.stop(config, grace=20)
-
-
-def connect(settings: Neo4jSettings) -> Neo4jStore:
-    """A store on a server just (re)started: a fresh JVM on a busy machine may take a while to answer."""
-    deadline = time.monotonic() + START_WITHIN_S
-    while True:
-        try:
-            return Neo4jStore.connect(settings)
-        except BackendUnavailable:
-            if time.monotonic() > deadline:
-                raise
+    with started(tmp_path / "neo4j") as server:
+        yield server
 
 
 @pytest.mark.neo4j

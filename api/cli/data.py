@@ -95,11 +95,9 @@ def _bulk(data: Dataset, home: Path, csv_dir: Path | None) -> None:
 
     if csv_dir is not None:
         csvs = neo4j_bulk.write_csvs(data, csv_dir)
-        args = " ".join(neo4j_bulk.import_arguments(csvs, Neo4jSettings().database, "/import"))
         out.print(
             f"wrote {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships as import CSVs in {csv_dir}\n"
-            "For a Docker server: stop it, then (the database must be empty or new)\n"
-            f"  docker compose run --rm -v {csv_dir.resolve()}:/import neo4j neo4j-admin {args}\n"
+            f"{neo4j_bulk.docker_steps(csvs, csv_dir, Neo4jSettings().database)}\n"
             "start it again, and run `chiptrail load` once to build the constraints and indexes.",
             soft_wrap=True,
             highlight=False,

@@ -17,8 +17,10 @@ from api.ingest import IngestReport, IngestRequest, ingest, open_ledger, source_
 from api.settings import shared_settings
 from graph.store import GraphStore
 from graph.target import IngestTarget
+from loaders import load_paths
 from loaders.sources import registry
 from loaders.sources.delta import Op
+from ontology.errors import InvalidParameter
 from queries.changes import changes as dataset_changes
 from queries.changes import datasets as list_datasets
 from queries.same_as import apply_resolution
@@ -42,7 +44,7 @@ def _target(backend: Backend, stack: ExitStack) -> tuple[IngestTarget, GraphStor
     return ledger, None
 
 
-def _summary(report: IngestReport, where: str) -> str:
+def summary(report: IngestReport, where: str) -> str:
     if report.already:
         return f"{report.dataset}: the snapshot of {report.snapshot} is this very file; nothing changed in {where}."
     c = report.counts
@@ -66,7 +68,7 @@ def _summary(report: IngestReport, where: str) -> str:
     )
 
 
-def _warn(report: IngestReport) -> None:
+def warn(report: IngestReport) -> None:
     """The values read but not used, each naming its file, first line and field, and how many rows."""
     for problem, rows in report.warnings.values():
         also = f" ({rows - 1:,} more rows like it)" if rows > 1 else ""
@@ -92,6 +94,26 @@ def ingest_command(
     skip_invalid: Annotated[
         bool, typer.Option(help="Count and skip rows that cannot be read instead of stopping.")
     ] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="With --backend neo4j, a first ingest into an empty database with neo4j-admin import, the curated "
+            "data with it (the server in --home is stopped, imported into and started again). Refused on a "
+            "database that holds data.",
+        ),
+    ] = False,
+    home: Annotated[
+        Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
+    ] = Path(".chiptrail/neo4j"),
+    csv_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv-dir",
+            help="With --backend neo4j, only write the import CSVs of the curated data and the download here and "
+            "print the neo4j-admin command (for a Docker server).",
+        ),
+    ] = None,
 ) -> None:
     """Load one download as a dated snapshot: adds what is new, updates what changed, ends what is gone.
 
@@ -101,15 +123,63 @@ def ingest_command(
         request = IngestRequest(
             source_named(source), path, dataset, parse_date(snapshot), include_individuals, skip_invalid
         )
+        if bulk or csv_dir is not None:
+            if backend is not Backend.neo4j:
+                raise InvalidParameter("--bulk and --csv-dir write a Neo4j import: add --backend neo4j")
+            _bulk(request, home, csv_dir)
+            return
         target, resolve_on = _target(backend, stack)
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True) as bar:
             task = bar.add_task(f"ingesting {path.name}", total=None)
             report = ingest(request, target, progress=lambda n: bar.advance(task, n))
-        _warn(report)
-        out.print(_summary(report, backend.value))
+        warn(report)
+        out.print(summary(report, backend.value))
         if resolve_on is not None and not report.already:
             resolved = apply_resolution(resolve_on, shared_settings().judgement_files)
             out.print(f"resolution: {resolved.edges:,} SAME_AS edges ({resolved.positive:,} positive)")
+
+
+def _bulk(request: IngestRequest, home: Path, csv_dir: Path | None) -> None:
+    """The download and the curated data as import CSVs: imported into the server in `home`, or
+    only written into `csv_dir`."""
+    from api import ingest_bulk  # the driver and the import load only when asked for
+    from graph import neo4j_bulk
+    from graph.neo4j_server import ServerConfig
+    from graph.settings import Neo4jSettings
+
+    curated, settings = load_paths(data_paths(None)), Neo4jSettings()
+    config = ServerConfig.saved(home.resolve())
+    with out.status("writing import CSVs") as status:
+        written = 0
+
+        def progress(n: int) -> None:
+            nonlocal written
+            written += n
+            status.update(f"writing import CSVs: {written:,} records")
+
+        if csv_dir is not None:
+            report, csvs = ingest_bulk.write_import(request, curated, csv_dir, progress=progress)
+            resolved = None
+        else:
+            judgements = shared_settings().judgement_files
+            done = ingest_bulk.bulk_ingest(
+                request, curated, config, settings, judgements, status=status.update, progress=progress
+            )
+            report, csvs, resolved = done.ingest, done.csvs, done.resolution
+    warn(report)
+    out.print(summary(report, "neo4j" if csv_dir is None else f"the import CSVs in {csv_dir}"))
+    counted = f"{csvs.node_count:,} nodes and {csvs.edge_count:,} relationships, the curated data with them"
+    if resolved is not None:
+        out.print(f"imported {counted}, into neo4j ({config.bolt_uri})", highlight=False)
+        out.print(f"resolution: {resolved.edges:,} SAME_AS edges ({resolved.positive:,} positive)")
+    elif csv_dir is not None:
+        out.print(
+            f"wrote {counted}\n{neo4j_bulk.docker_steps(csvs, csv_dir, settings.database)}\n"
+            "start it again, run `chiptrail load` once to build the constraints and indexes, and "
+            "`chiptrail resolve apply --backend neo4j` for the SAME_AS edges.",
+            soft_wrap=True,
+            highlight=False,
+        )
 
 
 @app.command()
