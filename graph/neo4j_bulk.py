@@ -21,9 +21,10 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +36,7 @@ from graph.neo4j_store import Neo4jStore, declared, edge_row, node_row
 from graph.settings import Neo4jSettings
 from graph.store import LoadReport
 from ontology.errors import BackendUnavailable, WriteRefused
-from ontology.records import Dataset
+from ontology.records import Dataset, Edge, Node
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Prop
 
@@ -116,36 +117,48 @@ def _header(head: list[str], signature: Signature) -> list[str]:
     return head + [f"{k}:{t}" for k, t in signature]
 
 
-def write_csvs(data: Dataset, folder: Path, schema: Schema | None = None) -> CsvSet:
-    """Write the dataset as import CSVs into `folder` (created; must be empty)."""
+def write_csvs(data: Dataset | Iterable[Node | Edge], folder: Path, schema: Schema | None = None) -> CsvSet:
+    """Write a dataset, or records streamed one at a time (nodes and edges in any order), as import
+    CSVs into `folder` (created; must be empty). Only the open files are kept, never the records."""
     schema = schema or load_schema()
     folder.mkdir(parents=True, exist_ok=True)
     found = CsvSet(folder)
     files = _Files(folder)
+    stream: Iterable[Node | Edge] = (
+        chain(data.nodes.values(), data.edges.values()) if isinstance(data, Dataset) else data
+    )
+    node_paths: dict[tuple[tuple[str, ...], Signature], Path] = {}
+    edge_paths: dict[tuple[str, Signature], Path] = {}
     try:
-        node_paths: dict[tuple[tuple[str, ...], Signature], Path] = {}
-        for node in data.nodes.values():
-            row = node_row(node)
-            labels = tuple(declared(label, schema.classes) for label in node.labels)
-            sig = _signature(row["props"])
-            writer, path = files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
-            node_paths[(labels, sig)] = path
-            writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
-        edge_paths: dict[tuple[str, Signature], Path] = {}
-        for edge in data.edges.values():
-            row = edge_row(edge)
-            rel_type = declared(edge.type, schema.relationships)
-            sig = _signature(row["props"])
-            head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
-            writer, path = files.writer((rel_type, sig), "relationships", _header(head, sig))
-            edge_paths[(rel_type, sig)] = path
-            writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+        for record in stream:
+            if isinstance(record, Node):
+                _write_node(files, schema, record, node_paths)
+                found.node_count += 1
+            else:
+                _write_edge(files, schema, record, edge_paths)
+                found.edge_count += 1
     finally:
         files.close()
     found.nodes = [(labels, path) for (labels, _), path in node_paths.items()]
     found.relationships = [(rel_type, path) for (rel_type, _), path in edge_paths.items()]
-    found.node_count, found.edge_count = len(data.nodes), len(data.edges)
     return found
+
+
+def _write_node(files: _Files, schema: Schema, node: Node, paths: dict[Any, Path]) -> None:
+    row = node_row(node)
+    labels = tuple(declared(label, schema.classes) for label in node.labels)
+    sig = _signature(row["props"])
+    writer, paths[(labels, sig)] = files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
+    writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
+
+
+def _write_edge(files: _Files, schema: Schema, edge: Edge, paths: dict[Any, Path]) -> None:
+    row = edge_row(edge)
+    rel_type = declared(edge.type, schema.relationships)
+    sig = _signature(row["props"])
+    head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
+    writer, paths[(rel_type, sig)] = files.writer((rel_type, sig), "relationships", _header(head, sig))
+    writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
 
 
 def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> list[str]:
@@ -169,15 +182,21 @@ def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> 
     return args
 
 
-def run_import(config: ServerConfig, csvs: CsvSet, database: str) -> str:
-    """Run `neo4j-admin database import full` from the project's jars (the server must be stopped)."""
+def run_import(config: ServerConfig, csvs: CsvSet, database: str, extra: Sequence[str] = ()) -> str:
+    """Run `neo4j-admin database import full` from the project's jars (the server must be stopped);
+    `extra`: more of the tool's options, e.g. `--max-off-heap-memory=2G` on a shared machine."""
     if neo4j_server.running_pid(config) is not None:
         raise WriteRefused(f"the Neo4j server in {config.home} is running: stop it before an import")
     neo4j_server.write_config(config)
     env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
     command = [neo4j_server.java(), "-cp", neo4j_server.classpath(config), neo4j_server.ADMIN_TOOL]
     result = subprocess.run(  # noqa: S603 - fixed program, arguments built from checked names
-        [*command, *import_arguments(csvs, database), f"--report-file={config.home / 'logs' / 'import.report'}"],
+        [
+            *command,
+            *import_arguments(csvs, database),
+            *extra,
+            f"--report-file={config.home / 'logs' / 'import.report'}",
+        ],
         env=env,
         capture_output=True,
         text=True,
