@@ -237,7 +237,10 @@ def main() -> None:
             Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap=HEAP, pagecache=PAGECACHE
         )
         password = secrets.token_urlsafe(16)
-        settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password))
+        # a busy shared machine: a connection may take seconds, an answer at 10^7 minutes
+        settings = Neo4jSettings(
+            uri=config.bolt_uri, password=SecretStr(password), connect_timeout=30.0, read_timeout=1800.0
+        )
         with console.status("starting Neo4j"):
             neo4j_server.start(config, password, timeout=600)
         try:

@@ -63,6 +63,8 @@ def csv_type(value: Any) -> str:
 
 def csv_value(value: Any) -> Any:
     """A property value as CSV text (strings stay strings, so they are quoted and "" is kept)."""
+    if type(value) in (str, int):  # the commonest, first (10^7 rows go through here)
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -76,8 +78,19 @@ def csv_value(value: Any) -> Any:
     return value
 
 
+_SIGNATURES: dict[tuple[tuple[str, type], ...], Signature] = {}
+
+
 def _signature(props: dict[str, Any]) -> Signature:
-    return tuple(sorted((k, csv_type(v)) for k, v in props.items() if k != Prop.ID and v is not None))
+    """The sorted (key, header type) pairs, worked out once per shape of keys and value types."""
+    shape = tuple([(k, type(v)) for k, v in props.items()])
+    found = _SIGNATURES.get(shape)
+    if found is None:
+        if len(_SIGNATURES) > 10_000:  # bounded: a few shapes in practice
+            _SIGNATURES.clear()
+        found = tuple(sorted((k, csv_type(v)) for k, v in props.items() if k != Prop.ID and v is not None))
+        _SIGNATURES[shape] = found
+    return found
 
 
 @dataclass

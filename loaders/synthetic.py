@@ -51,9 +51,10 @@ class _Builder:
         self.schema = schema
         self.rng = random.Random(seed)
         self.edges = 0
+        self.closures: dict[str, tuple[str, ...]] = {}
 
     def node(self, node_id: str, label: str, **props: object) -> Node:
-        labels = self.schema.closure((label,))
+        labels = self.closures.get(label) or self.closures.setdefault(label, self.schema.closure((label,)))
         return Node(node_id, labels, {Prop.NAME: node_id, **EVIDENCE, **props})  # type: ignore[dict-item]
 
     def edge(self, rel: str, source: str, target: str, **props: object) -> Edge:
