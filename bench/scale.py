@@ -39,7 +39,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from bench import write_results
+from bench import RESULTS, write_results
 from bench.answers import routes_plan
 from bench.load import route_queries, server_peak_mb
 from graph import neo4j_bulk, neo4j_server
@@ -232,6 +232,16 @@ def main() -> None:
                 check=True,
             )
         results["embedded"][scale] = json.loads(child.stdout)
+    scales = [int(s) for s in args.neo4j.split(",") if s]
+    if scales:
+        on_server(scales, args, console, results)
+    report(results)
+
+
+def on_server(scales: list[int], args: argparse.Namespace, console: Console, results: dict[str, Any]) -> None:
+    """Each Neo4j scale in turn on one server; the results so far saved after each (a long run
+    stopped at 10^7 keeps the smaller scales)."""
+    partial = RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}-partial.json"
     with tempfile.TemporaryDirectory() as home:
         config = neo4j_server.ServerConfig(
             Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap=HEAP, pagecache=PAGECACHE
@@ -244,12 +254,13 @@ def main() -> None:
         with console.status("starting Neo4j"):
             neo4j_server.start(config, password, timeout=600)
         try:
-            for scale in [int(s) for s in args.neo4j.split(",") if s]:
+            for scale in scales:
                 results["neo4j"][scale] = on_neo4j(config, settings, scale, args, console)
                 report({"embedded": {}, "neo4j": {scale: results["neo4j"][scale]}}, quiet=True)
+                RESULTS.mkdir(exist_ok=True)
+                partial.write_text(json.dumps(results, indent=2))
         finally:
             neo4j_server.stop(config)
-    report(results)
 
 
 def _ms(answer: dict[str, Any] | None) -> str:
