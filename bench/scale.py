@@ -6,12 +6,17 @@
 `--neo4j ''` measures the embedded store alone (no server is started); `--answers routes` times
 only the routes search (the other answers' columns then read "not run").
 
-Per scale on Neo4j (one server from the local jars, 2 GB heap, 1 GB page cache): the synthetic
-graph (`loaders.synthetic`) written as import CSVs, `neo4j-admin database import full` on them
-(the server stopped), the ontology's constraints and indexes built, then answers timed (a warm-up
-round first); then, up to --batched-max, the same records written again by the batched loader
-into an emptied database. "bulk" is the whole `--bulk` path (CSVs + import + schema); "admin
-import" is the import alone. The embedded store is measured in a child process per scale
+The graph: the synthetic supply chain (`loaders.synthetic`) beside the bundled data, whose
+export-control rules make the synthetic routes licence-requiring (so screening, what-if and
+chokepoints have work to do). Per scale on Neo4j (one server from the local jars, 3 GB heap and
+3 GB page cache — room for 10^7 relationships within the 8 GB a shared machine gives it; the
+import tool limited to 2 GB off-heap): the records streamed straight into import CSVs (never held
+in memory, so 10^7 fits), `neo4j-admin database import full` on them (the server stopped), the
+ontology's constraints and indexes built, then answers timed (a warm-up round first) and the
+routes statement PROFILEd; then, up to --batched-max, the same records written again by the
+batched loader into an emptied database. "bulk" is the whole `--bulk` path (CSVs + import +
+schema; generating the records is timed apart and left out); "admin import" is the import alone.
+The embedded store is measured in a child process per scale
 (`bench.load`), so its peak memory is its own. Queries per answer and API requests per second are
 measured elsewhere (`bench.api`; a query counter on the read path): their columns say so.
 Prints one table per scale and writes JSON to bench/results/.
@@ -28,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -37,20 +42,28 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
-from bench import write_results
+from bench import RESULTS, write_results
+from bench.answers import routes_plan
 from bench.load import route_queries, server_peak_mb
 from graph import neo4j_bulk, neo4j_server
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
 from graph.store import GraphStore
-from loaders.synthetic import generate
-from ontology.records import Dataset
+from loaders import BUNDLED_DATA, load_paths
+from loaders.synthetic import Record, generate, records
+from ontology.records import Dataset, Node
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
+from queries.overlay import parse_overlay
 from queries.routes import find_routes
+from queries.whatif import whatif
 
-ANSWERS = ("routes", "screened", "exposure", "chokepoints")
+# a what-if the bundled scenario answers: its designation of one fictional party lifted
+OVERLAY = {"name": "lift one designation", "affiliates": False, "remove_designations": ["scn-redsand"]}
+HEAP, PAGECACHE, IMPORT_OFF_HEAP = "3g", "3g", "2G"
+
+ANSWERS = ("routes", "screened", "exposure", "what-if", "chokepoints")
 GOALS = {
     "bulk_vs_admin": "bulk within 2× of admin import",
     "batched_vs_admin": "batched within 2× of admin import",
@@ -87,9 +100,11 @@ def answers(store: GraphStore, data: Dataset, queries: int, wanted: tuple[str, .
     times.sort()
     chip, region = pairs[0]
     few = max(3, queries // 10)
+    overlay = parse_overlay(OVERLAY)
     others: dict[str, Callable[[], Any]] = {
         "screened": lambda: find_routes(store, chip, region, screen=True),
         "exposure": lambda: exposure(store, region),
+        "what-if": lambda: whatif(store, overlay, region),
         "chokepoints": lambda: chokepoints(store, region),
     }
     return {
@@ -98,9 +113,44 @@ def answers(store: GraphStore, data: Dataset, queries: int, wanted: tuple[str, .
     }
 
 
+def bundled() -> Dataset:
+    return load_paths([BUNDLED_DATA])
+
+
+def graph(scale: int) -> Dataset:
+    """The synthetic graph beside the bundled data, in memory."""
+    data, synthetic = bundled(), generate(scale)
+    return Dataset(nodes={**data.nodes, **synthetic.nodes}, edges={**data.edges, **synthetic.edges})
+
+
+class Streamed:
+    """The bundled records, then the synthetic ones as generated: counted, the generator's time
+    kept apart from the writer's, the ids route_queries draws from kept (nothing else)."""
+
+    def __init__(self, scale: int) -> None:
+        self.scale, self.generate_s, self.records = scale, 0.0, 0
+        self.index = Dataset()
+
+    def __iter__(self) -> Iterator[Record]:
+        data = bundled()
+        yield from data.nodes.values()
+        yield from data.edges.values()
+        source = records(self.scale)
+        while True:
+            started = time.perf_counter()
+            record = next(source, None)
+            self.generate_s += time.perf_counter() - started
+            if record is None:
+                return
+            self.records += 1
+            if isinstance(record, Node) and record.id.startswith(("syn-chip-", "syn-place-p")):
+                self.index.nodes[record.id] = record
+            yield record
+
+
 def embedded(scale: int, queries: int, wanted: tuple[str, ...] = ANSWERS) -> dict[str, Any]:
     """In a child process: load into the embedded store, time the answers, report peak memory."""
-    data = generate(scale)
+    data = graph(scale)
     store = MemoryStore()
     start = time.perf_counter()
     store.load(data)
@@ -115,19 +165,16 @@ def on_neo4j(
     config: neo4j_server.ServerConfig, settings: Neo4jSettings, scale: int, args: argparse.Namespace, console: Console
 ) -> dict[str, Any]:
     password = settings.password.get_secret_value()
-    with console.status(f"{scale:,}: generating"):
-        started = time.perf_counter()
-        data = generate(scale)
-        generated = time.perf_counter() - started
-    records = len(data.nodes) + len(data.edges)
+    stream = Streamed(scale)
     with tempfile.TemporaryDirectory(dir=config.home) as folder, console.status(f"{scale:,}: import CSVs"):
         started = time.perf_counter()
-        csvs = neo4j_bulk.write_csvs(data, Path(folder))
-        csv_s = time.perf_counter() - started
+        csvs = neo4j_bulk.write_csvs(stream, Path(folder))
+        csv_s = time.perf_counter() - started - stream.generate_s
+        records = csvs.node_count + csvs.edge_count
         neo4j_server.stop(config)
         console.log(f"{scale:,}: importing {records:,} records")
         started = time.perf_counter()
-        neo4j_bulk.run_import(config, csvs, settings.database)
+        neo4j_bulk.run_import(config, csvs, settings.database, [f"--max-off-heap-memory={IMPORT_OFF_HEAP}"])
         import_s = time.perf_counter() - started
     neo4j_server.start(config, password, timeout=600)
     with closing(connect(settings)) as store:
@@ -135,19 +182,22 @@ def on_neo4j(
         neo4j_bulk.build_schema(store)
         schema_s = time.perf_counter() - started
         with console.status(f"{scale:,}: answers"):
-            found = answers(store, data, args.queries, args.answers)
+            found = answers(store, stream.index, args.queries, args.answers)
+            plan = routes_plan(store, *route_queries(stream.index, 1)[0])
         result: dict[str, Any] = {
             "records": records,
-            "generate_s": generated,
+            "generate_s": stream.generate_s,
             "admin_import_rec_s": records / import_s,
             "bulk_rec_s": records / (csv_s + import_s + schema_s),
             "csv_s": csv_s,
             "import_s": import_s,
             "schema_s": schema_s,
             **found,
+            "routes_plan": plan,
         }
         if scale <= args.batched_max:
             with console.status(f"{scale:,}: batched load"):
+                data = graph(scale)
                 store.clear()
                 started = time.perf_counter()
                 store.load(data)
@@ -193,25 +243,33 @@ def main() -> None:
                 check=True,
             )
         results["embedded"][scale] = json.loads(child.stdout)
-    if any(args.neo4j.split(",")):
-        on_server(args, console, results)
+    scales = [int(s) for s in args.neo4j.split(",") if s]
+    if scales:
+        on_server(scales, args, console, results)
     report(results)
 
 
-def on_server(args: argparse.Namespace, console: Console, results: dict[str, Any]) -> None:
-    """Every Neo4j scale on one server from the local jars, each reported as soon as it is measured."""
+def on_server(scales: list[int], args: argparse.Namespace, console: Console, results: dict[str, Any]) -> None:
+    """Each Neo4j scale in turn on one server; the results so far saved after each (a long run
+    stopped at 10^7 keeps the smaller scales)."""
+    partial = RESULTS / f"scale-{time.strftime('%Y%m%d-%H%M%S')}-partial.json"
     with tempfile.TemporaryDirectory() as home:
         config = neo4j_server.ServerConfig(
-            Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap="2g", pagecache="1g"
+            Path(home), neo4j_server.free_port(), neo4j_server.free_port(), heap=HEAP, pagecache=PAGECACHE
         )
         password = secrets.token_urlsafe(16)
-        settings = Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password))
+        # a busy shared machine: a connection may take seconds, an answer at 10^7 minutes
+        settings = Neo4jSettings(
+            uri=config.bolt_uri, password=SecretStr(password), connect_timeout=30.0, read_timeout=1800.0
+        )
         with console.status("starting Neo4j"):
             neo4j_server.start(config, password, timeout=600)
         try:
-            for scale in [int(s) for s in args.neo4j.split(",") if s]:
+            for scale in scales:
                 results["neo4j"][scale] = on_neo4j(config, settings, scale, args, console)
                 report({"embedded": {}, "neo4j": {scale: results["neo4j"][scale]}}, quiet=True)
+                RESULTS.mkdir(exist_ok=True)
+                partial.write_text(json.dumps(results, indent=2))
         finally:
             neo4j_server.stop(config)
 
@@ -285,8 +343,8 @@ def _rows(e: Any, n: Any, base_e: Any, base_n: Any) -> list[tuple[str, str, str,
             "≤ 10× (at 10^6)",
         )
     )
-    for name in ("screened", "exposure", "chokepoints"):
-        rows.append((f"{name} p50 / p95 ms", _ms(e and e.get(name)), _ms(n and n.get(name)), "—"))
+    for name in ("screened", "exposure", "what-if", "chokepoints"):
+        rows.append((f"{name} p50 / p95 ms", _ms(e and e.get(name)), _ms(n and n.get(name)), "finishes"))
     rows.append(("queries per answer", "—", "not measured here (read-path counter)", "1 routes, ≤ 3 others"))
     rows.append(("API req/s", "not measured here (bench.api)", "not measured here (bench.api)", "≥ 1,000 / ≥ 300"))
     rows.append(
@@ -304,6 +362,14 @@ def report(results: dict[str, Any], quiet: bool = False) -> None:
     console = Console(width=160, stderr=quiet)
     for table in tables(results):
         console.print(table)
+    for scale, found in results["neo4j"].items():
+        if plan := found.get("routes_plan"):
+            console.print(
+                f"PROFILE of the routes statement at {int(scale):,} ({plan['chip']} → {plan['region']}): "
+                f"{plan['db_hits']:,} db hits"
+            )
+            for line in plan["operators"]:
+                console.print(f"  {line}", markup=False, highlight=False)
     if not quiet:
         console.print(f"written {write_results('scale', results)}")
 

@@ -23,9 +23,10 @@ import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -64,6 +65,8 @@ def csv_type(value: Any) -> str:
 
 def csv_value(value: Any) -> Any:
     """A property value as CSV text (strings stay strings, so they are quoted and "" is kept)."""
+    if type(value) in (str, int):  # the commonest, first (10^7 rows go through here)
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -77,8 +80,19 @@ def csv_value(value: Any) -> Any:
     return value
 
 
+_SIGNATURES: dict[tuple[tuple[str, type], ...], Signature] = {}
+
+
 def _signature(props: dict[str, Any]) -> Signature:
-    return tuple(sorted((k, csv_type(v)) for k, v in props.items() if k != Prop.ID and v is not None))
+    """The sorted (key, header type) pairs, worked out once per shape of keys and value types."""
+    shape = tuple([(k, type(v)) for k, v in props.items()])
+    found = _SIGNATURES.get(shape)
+    if found is None:
+        if len(_SIGNATURES) > 10_000:  # bounded: a few shapes in practice
+            _SIGNATURES.clear()
+        found = tuple(sorted((k, csv_type(v)) for k, v in props.items() if k != Prop.ID and v is not None))
+        _SIGNATURES[shape] = found
+    return found
 
 
 @dataclass
@@ -172,12 +186,12 @@ class CsvWriter:
         return self.csvs
 
 
-def write_csvs(data: Dataset, folder: Path, schema: Schema | None = None) -> CsvSet:
-    """Write the dataset as import CSVs into `folder` (created; must be empty)."""
+def write_csvs(data: Dataset | Iterable[Node | Edge], folder: Path, schema: Schema | None = None) -> CsvSet:
+    """Write a dataset, or records streamed one at a time (nodes and edges in any order), as import
+    CSVs into `folder` (created; must be empty). Only the open files are kept, never the records."""
     writer = CsvWriter(folder, schema)
     try:
-        writer.write(data.nodes.values())
-        writer.write(data.edges.values())
+        writer.write(chain(data.nodes.values(), data.edges.values()) if isinstance(data, Dataset) else data)
     finally:
         writer.close()
     return writer.csvs
@@ -213,15 +227,21 @@ def docker_steps(csvs: CsvSet, folder: Path, database: str) -> str:
     )
 
 
-def run_import(config: ServerConfig, csvs: CsvSet, database: str) -> str:
-    """Run `neo4j-admin database import full` from the project's jars (the server must be stopped)."""
+def run_import(config: ServerConfig, csvs: CsvSet, database: str, extra: Sequence[str] = ()) -> str:
+    """Run `neo4j-admin database import full` from the project's jars (the server must be stopped);
+    `extra`: more of the tool's options, e.g. `--max-off-heap-memory=2G` on a shared machine."""
     if neo4j_server.running_pid(config) is not None:
         raise WriteRefused(f"the Neo4j server in {config.home} is running: stop it before an import")
     neo4j_server.write_config(config)
     env = {**os.environ, "NEO4J_HOME": str(config.home), "NEO4J_CONF": str(config.home / "conf")}
     command = [neo4j_server.java(), "-cp", neo4j_server.classpath(config), neo4j_server.ADMIN_TOOL]
     result = subprocess.run(  # noqa: S603 - fixed program, arguments built from checked names
-        [*command, *import_arguments(csvs, database), f"--report-file={config.home / 'logs' / 'import.report'}"],
+        [
+            *command,
+            *import_arguments(csvs, database),
+            *extra,
+            f"--report-file={config.home / 'logs' / 'import.report'}",
+        ],
         env=env,
         capture_output=True,
         text=True,

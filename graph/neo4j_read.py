@@ -265,27 +265,3 @@ def fetch(reader: Reader, parts: Parts) -> MemoryStore:
     view = MemoryStore()
     view.load(data)
     return view
-
-
-# --- chokepoints: the chip-carrying subgraph, selected where the data is ------------------------------
-# Betweenness needs shortest-path *counts*. Cypher can only enumerate shortest paths, and a layered
-# supply chain has exponentially many (an exact Brandes in Cypher over ALL SHORTEST paths ran past
-# the 30 s read timeout at 720 nodes, where networkx takes 1.3 s); APOC core 5.x has no betweenness
-# procedure (apoc.algo.betweenness went with APOC 4); and the Graph Data Science plugin is not
-# published to Maven Central, from which the project resolves its Neo4j jars. So the server does the
-# selection — the SUPPLIES relationships valid on the date that carry one of the chip models, as bare
-# id pairs, no properties — and networkx runs Brandes' algorithm over them, in the embedded store's
-# edge order, so both backends sum the same numbers in the same order.
-
-CARRYING = f"""
-MATCH (a)-[s:{R.SUPPLIES}]->(b)
-WHERE any(c IN s.{Prop.CHIPS} WHERE c IN $chips) AND {valid("s")}
-RETURN a.id AS source, b.id AS target
-ORDER BY s.id
-"""
-
-
-def carrying_pairs(reader: Reader, chips: set[str], day: dt.date | None) -> list[tuple[str, str]]:
-    """(source, target) of each SUPPLIES relationship valid on `day` that carries one of `chips`, by id."""
-    rows = reader.run(CARRYING, chips=sorted(chips), as_of=day)
-    return [(str(row["source"]), str(row["target"])) for row in rows]

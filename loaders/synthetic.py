@@ -4,12 +4,17 @@ Few chip designers; a thin tier of distributors; many resellers and shell compan
 centres in nested places (country → province → prefecture → county). SUPPLIES edges flow down
 the tiers carrying one or two chip models with dates, with a few edges back up the tiers so that
 cycles exist. Every record is marked illustrative: none of it describes the world.
+
+`records` yields the records one by one (bounded memory: it keeps only the ids and one integer
+per SUPPLIES pair, never the records), so 10^7 relationships go straight into import CSVs;
+`generate` collects the same records, for the same seed, into a `Dataset`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 
 from ontology.records import Dataset, Edge, Node, Props, default_edge_id
@@ -19,6 +24,7 @@ from ontology.vocab import Label, Prop, Rel
 SOURCE_ID = "src-synthetic"
 EVIDENCE: Props = {Prop.SOURCES: [SOURCE_ID], Prop.CONFIDENCE: "illustrative", Prop.ILLUSTRATIVE: True}
 START = dt.date(2023, 1, 1)
+Record = Node | Edge
 
 
 @dataclass(frozen=True)
@@ -44,79 +50,112 @@ class _Builder:
     def __init__(self, schema: Schema, seed: int) -> None:
         self.schema = schema
         self.rng = random.Random(seed)
-        self.data = Dataset()
+        self.edges = 0
+        self.closures: dict[str, tuple[str, ...]] = {}
 
-    def node(self, node_id: str, label: str, **props: object) -> None:
-        labels = self.schema.closure((label,))
-        self.data.nodes[node_id] = Node(node_id, labels, {Prop.NAME: node_id, **EVIDENCE, **props})  # type: ignore[dict-item]
+    def node(self, node_id: str, label: str, **props: object) -> Node:
+        labels = self.closures.get(label) or self.closures.setdefault(label, self.schema.closure((label,)))
+        return Node(node_id, labels, {Prop.NAME: node_id, **EVIDENCE, **props})  # type: ignore[dict-item]
 
-    def edge(self, rel: str, source: str, target: str, **props: object) -> None:
-        edge_id = default_edge_id(source, rel, target)
-        if edge_id not in self.data.edges:
-            self.data.edges[edge_id] = Edge(edge_id, rel, source, target, {**EVIDENCE, **props})  # type: ignore[dict-item]
+    def edge(self, rel: str, source: str, target: str, **props: object) -> Edge:
+        self.edges += 1
+        return Edge(default_edge_id(source, rel, target), rel, source, target, {**EVIDENCE, **props})  # type: ignore[dict-item]
 
     def day(self) -> dt.date:
         return START + dt.timedelta(days=self.rng.randrange(0, 3 * 365))
 
 
-def _places(b: _Builder, shape: Shape) -> list[str]:
-    b.node("syn-place-cn", Label.COUNTRY, iso3166="CN")
-    counties = []
+def _places(b: _Builder, shape: Shape, counties: list[str]) -> Iterator[Record]:
+    yield b.node("syn-place-cn", Label.COUNTRY, iso3166="CN")
     for p in range(shape.provinces):
         province = f"syn-place-p{p}"
-        b.node(province, Label.PROVINCE)
-        b.edge(Rel.PART_OF, province, "syn-place-cn")
+        yield b.node(province, Label.PROVINCE)
+        yield b.edge(Rel.PART_OF, province, "syn-place-cn")
         for f in range(5):
             prefecture = f"{province}-f{f}"
-            b.node(prefecture, Label.PREFECTURE)
-            b.edge(Rel.PART_OF, prefecture, province)
+            yield b.node(prefecture, Label.PREFECTURE)
+            yield b.edge(Rel.PART_OF, prefecture, province)
             for c in range(4):
                 county = f"{prefecture}-c{c}"
-                b.node(county, Label.COUNTY)
-                b.edge(Rel.PART_OF, county, prefecture)
+                yield b.node(county, Label.COUNTY)
+                yield b.edge(Rel.PART_OF, county, prefecture)
                 counties.append(county)
-    return counties
 
 
-def _supply(b: _Builder, source: str, target: str, chips: list[str]) -> None:
-    carried = sorted(b.rng.sample(chips, k=min(len(chips), b.rng.choice((1, 1, 2)))))
-    b.edge(Rel.SUPPLIES, source, target, chips=carried, quantity=b.rng.randrange(10, 2000), valid_from=b.day())
+class _Supplies:
+    """SUPPLIES edges between parties numbered in one sequence, each (source, target) pair once."""
+
+    def __init__(self, b: _Builder, chips: list[str], parties: int) -> None:
+        self.b, self.chips, self.parties = b, chips, parties
+        self.seen: set[int] = set()  # source number × parties + target number: ~60 bytes a pair
+
+    def __call__(self, source: str, s: int, target: str, t: int) -> Edge | None:
+        rng = self.b.rng
+        carried = sorted(rng.sample(self.chips, k=min(len(self.chips), rng.choice((1, 1, 2)))))
+        quantity, day = rng.randrange(10, 2000), self.b.day()
+        key = s * self.parties + t
+        if key in self.seen:  # drawn before: the first draw stands
+            return None
+        self.seen.add(key)
+        return self.b.edge(Rel.SUPPLIES, source, target, chips=carried, quantity=quantity, valid_from=day)
 
 
-def generate(relationships: int, seed: int = 7, schema: Schema | None = None) -> Dataset:
-    """About `relationships` relationships (and a quarter as many nodes), the same for the same seed."""
+def records(relationships: int, seed: int = 7, schema: Schema | None = None) -> Iterator[Record]:
+    """About `relationships` relationships (and a quarter as many nodes), the same for the same seed,
+    one record at a time: a node before any edge that touches it."""
     shape = Shape(relationships)
     b = _Builder(schema or load_schema(), seed)
-    b.data.nodes[SOURCE_ID] = Node(
-        SOURCE_ID, (Label.SOURCE,), {"title": "Synthetic benchmark data", "publisher": "chiptrail"}
-    )
-    counties = _places(b, shape)
+    yield Node(SOURCE_ID, (Label.SOURCE,), {"title": "Synthetic benchmark data", "publisher": "chiptrail"})
+    counties: list[str] = []
+    yield from _places(b, shape, counties)
     designers = [f"syn-designer-{i}" for i in range(3)]
     chips = [f"syn-chip-{i}" for i in range(6)]
     for i, chip in enumerate(chips):
-        b.node(chip, Label.CHIP_MODEL, vendor=designers[i % 3], tpp=float(2000 + 3000 * i))
+        yield b.node(chip, Label.CHIP_MODEL, vendor=designers[i % 3], tpp=float(2000 + 3000 * i))
     for i, designer in enumerate(designers):
-        b.node(designer, Label.CHIP_DESIGNER)
+        yield b.node(designer, Label.CHIP_DESIGNER)
         for chip in chips[i::3]:
-            b.edge(Rel.DESIGNS, designer, chip)
-    tiers = _organisations(b, shape)
+            yield b.edge(Rel.DESIGNS, designer, chip)
+    tiers = yield from _organisations(b, shape)
     sites = [f"syn-dc-{i}" for i in range(shape.data_centres)]
     for site in sites:
-        b.node(site, Label.DATA_CENTER)
-        b.edge(Rel.LOCATED_IN, site, b.rng.choice(counties))
-    for org in tiers[0]:
-        _supply(b, b.rng.choice(designers), org, chips)
+        yield b.node(site, Label.DATA_CENTER)
+        yield b.edge(Rel.LOCATED_IN, site, b.rng.choice(counties))
     tiers.append(sites)
-    while len(b.data.edges) < relationships:
+    # each party's number: the designers, then every tier in order
+    offsets = [len(designers)]
+    for tier in tiers[:-1]:
+        offsets.append(offsets[-1] + len(tier))
+    supply = _Supplies(b, chips, offsets[-1] + len(sites))
+    for t, org in enumerate(tiers[0]):
+        d = b.rng.randrange(len(designers))  # what rng.choice(designers) draws
+        if edge := supply(designers[d], d, org, offsets[0] + t):
+            yield edge
+    while b.edges < relationships:
         level = b.rng.randrange(0, len(tiers) - 1)
         # mostly one tier down; now and then back up a tier, so cycles exist
         step = -1 if level > 0 and b.rng.random() < 0.03 else 1
-        _supply(b, b.rng.choice(tiers[level]), b.rng.choice(tiers[level + step]), chips)
-    return b.data
+        s = b.rng.randrange(len(tiers[level]))
+        t = b.rng.randrange(len(tiers[level + step]))
+        edge = supply(tiers[level][s], offsets[level] + s, tiers[level + step][t], offsets[level + step] + t)
+        if edge:
+            yield edge
 
 
-def _organisations(b: _Builder, shape: Shape) -> list[list[str]]:
-    """Distributors, then wholesalers, resellers and shells: each tier larger than the last."""
+def generate(relationships: int, seed: int = 7, schema: Schema | None = None) -> Dataset:
+    """`records` collected into a dataset."""
+    data = Dataset()
+    for record in records(relationships, seed, schema):
+        if isinstance(record, Node):
+            data.nodes[record.id] = record
+        else:
+            data.edges[record.id] = record
+    return data
+
+
+def _organisations(b: _Builder, shape: Shape) -> Generator[Record, None, list[list[str]]]:
+    """Distributors, then wholesalers, resellers and shells, each tier larger than the last: their
+    nodes yielded, their ids returned."""
     sizes = [max(3, shape.organisations // 40), shape.organisations // 5, shape.organisations // 2]
     sizes.append(shape.organisations - sum(sizes))
     roles = (Label.DISTRIBUTOR, Label.RESELLER, Label.RESELLER, Label.SHELL_COMPANY)
@@ -124,6 +163,6 @@ def _organisations(b: _Builder, shape: Shape) -> list[list[str]]:
     for t, (size, role) in enumerate(zip(sizes, roles, strict=True)):
         tier = [f"syn-org-t{t}-{i}" for i in range(max(3, size))]
         for org in tier:
-            b.node(org, role)
+            yield b.node(org, role)
         tiers.append(tier)
     return tiers

@@ -524,7 +524,7 @@ class Chokepoint(Answer):
     node: Ref
     licence_routes: int
     share: float = Field(description="Of all licence-requiring routes into the region.")
-    betweenness: float = Field(description="Normalised, on the chip-carrying SUPPLIES subgraph.")
+    betweenness: float = Field(description="Normalised, on the subgraph of the licence routes into the region.")
     chips: list[str]
     sites: list[str]
     verdicts: dict[str, int]

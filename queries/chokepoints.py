@@ -1,27 +1,27 @@
 """Chokepoints: the intermediaries that the most licence-requiring routes into a region pass through.
 
 Ranked by the number of such routes through them (routes whose screening verdict is item,
-party or both), then by betweenness centrality on the chip-carrying subgraph (SUPPLIES edges
-valid on the date that carry a chip model of those routes) — where one enforcement action
-would cut the most routes.
+party or both), then by betweenness centrality on the routes' own subgraph: the union of the
+SUPPLIES edges of those licence-requiring routes into the region. That subgraph is the question
+asked — where one enforcement action would cut the most routes *into this region* — and its
+size follows the answer, not the graph: Brandes' algorithm over every chip-carrying SUPPLIES
+edge is O(V·E), which took minutes at 10^6 relationships; over the routes' edges it takes
+milliseconds at 10^7. Edges a route does not use cannot lie on a route into the region, so they
+are left out by design.
 
-On Neo4j an answer is three statements: the region's name, its sub-graph (queries/prefetch.py)
-and the chip-carrying subgraph selected by the server (id pairs only, not every SUPPLIES
-relationship with its properties).
+On Neo4j an answer is two statements: the region's name and its sub-graph (queries/prefetch.py),
+which already holds every edge of every route; both backends rank from the same routes, so they
+give the same numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from typing import cast
 
 import networkx as nx
 
-from graph.neo4j_read import Reader, carrying_pairs
 from graph.store import GraphStore
-from ontology.records import valid_on
-from ontology.vocab import Prop, Rel
 from queries import prefetch
 from queries.answers import Chokepoint, ChokepointsAnswer, ChokepointsQuery
 from queries.policies import Policies
@@ -34,23 +34,12 @@ from queries.views import Viewer
 DEFAULT_TOP = 10
 
 
-def betweenness(store: GraphStore, chips: set[str], day: dt.date) -> dict[str, float]:
-    """Normalised betweenness on SUPPLIES edges valid on `day` that carry any of `chips`.
-
-    On Neo4j the server selects those edges (bare id pairs: graph/neo4j_read.py says why Brandes
-    itself runs here); elsewhere they are read from the store. Same edges, same order, same numbers."""
-    if prefetch.on_neo4j(store):
-        pairs = carrying_pairs(cast(Reader, store), chips, day) if chips else []
-    else:
-        pairs = [
-            (edge.source, edge.target)
-            for edge in store.edges(Rel.SUPPLIES)
-            if isinstance(carried := edge.props.get(Prop.CHIPS), list)
-            and chips & set(carried)
-            and valid_on(edge.props, day)
-        ]
+def betweenness(routes: list[Route]) -> dict[str, float]:
+    """Normalised betweenness on the union of the routes' edges (added in edge-id order: the same
+    numbers from the same routes, whichever backend found them)."""
+    edges = {edge.id: (edge.source, edge.target) for route in routes for edge in route.edges}
     graph: nx.DiGraph = nx.DiGraph()
-    graph.add_edges_from(pairs)
+    graph.add_edges_from(edges[key] for key in sorted(edges))
     return dict(nx.betweenness_centrality(graph, normalized=True)) if graph.number_of_nodes() > 2 else {}
 
 
@@ -65,14 +54,14 @@ def chokepoints(
     """The top intermediaries on licence-requiring routes into `region`."""
     day = as_of or dt.date.today()
     place = resolve_place(store, region)
-    whole, store = store, prefetch.region_view(store, place, day, DEFAULT_MAX_HOPS, screen=True)
+    store = prefetch.region_view(store, place, day, DEFAULT_MAX_HOPS, screen=True)
     routes = RegionFacts.gather(store, place, day).routes(store, policies or Policies.load(store))
     flagged = [r for r in routes if verdict_of(r.screening) != "neither"]
     through: dict[str, list[Route]] = defaultdict(list)
     for route in flagged:
         for node in route.nodes[1:-1]:
             through[node].append(route)
-    central = betweenness(whole, {r.chip.id for r in flagged}, day)
+    central = betweenness(flagged)
     ranked = sorted(through, key=lambda n: (-len(through[n]), -central.get(n, 0.0), n))[:top]
     viewer = Viewer(store)
     viewer.prefetch(set(ranked))

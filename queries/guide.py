@@ -73,7 +73,7 @@ TOPICS = (
     Topic(
         "Chokepoints",
         "Intermediaries ranked by the licence-requiring routes into a region that pass through them, then by "
-        "betweenness on the chip-carrying subgraph. The ranking is computed by chiptrail from the "
+        "betweenness on the subgraph of those routes. The ranking is computed by chiptrail from the "
         "routes of the first slide: `chiptrail chokepoints --region Xinjiang`, or "
         "`GET /v1/chokepoints?region=Xinjiang`.",
         (),

@@ -59,7 +59,7 @@ def get_chokepoints(
     store: StoreDep, region: Region, as_of: AsOf = None, top: Annotated[int, Query(ge=1, le=1000)] = DEFAULT_TOP
 ) -> ChokepointsAnswer:
     """Intermediaries ranked by the licence-requiring routes into the region that pass through them,
-    then by betweenness on the chip-carrying subgraph. Same JSON as `chiptrail chokepoints`."""
+    then by betweenness on the subgraph of those routes. Same JSON as `chiptrail chokepoints`."""
     return chokepoints(store, region, as_of=as_of, top=top)
 
 
