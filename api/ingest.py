@@ -119,37 +119,41 @@ def _snapshot_node(source: Source, staged: Staged, report: IngestReport) -> Node
     return Node(staged.source_id, (Label.SOURCE,), props)
 
 
-def _check_ownership(staged: Staged, target: IngestTarget) -> None:
-    """Records belong to one dataset: a download may not take over ids another dataset holds."""
+def _check_ownership(staged: Staged, target: IngestTarget) -> bool:
+    """Records belong to one dataset: a download may not take over ids another dataset holds.
+    True when the target holds none of the download's ids (a first ingest: every record is added)."""
     taken: list[Problem] = []
-    for batch in staged.records():
-        held = target.fingerprints([ref(record) for record, _ in batch])
-        elsewhere = target.known({r.id for r, _ in batch if isinstance(r, Node)} - set(held))
-        for record, _ in batch:
-            owner = held[record.id].dataset if record.id in held else staged.dataset
-            if record.id in elsewhere:
+    first = True
+    for batch in staged.refs():
+        held = target.fingerprints([(record_id, rel_type) for record_id, rel_type, _ in batch])
+        first = first and not held
+        elsewhere = target.known({record_id for record_id, rel_type, _ in batch if rel_type is None} - set(held))
+        for record_id, _, origin in batch:
+            owner = held[record_id].dataset if record_id in held else staged.dataset
+            if record_id in elsewhere:
                 owner = None  # a node of the data the embedded store loads from files
             if owner != staged.dataset and len(taken) < SHOWN:
                 where = "the curated data" if owner is None else f"the dataset {owner}"
                 message = f"this id already belongs to {where}; a download feeds one dataset only"
-                taken.append(Problem(message, file=str(record.props.get(Prop.ORIGIN)), record=record.id))
+                taken.append(Problem(message, file=origin, record=record_id))
     if taken:
         raise DataError(taken)
+    return first
 
 
 def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress: Progress | None) -> None:
-    _check_ownership(staged, target)
+    first = _check_ownership(staged, target)
     gone = [r for r in target.live(staged.dataset) if not staged.contains([r[0]])]
     for start in range(0, len(gone), BATCH):
         ended = target.stored(gone[start : start + BATCH]).values()
         target.write([end(old, staged.snapshot, staged.source_id) for old in ended])
     report.counts[Op.ENDED] = len(gone)
     for batch in staged.records():
-        held = target.fingerprints([ref(record) for record, _ in batch])
+        held = {} if first else target.fingerprints([ref(record) for record, _ in batch])
         same = {i for i, f in held.items() if not f.ended and f.digest is not None}
         todo = [(r, fp) for r, fp in batch if not (r.id in same and held[r.id].digest == fp)]
         report.counts[Op.UNCHANGED] += len(batch) - len(todo)
-        stored = target.stored([ref(record) for record, _ in todo if record.id in held])
+        stored = target.stored([ref(record) for record, _ in todo if record.id in held]) if held else {}
         writes = []
         for record, fingerprint in todo:
             settled = settle(record, fingerprint, stored.get(record.id), staged.snapshot)

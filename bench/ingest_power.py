@@ -6,7 +6,8 @@ Generates synthetic trackers in GEM's real layouts (the headers of tests/fixture
 40,000 coal unit rows, 35,000 solar and 25,000 wind phase rows at scale 1 (10^5 in all), 1–4 units
 per location, 6,000 owner entities with shares and parents, places from Hami and Yiwu to provinces
 the graph does not hold (which warn). Each tracker is ingested as its own dataset with `chiptrail
-ingest gem` as a child process; the table gives unit rows/s and records written/s per backend.
+ingest gem` as a child process; the table gives unit rows/s and records written/s per backend, and
+the child's CPU seconds (on a shared machine wall time mostly measures the others' load).
 `--neo4j-scale` runs Neo4j on a fraction of the rows when time is short (the report says which).
 `--xlsx` also times the coal tracker as a workbook (openpyxl, read-only). Neo4j is NEO4J_URI /
 NEO4J_PASSWORD when set (cleared first), else a server started from tools/neo4j. The machine is
@@ -19,6 +20,7 @@ import argparse
 import csv
 import random
 import re
+import resource
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -110,13 +112,16 @@ def _row(tracker: str, location: int, number: int, rng: random.Random) -> dict[s
 def ingest(files: dict[str, Path], backend: str, env: dict[str, str]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for tracker, path in files.items():
+        before = _child_cpu()
         with console.status(f"{backend}: {tracker}"):
             done = run(["ingest", "gem", str(path), "--snapshot", "2026-02-01", "--backend", backend], env)
+        cpu = _child_cpu() - before
         text = " ".join(done.output.split())
         units = int(UNIT_ROWS.search(text)[1].replace(",", "")) if UNIT_ROWS.search(text) else 0  # type: ignore[index]
         added = int(ADDED.search(text)[1].replace(",", "")) if ADDED.search(text) else 0  # type: ignore[index]
         results[tracker] = {
             "seconds": done.seconds,
+            "cpu_seconds": cpu,
             "peak_mb": done.peak_mb,
             "unit_rows": units,
             "records": added,
@@ -125,6 +130,13 @@ def ingest(files: dict[str, Path], backend: str, env: dict[str, str]) -> dict[st
         }
         console.print(f"{backend} {tracker}: {units:,} unit rows, {added:,} records in {done.seconds:,.1f} s")
     return results
+
+
+def _child_cpu() -> float:
+    """CPU seconds of the finished child processes: chiptrail's own work, whatever else the machine runs
+    (Neo4j's server work is not in it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def generate(folder: Path, scale: float, tag: str) -> dict[str, Path]:
@@ -179,13 +191,15 @@ def main() -> None:
 
 def report(results: dict[str, Any], path: Path) -> None:
     table = Table(title="GEM trackers: chiptrail ingest gem")
-    for column in ("backend", "tracker", "unit rows", "records", "seconds", "unit rows/s", "records/s", "peak MB"):
+    columns = ("backend", "tracker", "unit rows", "records", "seconds", "unit rows/s", "records/s", "CPU s", "peak MB")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("backend", "tracker") else "right")
     for backend in ("memory", "memory_xlsx", "neo4j"):
         for tracker, r in results.get(backend, {}).items():
             table.add_row(
                 backend, tracker, f"{r['unit_rows']:,}", f"{r['records']:,}", f"{r['seconds']:,.1f}",
-                f"{r['unit_rows_per_s']:,.0f}", f"{r['records_per_s']:,.0f}", f"{r['peak_mb']:,.0f}",
+                f"{r['unit_rows_per_s']:,.0f}", f"{r['records_per_s']:,.0f}", f"{r['cpu_seconds']:,.1f}",
+                f"{r['peak_mb']:,.0f}",
             )  # fmt: skip
     console.print(table)
     if results["neo4j_scale"] != results["scale"]:

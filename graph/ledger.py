@@ -122,8 +122,9 @@ class Ledger:
     def stamp_seen(self, dataset: str, day: dt.date) -> None:
         self._begin()
         self.db.execute(
-            "UPDATE items SET body = json_set(body, '$.props.last_seen', ?) "
-            "WHERE dataset = ? AND live = 1 AND kind != 'snapshot'",
+            "UPDATE items SET body = json_set(body, '$.props.last_seen', ?1) "
+            "WHERE dataset = ?2 AND live = 1 AND kind != 'snapshot' "
+            "AND json_extract(body, '$.props.last_seen') IS NOT ?1",  # those written now already are
             (day.isoformat(), dataset),
         )
 

@@ -40,6 +40,11 @@ def _live(var: str) -> str:
     return f"{var}.{Prop.DATASET} = $dataset AND {var}.{Prop.ENDED_IN} IS NULL"
 
 
+def _unseen(var: str) -> str:
+    """The condition a record not yet stamped `$day` meets (those this snapshot wrote already are)."""
+    return f"({var}.{Prop.LAST_SEEN} IS NULL OR {var}.{Prop.LAST_SEEN} <> $day)"
+
+
 def _by_type(refs: list[Ref]) -> dict[str, list[str]]:
     """Relationship ids grouped by type (a relationship index is per type)."""
     by_type: dict[str, list[str]] = defaultdict(list)
@@ -72,7 +77,10 @@ class Neo4jTarget:
         return [self.store.node_from_row(row) for row in self.store.run(query, dataset=dataset)]
 
     def known(self, ids: set[str]) -> set[str]:
-        return set(self.store.nodes_by_id(ids))
+        if not ids:
+            return set()
+        query = f"MATCH (n:{'|'.join(self._roots())}) WHERE n.id IN $ids RETURN n.id AS id"
+        return {str(row["id"]) for row in self.store.run(query, ids=sorted(ids))}
 
     def fingerprints(self, refs: list[Ref]) -> dict[str, Fingerprint]:
         found: dict[str, Fingerprint] = {}
@@ -119,11 +127,12 @@ class Neo4jTarget:
     def stamp_seen(self, dataset: str, day: dt.date) -> None:
         statements = [
             f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} "
+            f"AND {_unseen('n')} "
             f"CALL {{ WITH n SET n.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for root in self._roots()
         ]
         statements += [
-            f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} "
+            f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} AND {_unseen('r')} "
             f"CALL {{ WITH r SET r.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for rel in self._rels()
         ]

@@ -357,8 +357,12 @@ class Neo4jStore:
         (one query for all of them). Raises `DataError` naming the ids found in neither."""
         ends = {end for edge in data.edges.values() for end in (edge.source, edge.target)}
         roots = {i: data.nodes[i].labels[0] for i in ends if i in data.nodes}
-        stored = self.nodes_by_id(ends - roots.keys()) if ends - roots.keys() else {}
-        roots.update((i, node.labels[0]) for i, node in stored.items())
+        if ends - roots.keys():  # their labels only, not their properties
+            query = f"MATCH (n:{self._any_root()}) WHERE n.id IN $ids RETURN n.id AS id, labels(n) AS labels"
+            for row in self.run(query, ids=sorted(ends - roots.keys())):
+                roots[row["id"]] = self.schema.closure(
+                    tuple(lab for lab in row["labels"] if lab in self.schema.classes)
+                )[0]
         missing = sorted(ends - roots.keys())
         if missing:
             problems = [Problem(f"no node with id '{i}' in the data or the database", record=i) for i in missing[:20]]

@@ -39,9 +39,24 @@ def as_object(record: Record) -> dict[str, Any]:
     }
 
 
+def _iso(value: object) -> str:
+    """A date as ISO text: the one kind of value JSON has no type for (`json.dumps(default=…)`)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a record value")
+
+
+def _shell(record: Record, props: dict[str, Any]) -> dict[str, Any]:
+    """`as_object` with the properties given as they are (dates are written by `_iso`)."""
+    if isinstance(record, Node):
+        return {"id": record.id, "labels": list(record.labels), "props": props}
+    return {"id": record.id, "type": record.type, "source": record.source, "target": record.target, "props": props}
+
+
 def dumps(record: Record) -> str:
-    """One line of JSON."""
-    return json.dumps(as_object(record), ensure_ascii=False, separators=(",", ":"))
+    """One line of JSON (the text of `as_object`, without building it value by value)."""
+    props = dict(sorted(record.props.items()))
+    return json.dumps(_shell(record, props), ensure_ascii=False, separators=(",", ":"), default=_iso)
 
 
 def from_object(raw: dict[str, Any], dates: frozenset[str]) -> Record:
@@ -63,7 +78,6 @@ def loads(line: str, dates: frozenset[str]) -> Record:
 
 def digest(record: Record, ignore: frozenset[str]) -> str:
     """A fingerprint of what the record says, leaving out the properties in `ignore` (stamps)."""
-    body = as_object(record)
-    body["props"] = {k: v for k, v in body["props"].items() if k not in ignore}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    body = _shell(record, {k: v for k, v in record.props.items() if k not in ignore})
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_iso)
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()

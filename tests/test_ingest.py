@@ -20,7 +20,9 @@ from graph.ledger import Ledger
 from graph.store import GraphStore
 from loaders import BUNDLED_DATA, load_paths
 from loaders.sources import Invalid, Mapped, ReadOptions, Row, Skipped, SourceInfo
+from ontology import load_schema
 from ontology.errors import DataError, Problem, Refused
+from ontology.recordjson import date_properties, digest, dumps, loads
 from ontology.records import Edge, Node, Origin, Props
 from ontology.vocab import Label, Prop, Rel
 from queries.changes import changes
@@ -255,3 +257,39 @@ def test_a_download_cannot_take_over_a_record_of_the_curated_data(tmp_path: Path
         assert ledger.datasets() == []
     finally:
         ledger.close()
+
+
+def test_record_lines_and_digests_stay_as_stored() -> None:
+    """Ledgers and Neo4j databases keep the digests of earlier snapshots: the text a record is kept
+    as and its digest never change, or every record of the next snapshot would count as changed."""
+    node = Node(
+        "org-amber",
+        ("Entity", "Organization"),
+        {
+            "name": "Amber Power Co",
+            "aliases": ["Amber", "琥珀电力"],
+            "first_seen": dt.date(2026, 1, 2),
+            "dataset": "gem_coal",
+        },
+    )
+    edge = Edge(
+        "pp-1-owner-org-amber",
+        Rel.OWNS,
+        "org-amber",
+        "pp-1",
+        {"percentage": 60.0, "percentage_text": "60%", "valid_from": dt.date(2020, 5, 1), "dataset": "gem_coal"},
+    )
+    stamps = frozenset({"dataset", "first_seen"})
+    assert dumps(node) == (
+        '{"id":"org-amber","labels":["Entity","Organization"],"props":{"aliases":["Amber","琥珀电力"],'
+        '"dataset":"gem_coal","first_seen":"2026-01-02","name":"Amber Power Co"}}'
+    )
+    assert dumps(edge) == (
+        '{"id":"pp-1-owner-org-amber","type":"OWNS","source":"org-amber","target":"pp-1","props":'
+        '{"dataset":"gem_coal","percentage":60.0,"percentage_text":"60%","valid_from":"2020-05-01"}}'
+    )
+    assert digest(node, stamps) == "57709132ff0b87dfba8f664d49334e8564252bf0"
+    assert digest(edge, stamps) == "cbcf0dcc9b63f1884d6f8b600dc9620e2826ac89"
+    dates = date_properties(load_schema())
+    assert loads(dumps(node), dates) == Node(node.id, node.labels, node.props)
+    assert loads(dumps(edge), dates) == Edge(edge.id, edge.type, edge.source, edge.target, edge.props)

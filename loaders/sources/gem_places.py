@@ -66,6 +66,7 @@ class Places:
     def __init__(self, nodes: list[dict[str, object]], part_of: dict[str, str]) -> None:
         self.by_id: dict[str, Place] = {}
         self.index: dict[tuple[str, str], list[Place]] = {}
+        self.found: dict[tuple[str, str, str | None], Place | None] = {}  # `find`'s answers: rows repeat names
         for node in nodes:
             labels = node.get("labels")
             level = next((lv for lv in LEVELS if isinstance(labels, list) and lv in labels), None)
@@ -90,6 +91,12 @@ class Places:
 
     def find(self, level: str, text: str, inside: Place | None) -> Place | None:
         """The one place of `level` named `text` inside `inside` (any country when None)."""
+        asked = (level, text, inside.id if inside is not None else None)
+        if asked not in self.found:
+            self.found[asked] = self._find(level, text, inside)
+        return self.found[asked]
+
+    def _find(self, level: str, text: str, inside: Place | None) -> Place | None:
         found: dict[str, Place] = {}
         for key in keys(text):
             for place in self.index.get((level, key), []):

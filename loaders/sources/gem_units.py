@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from loaders.sources.csl_files import RowError
 from loaders.sources.gem_files import COLUMNS, Sheet
@@ -92,6 +93,13 @@ class Cells:
         return int(match[1])
 
 
+@lru_cache(maxsize=1 << 16)
+def _holders(names: str, ids: str, names_field: str, ids_field: str) -> tuple[Holder, ...]:
+    """`holders`, read once per distinct cell pair: the units of a plant, and one company's plants,
+    repeat the same owner cells (a cell `holders` refuses raises each time)."""
+    return tuple(holders(names, ids, names_field, ids_field))
+
+
 def status_word(text: str) -> str:
     """`shelved - inferred 2 y` -> `shelved`."""
     return text.split(" - ")[0].strip().lower()
@@ -109,8 +117,8 @@ def read_unit(sheet: Sheet, origin: Origin, cells: list[str]) -> Unit:
     status = status_word(row.get("status"))
     if status and status not in STATUS:
         raise RowError(f"{row.get('status')!r} is not a GEM status ({', '.join(STATUS)})", row.header("status"))
-    owners = holders(row.get("owner"), row.get("owner_ids"), row.header("owner"), row.header("owner_ids"))
-    parents = holders(row.get("parent"), row.get("parent_ids"), row.header("parent"), row.header("parent_ids"))
+    owners = _holders(row.get("owner"), row.get("owner_ids"), row.header("owner"), row.header("owner_ids"))
+    parents = _holders(row.get("parent"), row.get("parent_ids"), row.header("parent"), row.header("parent_ids"))
     latitude, longitude = row.number("latitude", -90, 90), row.number("longitude", -180, 180)
     if (latitude is None) != (longitude is None):
         missing = "latitude" if latitude is None else "longitude"
@@ -124,8 +132,8 @@ def read_unit(sheet: Sheet, origin: Origin, cells: list[str]) -> Unit:
         capacity=row.number("capacity", 0, None),
         status=status,
         start_year=row.year("start_year"),
-        owners=tuple(owners),
-        parents=tuple(parents),
+        owners=owners,
+        parents=parents,
         local_name=row.get("local_name"),
         wiki=row.get("wiki"),
         technology=row.get("technology"),

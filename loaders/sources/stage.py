@@ -100,6 +100,16 @@ class Staged:
         while batch := cursor.fetchmany(BATCH):
             yield [(loads(body, dates), fingerprint) for body, fingerprint in batch]
 
+    def refs(self) -> Iterator[list[tuple[str, str | None, str]]]:
+        """Every staged record's id, relationship type (None for a node) and origin, in batches,
+        nodes first, as `records` orders them, without reading the records back."""
+        cursor = self.db.execute(
+            "SELECT id, CASE kind WHEN 'edge' THEN json_extract(body, '$.type') END, origin "
+            "FROM stage ORDER BY kind DESC, id"
+        )
+        while batch := cursor.fetchmany(BATCH):
+            yield [(str(i), None if t is None else str(t), str(origin)) for i, t, origin in batch]
+
     def contains(self, ids: Iterable[str]) -> set[str]:
         """Which of these ids the download holds."""
         query = "SELECT 1 FROM stage WHERE id = ?"
