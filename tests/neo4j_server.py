@@ -93,12 +93,13 @@ def own_server(home: Path) -> Iterator[tuple[neo4j_server.ServerConfig, Neo4jSet
         neo4j_server.stop(config, grace=20)
 
 
-def connect(settings: Neo4jSettings) -> Neo4jStore:
+def connect(settings: Neo4jSettings, timeout: float = START_WITHIN_S) -> Neo4jStore:
     """A store on a server just (re)started: a fresh JVM on a busy machine may take a while to answer."""
-    deadline = time.monotonic() + START_WITHIN_S
+    deadline = time.monotonic() + timeout
     while True:
         try:
             return Neo4jStore.connect(settings)
         except BackendUnavailable:
             if time.monotonic() > deadline:
                 raise
+            time.sleep(1)

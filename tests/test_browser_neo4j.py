@@ -22,16 +22,14 @@ from api.http.app import create_app
 from api.http.settings import ApiSettings
 from graph import neo4j_server
 from graph.neo4j_browser import deep_link
-from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
-from ontology.errors import BackendUnavailable
 from ontology.records import Dataset
 from queries.answers import RoutesAnswer
 from queries.roles import BY_KEY
 from queries.routes import find_routes
 from queries.views import Viewer
 from tests.browser import chromium, guard, screenshot_path
-from tests.neo4j_server import unavailable
+from tests.neo4j_server import connect, unavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -45,18 +43,6 @@ class Stack:
     config: neo4j_server.ServerConfig
     password: str
     routes: RoutesAnswer
-
-
-def _connect(settings: Neo4jSettings, timeout: float = 90.0) -> Neo4jStore:
-    """The store, once a freshly started server answers queries (a while after Bolt opens)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return Neo4jStore.connect(settings)
-        except BackendUnavailable:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(2)
 
 
 def _serve(app: object, port: int) -> tuple[uvicorn.Server, threading.Thread]:
@@ -85,7 +71,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, bundled: Dataset) -> Iterato
     password = secrets.token_hex(16)
     neo4j_server.start(config, password)
     try:
-        store = _connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)))
+        store = connect(Neo4jSettings(uri=config.bolt_uri, password=SecretStr(password)), timeout=90.0)
         store.clear()
         store.load(bundled)
         app = create_app(ApiSettings(backend="neo4j", browser_port=config.http_port), store=store)

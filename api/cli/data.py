@@ -10,7 +10,7 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress
 
 from api.cli.console import data_paths, err, out, user_errors
-from api.cli.options import Backend, BackendOpt, PathsArg
+from api.cli.options import Backend, BackendOpt, HomeOpt, PathsArg
 from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError
@@ -59,9 +59,7 @@ def load(
             "imported into and started again). Refused on a database that holds data.",
         ),
     ] = False,
-    home: Annotated[
-        Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
-    ] = Path(".chiptrail/neo4j"),
+    home: HomeOpt = Path(".chiptrail/neo4j"),
     csv_dir: Annotated[
         Path | None,
         typer.Option(

@@ -11,7 +11,7 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress
 
 from api.cli.console import data_paths, emit, err, loaded, out, user_errors
-from api.cli.options import Backend, BackendOpt, DataOpt, Format, FormatOpt, check_date, parse_date
+from api.cli.options import Backend, BackendOpt, DataOpt, Format, FormatOpt, HomeOpt, check_date, parse_date
 from api.cli.render import datasets as render
 from api.ingest import IngestReport, IngestRequest, ingest, open_ledger, source_named
 from api.settings import shared_settings
@@ -103,9 +103,7 @@ def ingest_command(
             "database that holds data.",
         ),
     ] = False,
-    home: Annotated[
-        Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
-    ] = Path(".chiptrail/neo4j"),
+    home: HomeOpt = Path(".chiptrail/neo4j"),
     csv_dir: Annotated[
         Path | None,
         typer.Option(

@@ -56,6 +56,9 @@ BackendOpt = Annotated[
     Backend,
     typer.Option("--backend", help="memory: load data/ in process (default); neo4j: query the database at NEO4J_URI."),
 ]
+HomeOpt = Annotated[
+    Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
+]
 FormatOpt = Annotated[Format, typer.Option("--format", help="table for people, json for programs.")]
 PictureFormatOpt = Annotated[
     PictureFormat,
