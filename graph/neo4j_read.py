@@ -36,7 +36,6 @@ PATH_BOUND = 20  # the longest route a sub-graph is fetched for (supply_paths.cy
 SAME_AS_BOUND = 8  # designations.cypher's SAME_AS quantifier
 OWNERS_BOUND = 10  # owners.cypher's quantifier
 SITES = f"(site:{L.DATA_CENTER} OR site:{L.PROJECT_AGGREGATE})"
-IN_REGION = f"EXISTS {{ (site)-[:{R.LOCATED_IN}]->(:{L.PLACE})-[:{R.PART_OF}]->*(:{L.PLACE} {{id: $region_id}}) }}"
 
 
 def valid(var: str) -> str:

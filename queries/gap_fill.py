@@ -7,7 +7,8 @@ each figure from the first record that gives it — curated first, then the othe
 order. No figure is overwritten in the graph; the spec view (queries/specs.py) shows them all.
 
 Every decision (restrictions, specs, routes, exposure, what-if, chokepoints, the demo, the API)
-reads its chip through `deciding_chip`, so they all decide from the same figures on both backends.
+reads its chip through `deciding_chip` (or, for many at once, the `deciding_nodes` mapping behind
+it), so they all decide from the same figures on both backends.
 """
 
 from __future__ import annotations

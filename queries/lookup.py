@@ -9,7 +9,7 @@ from graph.store import GraphStore
 from ontology.vocab import Label
 from queries.answers import Ref, RestrictionAnswer, Status
 from queries.decide import decide
-from queries.gap_fill import deciding_chips, deciding_nodes, groups
+from queries.gap_fill import deciding_chip, deciding_chips, groups
 from queries.places import country_of
 from queries.resolve import resolve_chips, resolve_place
 from queries.restrictions import Decision, load_rules
@@ -31,8 +31,9 @@ def restrictions_for(store: GraphStore, chip: str, destination: str, as_of: dt.d
     day = as_of or dt.date.today()
     code = destination_code(store, destination)
     rules = load_rules(store)
-    deciding = deciding_nodes(store)
-    tied = {(n := deciding.get(c.id, c)).id: n for c in resolve_chips(store, chip)}  # one per model, in the order found
+    tied = {
+        (n := deciding_chip(store, c)).id: n for c in resolve_chips(store, chip)
+    }  # one per model, in the order found
     return [decide(n, rules, code, day) for n in tied.values()]
 
 

@@ -10,7 +10,6 @@ weakest-confidence first, then shorter, then by node ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -21,7 +20,7 @@ from queries import named, prefetch
 from queries.cache import per_version
 from queries.decide import decide
 from queries.evidence import hop_date, rank, weakest
-from queries.gap_fill import deciding_nodes
+from queries.gap_fill import deciding_chip
 from queries.places import countries_of, country_of
 from queries.policies import Policies
 from queries.resolve import resolve_chips, resolve_place
@@ -88,7 +87,6 @@ class _Restrictions:
         self.store, self.rules, self.day, self.in_store = store, rules, day, in_store
         self.countries: dict[str, str | None] = {}
         self.decisions: dict[tuple[str, str], Decision] = {}
-        self.deciding: Mapping[str, Node] | None = None  # read when the first decision is made
 
     def prefetch(self, sites: set[str]) -> None:
         self.countries.update(countries_of(self.store, sites - self.countries.keys()))
@@ -108,9 +106,7 @@ class _Restrictions:
         return self.decisions[chip.id, country]
 
     def _decide(self, chip: Node, country: str) -> Decision:
-        if self.deciding is None:
-            self.deciding = deciding_nodes(self.store)
-        return decide(self.deciding.get(chip.id, chip), self.rules, country, self.day)
+        return decide(deciding_chip(self.store, chip), self.rules, country, self.day)
 
 
 def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
