@@ -100,7 +100,8 @@ def test_the_plans_before_the_seeks_would_fail(neo4j_store: Neo4jStore) -> None:
     """The check is not vacuous: the label-scanning form of places_within trips it."""
     query = registry()["places_within"]
     scanning = query.text.replace(
-        "MATCH (place:Entity {id: $place_id}) WHERE place:Place\nMATCH (inside:Place)-[:PART_OF]->*(place)",
+        "MATCH (place:Entity {id: $place_id}) USING INDEX SEEK place:Entity(id) WHERE place:Place\n"
+        "MATCH (inside:Place)-[:PART_OF]->*(place)",
         "MATCH (inside:Place)-[:PART_OF]->*(:Place {id: $place_id})",
     )
     assert scanning != query.text

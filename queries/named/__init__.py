@@ -84,8 +84,13 @@ def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
 def route_paths(
     store: GraphStore, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[tuple[Edge, ...]]:
-    """Route candidates for one chip model, as edge tuples (supply_paths.cypher)."""
-    rows = run(store, "supply_paths", chip_id=chip_id, region_id=region_id, max_hops=max_hops, as_of=as_of)
+    """Route candidates for one chip model, as edge tuples (supply_paths.cypher). The embedded store's
+    twin hands over its own edge records, the rows it would build for `run` skipped."""
+    params: dict[str, Any] = {"chip_id": chip_id, "region_id": region_id, "max_hops": max_hops, "as_of": as_of}
+    if store.backend == "memory":
+        registry()["supply_paths"].check(params)
+        return memory.supply_edge_paths(cast(MemoryStore, store), **params)
+    rows = run(store, "supply_paths", **params)
     return [tuple(to_edge(e) for e in row["edges"]) for row in rows]
 
 

@@ -125,16 +125,19 @@ def _towards_sites(
     hops stay exact: every node on its shortest way to a site passes the same test. Every edge
     that passes it is kept as a step the forward search may take."""
     found = _Towards(sites)
-    hops, frontier = found.hops, sites
-    unreached = max_hops + 1
+    hops, frontier, out = found.hops, sites, found.out
+    unreached, supplies, chips = max_hops + 1, Rel.SUPPLIES, Prop.CHIPS
     for level in range(1, max_hops + 1):
         step = []
         for here in frontier:
-            for edge in store.in_edges(here):
+            for edge in store.in_edges(here):  # `_usable` spelled out: this loop sees every in-edge of the walk
                 source = edge.source
-                if reach.get(source, unreached) + level > max_hops or not _usable(edge, chip_id, as_of):
+                if reach.get(source, unreached) + level > max_hops or edge.type != supplies:
                     continue
-                found.out.setdefault(source, []).append(edge)
+                carried = edge.props.get(chips)
+                if not (isinstance(carried, list) and chip_id in carried and valid_on(edge.props, as_of)):
+                    continue
+                out.setdefault(source, []).append(edge)
                 if source not in hops:
                     hops[source] = level
                     step.append(source)
@@ -154,6 +157,14 @@ def supply_paths(
 ) -> list[Row]:
     """Depth first from the chip's origins (in id order), each node's usable out-edges in id order,
     stepping only where a site of the region lies within the hops left."""
+    paths = supply_edge_paths(store, chip_id=chip_id, region_id=region_id, max_hops=max_hops, as_of=as_of)
+    return [{"edges": [edge_map(e) for e in path]} for path in paths]
+
+
+def supply_edge_paths(
+    store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
+) -> list[tuple[Edge, ...]]:
+    """`supply_paths` as the store's own edge records, in the same order (no rows to build and read back)."""
     reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
     sites = store.memo(
         ("reached sites", chip_id, region_id, max_hops), lambda: _reached_sites(store, reach, region_id, max_hops)
@@ -177,7 +188,7 @@ def supply_paths(
     for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
         if origin in hops:
             walk(origin, (), frozenset({origin}))
-    return [{"edges": [edge_map(e) for e in path]} for path in paths]
+    return paths
 
 
 @twin("deployments")

@@ -5,7 +5,7 @@
 // param: as_of DATE -- null ignores dates
 // example: :param {chip_id: 'chip-nvidia-h100-sxm', region_id: 'place-cn-xj', as_of: date('2026-11-28')}
 // Plan: the chip model by its id (an index seek), then its DEPLOYS edges.
-MATCH (chip:Entity {id: $chip_id}) WHERE chip:ChipModel
+MATCH (chip:Entity {id: $chip_id}) USING INDEX SEEK chip:Entity(id) WHERE chip:ChipModel
 MATCH (site)-[d:DEPLOYS]->(chip)
 WHERE (site:DataCenter OR site:ProjectAggregate)
   AND EXISTS { (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(:Place {id: $region_id}) }

@@ -4,7 +4,7 @@
 // param: as_of DATE -- edges not valid on this date are ignored; null ignores dates
 // example: :param {org_id: 'scn-jadeport', as_of: date('2026-11-28')}
 // Plan: the organisation by its id (an index seek), then chains back from it.
-MATCH (owned:Entity {id: $org_id}) WHERE owned:Organization
+MATCH (owned:Entity {id: $org_id}) USING INDEX SEEK owned:Entity(id) WHERE owned:Organization
 MATCH p = (owner:Organization)
           ((a)-[o:OWNS|SAME_AS]-(b)
             WHERE (type(o) = 'SAME_AS' AND o.judgement = 'positive')

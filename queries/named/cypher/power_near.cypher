@@ -6,9 +6,9 @@
 // example: :param {region_id: 'place-cn-xj', site_id: '', radius_m: 50500.0}
 // Plan: the site, or the region, by its id (index seeks), the region's sites inward through PART_OF; plants by the point index.
 CALL {
-  MATCH (site:Entity {id: $site_id}) WHERE site:DataCenter OR site:ProjectAggregate RETURN site
+  MATCH (site:Entity {id: $site_id}) USING INDEX SEEK site:Entity(id) WHERE site:DataCenter OR site:ProjectAggregate RETURN site
   UNION
-  MATCH (region:Entity {id: $region_id}) WHERE region:Place
+  MATCH (region:Entity {id: $region_id}) USING INDEX SEEK region:Entity(id) WHERE region:Place
   MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
   WHERE site:DataCenter OR site:ProjectAggregate
   RETURN site

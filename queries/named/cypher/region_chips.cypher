@@ -4,7 +4,7 @@
 // param: as_of DATE -- edges not valid on this date are ignored; null ignores dates
 // example: :param {region_id: 'place-cn-xj', as_of: date('2026-11-28')}
 // Plan: the region by its id (an index seek), then inward through PART_OF to its places' sites.
-MATCH (region:Entity {id: $region_id}) WHERE region:Place
+MATCH (region:Entity {id: $region_id}) USING INDEX SEEK region:Entity(id) WHERE region:Place
 MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
 WHERE site:DataCenter OR site:ProjectAggregate
 WITH DISTINCT site

@@ -3,7 +3,7 @@
 // param: region_id STRING -- place id
 // example: :param {region_id: 'place-cn-xj'}
 // Plan: the region by its id (an index seek), then inward through PART_OF to its places' sites.
-MATCH (region:Entity {id: $region_id}) WHERE region:Place
+MATCH (region:Entity {id: $region_id}) USING INDEX SEEK region:Entity(id) WHERE region:Place
 MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
 WHERE site:DataCenter OR site:ProjectAggregate
 RETURN DISTINCT site.id AS id

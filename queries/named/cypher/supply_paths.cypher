@@ -6,8 +6,8 @@
 // param: as_of DATE -- edges not valid on this date are ignored; null ignores dates
 // example: :param {chip_id: 'chip-nvidia-h100-sxm', region_id: 'place-cn-xj', max_hops: 6, as_of: date('2026-11-28')}
 // Plan: the chip and the region by their ids (index seeks), the region's sites inward through PART_OF, paths back from them.
-MATCH (chip:Entity {id: $chip_id}) WHERE chip:ChipModel
-MATCH (region:Entity {id: $region_id}) WHERE region:Place
+MATCH (chip:Entity {id: $chip_id}) USING INDEX SEEK chip:Entity(id) WHERE chip:ChipModel
+MATCH (region:Entity {id: $region_id}) USING INDEX SEEK region:Entity(id) WHERE region:Place
 MATCH (site)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(region)
 WHERE site:DataCenter OR site:ProjectAggregate
 WITH DISTINCT chip, site
