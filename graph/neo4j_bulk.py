@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -106,6 +107,8 @@ class CsvSet:
     edge_count: int = 0
     # The import reads an empty list as no value: (root label or type, property) -> the ids to give [] after.
     empty_lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # Files with a value that spans lines: only these are read the slow, multiline way.
+    multiline: list[Path] = field(default_factory=list)
 
 
 class _Files:
@@ -130,13 +133,27 @@ class _Files:
             handle.close()
 
 
+def _spans_lines(path: Path, rows: int) -> bool:
+    """Whether a file written with `rows` rows (and a header) holds a line break inside a value:
+    each row ends in one CR LF, so any other CR or LF is a value's."""
+    breaks = [0, 0]
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            breaks[0] += chunk.count(b"\r")
+            breaks[1] += chunk.count(b"\n")
+    return breaks != [rows + 1, rows + 1]
+
+
 def _header(head: list[str], signature: Signature) -> list[str]:
     return head + [f"{k}:{t}" for k, t in signature]
 
 
 class CsvWriter:
     """Import CSVs written record by record (a download streamed from its staging file never sits
-    whole in memory). `close` ends the files and returns them."""
+    whole in memory). `close` ends the files and returns them.
+
+    Each record's group (labels or type, and the shape of its properties: keys and value types) is
+    worked out once per shape: the file, its header and the property keys in column order."""
 
     def __init__(self, folder: Path, schema: Schema | None = None) -> None:
         self.schema = schema or load_schema()
@@ -145,27 +162,49 @@ class CsvWriter:
         self._files = _Files(folder)
         self._nodes: dict[tuple[tuple[str, ...], Signature], Path] = {}
         self._edges: dict[tuple[str, Signature], Path] = {}
+        self._groups: dict[object, tuple[Any, tuple[str, ...], Path]] = {}  # shape -> (writer, column keys, file)
+        self._rows: Counter[Path] = Counter()
 
     def node(self, node: Node) -> None:
         row = node_row(node)
-        labels = tuple(declared(label, self.schema.classes) for label in node.labels)
-        sig = _signature(row["props"])
-        writer, path = self._files.writer((labels, sig), "nodes", _header([f"{Prop.ID}:ID"], sig))
-        self._nodes[(labels, sig)] = path
-        writer.writerow([row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
-        self._empty_lists(labels[0], row)
+        props = row["props"]
+        shape = (node.labels, *[(k, type(v)) for k, v in props.items()])
+        group = self._groups.get(shape)
+        if group is None:
+            labels = tuple(declared(label, self.schema.classes) for label in node.labels)
+            group = self._group(shape, (labels, _signature(props)), "nodes", [f"{Prop.ID}:ID"])
+        writer, keys, path = group
+        writer.writerow([row["id"], *[csv_value(props[k]) for k in keys]])
+        self._rows[path] += 1
+        if [] in props.values():
+            self._empty_lists(node.labels[0], row)
         self.csvs.node_count += 1
 
     def edge(self, edge: Edge) -> None:
-        row = edge_row(edge)
-        rel_type = declared(edge.type, self.schema.relationships)
-        sig = _signature(row["props"])
-        head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
-        writer, path = self._files.writer((rel_type, sig), "relationships", _header(head, sig))
-        self._edges[(rel_type, sig)] = path
-        writer.writerow([row["source"], row["target"], row["id"], *(csv_value(row["props"][k]) for k, _ in sig)])
-        self._empty_lists(rel_type, row)
+        props = edge.props  # edge_row's properties but its id, which is a column of its own here
+        shape = (edge.type, *[(k, type(v)) for k, v in props.items()])
+        group = self._groups.get(shape)
+        if group is None:
+            rel_type = declared(edge.type, self.schema.relationships)
+            sig = _signature(edge_row(edge)["props"])
+            group = self._group(shape, (rel_type, sig), "relationships", [":START_ID", ":END_ID", f"{Prop.ID}:string"])
+        writer, keys, path = group
+        writer.writerow([edge.source, edge.target, edge.id, *[csv_value(props[k]) for k in keys]])
+        self._rows[path] += 1
+        if [] in props.values():
+            self._empty_lists(edge.type, edge_row(edge))
         self.csvs.edge_count += 1
+
+    def _group(
+        self, shape: object, key: tuple[Any, Signature], name: str, head: list[str]
+    ) -> tuple[Any, tuple[str, ...], Path]:
+        """The writer and column keys of a new shape (a file per labels or type and signature)."""
+        sig = key[1]
+        writer, path = self._files.writer(key, name, _header(head, sig))
+        (self._nodes if name == "nodes" else self._edges)[key] = path
+        group = (writer, tuple(k for k, _ in sig), path)
+        self._groups[shape] = group
+        return group
 
     def _empty_lists(self, on: str, row: dict[str, Any]) -> None:
         for key, value in row["props"].items():
@@ -183,6 +222,7 @@ class CsvWriter:
         self._files.close()
         self.csvs.nodes = [(labels, path) for (labels, _), path in self._nodes.items()]
         self.csvs.relationships = [(rel_type, path) for (rel_type, _), path in self._edges.items()]
+        self.csvs.multiline = [path for path, rows in self._rows.items() if _spans_lines(path, rows)]
         return self.csvs
 
 
@@ -197,6 +237,13 @@ def write_csvs(data: Dataset | Iterable[Node | Edge], folder: Path, schema: Sche
     return writer.csvs
 
 
+def _multiline(paths: list[str]) -> list[str]:
+    """The multiline options: none of the files (every file is then read in parallel), or just these."""
+    if not paths:
+        return ["--multiline-fields=false"]
+    return ["--multiline-fields-format=v2", f"--multiline-fields={','.join(paths)}"]
+
+
 def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> list[str]:
     """The admin tool's arguments for these files (paths under `folder` if given: a container's view)."""
 
@@ -209,7 +256,7 @@ def import_arguments(csvs: CsvSet, database: str, folder: str | None = None) -> 
         "full",
         database,  # before the file lists, which take every argument up to the next option
         "--overwrite-destination=true",
-        "--multiline-fields=true",
+        *_multiline([where(path) for path in csvs.multiline]),
         f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
         "--high-parallel-io=on",
     ]

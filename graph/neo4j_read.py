@@ -90,7 +90,7 @@ CALL {{ MATCH (chip:{L.CHIP_MODEL}) RETURN collect(chip) AS n_chips }}
 
 REGION = f"""
 CALL {{
-  MATCH (region:{L.ENTITY} {{id: $region_id}}) WHERE region:{L.PLACE}
+  MATCH (region:{L.ENTITY} {{id: $region_id}}) USING INDEX SEEK region:{L.ENTITY}(id) WHERE region:{L.PLACE}
   OPTIONAL MATCH up = (region)-[:{R.PART_OF}]->+()
   UNWIND CASE WHEN up IS NULL THEN [null] ELSE relationships(up) END AS r
   RETURN region, collect(DISTINCT r) AS r_region
@@ -126,14 +126,14 @@ PATHS = f"""
 CALL {{
   WITH chip_ids
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
   MATCH (origin:{L.ORGANIZATION})-[o:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   RETURN collect(DISTINCT o) AS r_origins
 }}
 CALL {{
   WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
   MATCH (origin:{L.ORGANIZATION})-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   WITH DISTINCT chip_id, origin, region_sites
   MATCH p = (origin)
@@ -146,7 +146,7 @@ CALL {{
 CALL {{
   WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) WHERE chip:{L.CHIP_MODEL}
+  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
   MATCH (site)-[d:{R.DEPLOYS}]->(chip)
   WHERE site IN region_sites AND {valid("d")}
   RETURN collect(DISTINCT d) AS r_deploys
@@ -183,7 +183,7 @@ OWNERS = f"""
 CALL {{
   WITH party_ids
   UNWIND party_ids AS party_id
-  MATCH (owned:{L.ENTITY} {{id: party_id}}) WHERE owned:{L.ORGANIZATION}
+  MATCH (owned:{L.ENTITY} {{id: party_id}}) USING INDEX SEEK owned:{L.ENTITY}(id) WHERE owned:{L.ORGANIZATION}
   MATCH p = (owner:{L.ORGANIZATION})
             ((a)-[o:{R.OWNS}|{R.SAME_AS}]-(b)
               WHERE (type(o) = '{R.SAME_AS}' AND o.{Prop.JUDGEMENT} = 'positive')
@@ -208,7 +208,7 @@ CALL {{
   UNWIND [r IN rels | r.{sources}] + [n IN every_node | n.{sources}] AS cited
   UNWIND cited AS source_id
   WITH DISTINCT source_id WHERE source_id IS NOT NULL
-  MATCH (source:{source} {{id: source_id}})
+  MATCH (source:{source} {{id: source_id}}) USING INDEX SEEK source:{source}(id)
   RETURN collect(source) AS n_sources
 }}
 CALL {{

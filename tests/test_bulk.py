@@ -68,6 +68,21 @@ def test_csv_headers_type_every_property(tmp_path: Path) -> None:
     assert any(a.startswith("--nodes=Organisation:") or a.startswith("--nodes=") for a in args)
 
 
+@pytest.mark.parametrize("name", ["on two\nlines", "on two\r\nlines", "a lone\rreturn"])
+def test_only_files_with_a_line_break_in_a_value_are_read_as_multiline(tmp_path: Path, name: str) -> None:
+    data = generate(300)
+    plain = neo4j_bulk.write_csvs(data, tmp_path / "plain")
+    assert plain.multiline == []
+    assert "--multiline-fields=false" in neo4j_bulk.import_arguments(plain, "neo4j")
+    odd = Node("org-odd", load_schema().closure((Label.DISTRIBUTOR,)), {Prop.NAME: name, "note": "x"})
+    data.nodes[odd.id] = odd
+    csvs = neo4j_bulk.write_csvs(data, tmp_path / "odd")
+    [path] = csvs.multiline
+    assert path.read_text(encoding="utf-8").count("org-odd") == 1
+    args = neo4j_bulk.import_arguments(csvs, "neo4j")
+    assert "--multiline-fields-format=v2" in args and f"--multiline-fields={path}" in args
+
+
 def fingerprint(data: Dataset) -> str:
     digest = hashlib.sha256()
     for key in sorted(data.nodes):
