@@ -217,9 +217,13 @@ CALL {{
   WITH DISTINCT r WHERE r IS NOT NULL
   RETURN collect({{type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}}) AS edges
 }}
-UNWIND every_node + n_sources AS n
-WITH DISTINCT n, edges
-RETURN collect({{labels: labels(n), props: properties(n)}}) AS nodes, edges
+CALL {{
+  WITH every_node, n_sources
+  UNWIND every_node + n_sources AS n
+  WITH DISTINCT n
+  RETURN collect({{labels: labels(n), props: properties(n)}}) AS nodes
+}}
+RETURN nodes, edges
 """
 
 
