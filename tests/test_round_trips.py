@@ -10,6 +10,7 @@ from functools import partial
 from itertools import pairwise
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.memory import MemoryStore
@@ -120,6 +121,18 @@ def test_betweenness_runs_on_the_routes_own_edges() -> None:
         "f": 0.0,
     }
     assert betweenness([route("a", "b")]) == {}  # two nodes: nothing lies between
+
+
+def test_betweenness_is_networkx_betweenness_of_the_simple_digraph() -> None:
+    """Two records of one supplier pair count as one edge, cycles and all, as networkx counts them."""
+    chip = Node("chip-x", ("ChipModel",), {})
+    hops = [("a", "b"), ("b", "c"), ("c", "d"), ("b", "e"), ("e", "c"), ("c", "b"), ("d", "f"), ("e", "f")]
+    routes = [Route(chip, (Edge(f"{s}|{t}|{n}", "SUPPLIES", s, t, {}),), None) for n in range(2) for s, t in hops]
+    expected = nx.betweenness_centrality(nx.DiGraph(hops), normalized=True)
+    found = betweenness(routes)
+    assert found.keys() == expected.keys()
+    assert all(found[n] == pytest.approx(expected[n], abs=1e-12) for n in expected)
+    assert found["b"] > found["e"] > 0
 
 
 def test_the_statement_bounds_its_path_search() -> None:
