@@ -172,7 +172,7 @@ class CsvWriter:
         group = self._groups.get(shape)
         if group is None:
             labels = tuple(declared(label, self.schema.classes) for label in node.labels)
-            group = self._group(shape, (labels, _signature(props)), "nodes", [f"{Prop.ID}:ID"])
+            group = self._group(shape, (labels, _signature(props)), self._nodes, "nodes", [f"{Prop.ID}:ID"])
         writer, keys, path = group
         writer.writerow([row["id"], *[csv_value(props[k]) for k in keys]])
         self._rows[path] += 1
@@ -187,7 +187,9 @@ class CsvWriter:
         if group is None:
             rel_type = declared(edge.type, self.schema.relationships)
             sig = _signature(edge_row(edge)["props"])
-            group = self._group(shape, (rel_type, sig), "relationships", [":START_ID", ":END_ID", f"{Prop.ID}:string"])
+            group = self._group(
+                shape, (rel_type, sig), self._edges, "relationships", [":START_ID", ":END_ID", f"{Prop.ID}:string"]
+            )
         writer, keys, path = group
         writer.writerow([edge.source, edge.target, edge.id, *[csv_value(props[k]) for k in keys]])
         self._rows[path] += 1
@@ -196,12 +198,13 @@ class CsvWriter:
         self.csvs.edge_count += 1
 
     def _group(
-        self, shape: object, key: tuple[Any, Signature], name: str, head: list[str]
+        self, shape: object, key: tuple[Any, Signature], files: dict[Any, Path], name: str, head: list[str]
     ) -> tuple[Any, tuple[str, ...], Path]:
-        """The writer and column keys of a new shape (a file per labels or type and signature)."""
+        """The writer, column keys and file of a new shape (a file per labels or type and signature,
+        kept in `files`)."""
         sig = key[1]
         writer, path = self._files.writer(key, name, _header(head, sig))
-        (self._nodes if name == "nodes" else self._edges)[key] = path
+        files[key] = path
         group = (writer, tuple(k for k, _ in sig), path)
         self._groups[shape] = group
         return group

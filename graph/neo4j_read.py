@@ -46,6 +46,15 @@ def valid(var: str) -> str:
     )
 
 
+def by_id(var: str, value: str, label: str) -> str:
+    """Cypher: the node `var` with id `value` (a parameter or variable), found by a seek of the root's
+    unique id index that no statistics can turn into a scan, and of `label`."""
+    return (
+        f"MATCH ({var}:{L.ENTITY} {{{Prop.ID}: {value}}}) USING INDEX SEEK {var}:{L.ENTITY}({Prop.ID}) "
+        f"WHERE {var}:{label}"
+    )
+
+
 def simple(path: str) -> str:
     """Cypher: no node repeats on the path."""
     return f"all(i IN range(0, length({path}) - 1) WHERE NOT nodes({path})[i] IN nodes({path})[i + 1..])"
@@ -90,7 +99,7 @@ CALL {{ MATCH (chip:{L.CHIP_MODEL}) RETURN collect(chip) AS n_chips }}
 
 REGION = f"""
 CALL {{
-  MATCH (region:{L.ENTITY} {{id: $region_id}}) USING INDEX SEEK region:{L.ENTITY}(id) WHERE region:{L.PLACE}
+  {by_id("region", "$region_id", L.PLACE)}
   OPTIONAL MATCH up = (region)-[:{R.PART_OF}]->+()
   UNWIND CASE WHEN up IS NULL THEN [null] ELSE relationships(up) END AS r
   RETURN region, collect(DISTINCT r) AS r_region
@@ -126,14 +135,14 @@ PATHS = f"""
 CALL {{
   WITH chip_ids
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
+  {by_id("chip", "chip_id", L.CHIP_MODEL)}
   MATCH (origin:{L.ORGANIZATION})-[o:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   RETURN collect(DISTINCT o) AS r_origins
 }}
 CALL {{
   WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
+  {by_id("chip", "chip_id", L.CHIP_MODEL)}
   MATCH (origin:{L.ORGANIZATION})-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   WITH DISTINCT chip_id, origin, region_sites
   MATCH p = (origin)
@@ -146,7 +155,7 @@ CALL {{
 CALL {{
   WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
-  MATCH (chip:{L.ENTITY} {{id: chip_id}}) USING INDEX SEEK chip:{L.ENTITY}(id) WHERE chip:{L.CHIP_MODEL}
+  {by_id("chip", "chip_id", L.CHIP_MODEL)}
   MATCH (site)-[d:{R.DEPLOYS}]->(chip)
   WHERE site IN region_sites AND {valid("d")}
   RETURN collect(DISTINCT d) AS r_deploys
@@ -183,7 +192,7 @@ OWNERS = f"""
 CALL {{
   WITH party_ids
   UNWIND party_ids AS party_id
-  MATCH (owned:{L.ENTITY} {{id: party_id}}) USING INDEX SEEK owned:{L.ENTITY}(id) WHERE owned:{L.ORGANIZATION}
+  {by_id("owned", "party_id", L.ORGANIZATION)}
   MATCH p = (owner:{L.ORGANIZATION})
             ((a)-[o:{R.OWNS}|{R.SAME_AS}]-(b)
               WHERE (type(o) = '{R.SAME_AS}' AND o.{Prop.JUDGEMENT} = 'positive')

@@ -31,9 +31,8 @@ def restrictions_for(store: GraphStore, chip: str, destination: str, as_of: dt.d
     day = as_of or dt.date.today()
     code = destination_code(store, destination)
     rules = load_rules(store)
-    tied = {
-        (n := deciding_chip(store, c)).id: n for c in resolve_chips(store, chip)
-    }  # one per model, in the order found
+    # one per model, in the order found
+    tied = {(n := deciding_chip(store, c)).id: n for c in resolve_chips(store, chip)}
     return [decide(n, rules, code, day) for n in tied.values()]
 
 

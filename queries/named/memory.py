@@ -77,11 +77,6 @@ def _carries(edge: Edge, chip_id: str) -> bool:
     return isinstance(carried, list) and chip_id in carried
 
 
-def _usable(edge: Edge, chip_id: str, as_of: dt.date | None) -> bool:
-    """`_supplies`, spelled out: the search's inner loops call it for every edge they look at."""
-    return _carries(edge, chip_id) and valid_on(edge.props, as_of)
-
-
 def _reach(store: MemoryStore, chip_id: str) -> dict[str, int]:
     """Fewest SUPPLIES hops carrying the chip model (on any date) from its origins to every node they
     reach (once per data version). No route on a date is shorter, so a node whose fewest hops from
@@ -130,7 +125,7 @@ def _towards_sites(
     for level in range(1, max_hops + 1):
         step = []
         for here in frontier:
-            for edge in store.in_edges(here):  # `_usable` spelled out: this loop sees every in-edge of the walk
+            for edge in store.in_edges(here):  # `_carries` and `valid_on` inlined: this loop sees every in-edge
                 source = edge.source
                 if reach.get(source, unreached) + level > max_hops or edge.type != supplies:
                     continue
