@@ -8,15 +8,22 @@ from collections.abc import Iterable
 from ontology.records import Edge
 from ontology.vocab import CONFIDENCE_LEVELS, Prop
 
+_RANKS = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
+
 
 def rank(confidence: str) -> int:
     """Position in CONFIDENCE_LEVELS (0 = strongest); unknown values sort last."""
-    return CONFIDENCE_LEVELS.index(confidence) if confidence in CONFIDENCE_LEVELS else len(CONFIDENCE_LEVELS)
+    return _RANKS.get(confidence, len(CONFIDENCE_LEVELS))
 
 
 def weakest(edges: Iterable[Edge]) -> str:
-    """The weakest confidence among the edges: a route is as strong as its weakest hop."""
-    return max((str(e.props.get(Prop.CONFIDENCE)) for e in edges), key=rank)
+    """The weakest confidence among the edges (the first such): a route is as strong as its weakest hop."""
+    found, worst = "", -1
+    for edge in edges:
+        confidence = str(edge.props.get(Prop.CONFIDENCE))
+        if (level := _RANKS.get(confidence, len(CONFIDENCE_LEVELS))) > worst:
+            found, worst = confidence, level
+    return found
 
 
 def hop_date(edge: Edge) -> dt.date | None:

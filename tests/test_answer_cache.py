@@ -4,12 +4,16 @@ the next request compute the answer again and see the write."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
+from collections.abc import Hashable
+from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.http.cache import Answers, Kept
+from api.http.cache import Answers, Kept, VersionReads
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
@@ -118,6 +122,41 @@ def test_the_kept_answers_stay_within_their_bytes() -> None:
     assert answers.get(0) is None and answers.get(4) is not None
     answers.put(3, Kept(200, [], b"abcdefgh", b'"y"'))  # 3 replaced and made recent; 4 goes
     assert answers.size == 8 and answers.get(4) is None and answers.get(3) is not None
+
+
+class CommitsBetweenReads:
+    """A store whose every version read sees one more commit, and whose first read waits to be let go."""
+
+    backend = "neo4j"
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.first_read_began, self.let_go = threading.Event(), threading.Event()
+
+    def data_version(self) -> int:
+        self.reads += 1
+        if self.reads == 1:
+            self.first_read_began.set()
+            assert self.let_go.wait(10)
+        return self.reads
+
+
+def test_requests_arriving_during_a_version_read_share_the_next_one() -> None:
+    store = CommitsBetweenReads()
+    reads = VersionReads(cast(GraphStore, store))
+
+    async def requests() -> tuple[Hashable, list[Hashable]]:
+        first = asyncio.ensure_future(reads.version())
+        assert await asyncio.to_thread(store.first_read_began.wait, 10)
+        later = [asyncio.ensure_future(reads.version()) for _ in range(20)]  # they arrive while it reads
+        await asyncio.sleep(0)
+        store.let_go.set()
+        return await first, list(await asyncio.gather(*later))
+
+    first, later = asyncio.run(requests())
+    assert first == 1  # the read under way when the others arrived
+    assert later == [2] * 20  # one read begun after all of them arrived, so it sees what they could
+    assert store.reads == 2
 
 
 @pytest.mark.neo4j

@@ -6,7 +6,7 @@ store) is kept under the store's `data_version()`, the day (answers default to t
 the query string and the Accept header. The version is the embedded store's write counter, or on
 Neo4j the bookmark of a trivial read — the last transaction the database committed — so a write by
 anyone, the Browser included, makes the next request compute afresh: a repeat costs that one
-read, not the answer's statements.
+read, not the answer's statements, and requests that arrive together share it (`VersionReads`).
 
 Each response says `X-Cache: hit` or `miss` and carries an `ETag` (the SHA-256 of its body); a
 client that sends it back in `If-None-Match` gets `304 Not Modified` while the answer stands, and
@@ -16,6 +16,7 @@ client that sends it back in `If-None-Match` gets `304 Not Modified` while the a
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from collections import OrderedDict
@@ -74,11 +75,43 @@ def cacheable(scope: Scope) -> bool:
     return scope["method"] == "GET" and path.startswith(PREFIX) and not path.startswith(UNCACHED)
 
 
-async def version_of(store: GraphStore) -> Hashable:
-    """The store's data version (a read on Neo4j, so off the event loop); `BackendUnavailable` if it does not answer."""
-    if store.backend == "memory":
-        return store.data_version()
-    return await run_in_threadpool(store.data_version)
+class VersionReads:
+    """The data version of one store, read once for every request that arrived before the read began.
+
+    On Neo4j the version is a round trip; under load, requests that arrive while one read is under
+    way wait for the next read, which starts when it ends and answers them all. Each request still
+    gets a version read after it arrived, so a write committed before it began is seen."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.waiting: asyncio.Future[Hashable] | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def version(self) -> Hashable:
+        """The store's data version; `BackendUnavailable` if it does not answer."""
+        if self.store.backend == "memory":
+            return self.store.data_version()
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new event loop (a restarted server, a test client): start afresh
+            self.loop, self.waiting, self.reader = loop, None, None
+        if self.waiting is None:
+            self.waiting = loop.create_future()
+        waiting = self.waiting
+        if self.reader is None:
+            self.reader = loop.create_task(self._read_for_waiting())
+        return await asyncio.shield(waiting)
+
+    async def _read_for_waiting(self) -> None:
+        try:
+            while (waiting := self.waiting) is not None:
+                self.waiting = None  # who arrives from now on waits for the next read
+                try:
+                    waiting.set_result(await run_in_threadpool(self.store.data_version))
+                except Exception as exc:  # handed to every request that waited for this read
+                    waiting.set_exception(exc)
+        finally:
+            self.reader = None
 
 
 class AnswerCache:
@@ -87,13 +120,19 @@ class AnswerCache:
     def __init__(self, app: ASGIApp, max_bytes: int = MAX_BYTES) -> None:
         self.app = app
         self.answers = Answers(max_bytes)
+        self.reads: VersionReads | None = None
+
+    def _reads(self, store: GraphStore) -> VersionReads:
+        if self.reads is None or self.reads.store is not store:
+            self.reads = VersionReads(store)
+        return self.reads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not cacheable(scope):
             await self.app(scope, receive, send)
             return
         try:
-            version = await version_of(scope["app"].state.store)
+            version = await self._reads(scope["app"].state.store).version()
         except BackendUnavailable as exc:  # answered at once, as the answer's own read would be
             await problem(exc.status, exc.title, str(exc), **exc.details())(scope, receive, send)
             return

@@ -8,6 +8,7 @@ registry pairs each file with its twin and checks their parameters agree.
 from __future__ import annotations
 
 import datetime as dt
+from operator import attrgetter
 
 from graph.memory import MemoryStore
 from graph.store import SITE_LABELS
@@ -77,23 +78,39 @@ def _carries(edge: Edge, chip_id: str) -> bool:
     return isinstance(carried, list) and chip_id in carried
 
 
-def _reach(store: MemoryStore, chip_id: str) -> dict[str, int]:
+class _Reach:
+    """What the forward walk from a chip's origins finds: each node's fewest SUPPLIES hops carrying the
+    chip (on any date), and the carrying edges by the node they enter (so the backward walk from a
+    region reads only these, not every relationship into each node)."""
+
+    def __init__(self, origins: tuple[str, ...]) -> None:
+        self.hops = dict.fromkeys(origins, 0)
+        self.into: dict[str, list[Edge]] = {}
+
+
+def _reach(store: MemoryStore, chip_id: str) -> _Reach:
     """Fewest SUPPLIES hops carrying the chip model (on any date) from its origins to every node they
     reach (once per data version). No route on a date is shorter, so a node whose fewest hops from
     the origins and to the region add up to more than the bound lies on no route."""
-    origins = store.memo(("origins", chip_id), lambda: _origins(store, chip_id))
-    found = dict.fromkeys(origins, 0)
-    frontier, level = list(origins), 0
+    found = _Reach(store.memo(("origins", chip_id), lambda: _origins(store, chip_id)))
+    hops, into = found.hops, found.into
+    frontier, level = list(hops), 0
     while frontier:
         level += 1
         step = []
         for here in frontier:
             for edge in store.out_edges(here):
-                if edge.target not in found and _carries(edge, chip_id):
-                    found[edge.target] = level
+                if not _carries(edge, chip_id):
+                    continue
+                into.setdefault(edge.target, []).append(edge)
+                if edge.target not in hops:
+                    hops[edge.target] = level
                     step.append(edge.target)
         frontier = step
     return found
+
+
+_edge_id = attrgetter("id")
 
 
 class _Towards:
@@ -105,32 +122,28 @@ class _Towards:
         self.out: dict[str, list[Edge]] = {}
 
 
-def _towards_sites(
-    store: MemoryStore,
-    sites: list[str],
-    reach: dict[str, int],
-    chip_id: str,
-    as_of: dt.date | None,
-    max_hops: int,
-) -> _Towards:
+def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_hops: int) -> _Towards:
     """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`, walked
-    backwards from the sites that the chip's origins reach within the bound, entering only nodes
-    the origins reach in the hops left (`reach`): the walk covers the nodes on some walk from an
-    origin into the region, not the whole upstream cone of the region's sites. A node's fewest
-    hops stay exact: every node on its shortest way to a site passes the same test. Every edge
-    that passes it is kept as a step the forward search may take."""
+    backwards from the sites that the chip's origins reach within the bound, along the edges that
+    carry the chip (`reach.into`), entering only nodes the origins reach in the hops left: the walk
+    covers the nodes on some walk from an origin into the region, not the whole upstream cone of the
+    region's sites. A node's fewest hops stay exact: every node on its shortest way to a site passes
+    the same test. Every edge that passes it is kept as a step the forward search may take."""
     found = _Towards(sites)
     hops, frontier, out = found.hops, sites, found.out
-    unreached, supplies, chips = max_hops + 1, Rel.SUPPLIES, Prop.CHIPS
+    unreached, origin_hops, into, none = max_hops + 1, reach.hops, reach.into, list[Edge]()
+    since, until, date = Prop.VALID_FROM, Prop.VALID_TO, dt.date
     for level in range(1, max_hops + 1):
         step = []
         for here in frontier:
-            for edge in store.in_edges(here):  # `_carries` and `valid_on` inlined: this loop sees every in-edge
+            for edge in into.get(here, none):  # `valid_on` inlined: this loop sees every carrying edge in
                 source = edge.source
-                if reach.get(source, unreached) + level > max_hops or edge.type != supplies:
+                if origin_hops.get(source, unreached) + level > max_hops:
                     continue
-                carried = edge.props.get(chips)
-                if not (isinstance(carried, list) and chip_id in carried and valid_on(edge.props, as_of)):
+                if as_of is not None and (
+                    (isinstance(start := edge.props.get(since), date) and as_of < start)
+                    or (isinstance(end := edge.props.get(until), date) and as_of > end)
+                ):
                     continue
                 out.setdefault(source, []).append(edge)
                 if source not in hops:
@@ -138,12 +151,12 @@ def _towards_sites(
                     step.append(source)
         frontier = step
     for edges in found.out.values():
-        edges.sort(key=lambda e: e.id)
+        edges.sort(key=_edge_id)
     return found
 
 
-def _reached_sites(store: MemoryStore, reach: dict[str, int], region_id: str, max_hops: int) -> list[str]:
-    return [s for s in sites_in(store, region_id) if reach.get(s, max_hops + 1) <= max_hops]
+def _reached_sites(store: MemoryStore, reach: _Reach, region_id: str, max_hops: int) -> list[str]:
+    return [s for s in sites_in(store, region_id) if reach.hops.get(s, max_hops + 1) <= max_hops]
 
 
 @twin("supply_paths")
@@ -164,7 +177,7 @@ def supply_edge_paths(
     sites = store.memo(
         ("reached sites", chip_id, region_id, max_hops), lambda: _reached_sites(store, reach, region_id, max_hops)
     )
-    towards = _towards_sites(store, sites, reach, chip_id, as_of, max_hops)
+    towards = _towards_sites(sites, reach, as_of, max_hops)
     hops, region, no_edges = towards.hops, sites_in(store, region_id), list[Edge]()
     paths: list[tuple[Edge, ...]] = []
 
