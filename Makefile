@@ -70,15 +70,14 @@ imports: $(STAMP)
 # The one quality gate, what CI runs: lint, types, the import contract, then every test.
 check: lint typecheck imports test
 
-# One table per scale (10^4 … 10^7 relationships on Neo4j, to 10^6 embedded), each figure beside its goal.
-# `make bench NEO4J_SCALES=10000,100000`: a shorter run.
+# Every scale goal in one run (bench/all.py): a table for the bundled data (statements per answer,
+# API requests/s under wrk, `chiptrail --help`), then one per scale (10^4 … 10^7 relationships on
+# Neo4j, to 10^6 embedded), each figure beside its goal. `make bench NEO4J_SCALES=10000,100000`: a
+# shorter run. bench.load, bench.embedded, bench.answers and bench.api also run on their own.
 NEO4J_SCALES ?= 10000,100000,1000000,10000000
 EMBEDDED_SCALES ?= 10000,100000,1000000
 bench: $(STAMP) $(NEO4J_STAMP) $(WRK)
-	$(BIN)/python -m bench.load
-	$(BIN)/python -m bench.embedded
-	$(BIN)/python -m bench.api
-	$(BIN)/python -m bench.scale --neo4j $(NEO4J_SCALES) --embedded $(EMBEDDED_SCALES)
+	$(BIN)/python -m bench.all --neo4j $(NEO4J_SCALES) --embedded $(EMBEDDED_SCALES)
 
 # Ingest of CSL and OpenSanctions downloads (15,000 and 10^6 records) on both backends: rows/s,
 # peak memory, the 1% delta, opening the embedded store. `make bench-ingest SCALE=0.01`: a smoke run.

@@ -1,6 +1,6 @@
 """Requests per second and latency of the API on both backends, over loopback, driven by wrk.
 
-    python -m bench.api [--seconds 5] [--connections 8,64] [--workers 1,2] [--backends memory,neo4j]
+    python -m bench.api [--seconds 5] [--connections 8,64] [--workers 1,2] [--memory-only]
 
 GET /healthz (the framework's ceiling), GET /v1/routes (four chip/region pairs in turn), GET
 /v1/exposure and GET /v1/chokepoints, each at every --connections, on the API served from the
@@ -295,13 +295,13 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     Console(width=140).print(table)
     Console().print(
         "goals: routes ≥ 1,000 requests/s on the embedded store, ≥ 300 on Neo4j; best measured, asked again: "
-        f"{_best(results, 'memory', 'routes'):,.0f} and {_best(results, 'neo4j', 'routes'):,.0f}; computed afresh: "
-        f"{_best(results, 'memory', f'routes {FRESH}'):,.0f} and {_best(results, 'neo4j', f'routes {FRESH}'):,.0f}"
+        f"{best(results, 'memory', 'routes'):,.0f} and {best(results, 'neo4j', 'routes'):,.0f}; computed afresh: "
+        f"{best(results, 'memory', f'routes {FRESH}'):,.0f} and {best(results, 'neo4j', f'routes {FRESH}'):,.0f}"
     )
     Console().print(f"written {write_results('api', results)}")
 
 
-def _best(results: dict[str, Any], backend: str, endpoint: str) -> float:
+def best(results: dict[str, Any], backend: str, endpoint: str) -> float:
     rates = [
         r["requests_per_s"]
         for server, by_endpoint in results.items()

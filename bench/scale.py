@@ -110,13 +110,18 @@ def _routes(store: GraphStore, pairs: list[tuple[str, str]]) -> dict[str, Any]:
     """p50/p95 of the routes search over `pairs`, after a warm-up round (plans compiled, pages cached)."""
     for chip, region in pairs:
         find_routes(store, chip, region)
-    times = []
+    times, found = [], []
     for chip, region in pairs:
         start = time.perf_counter()
-        find_routes(store, chip, region)
+        answer = find_routes(store, chip, region)
         times.append(1000 * (time.perf_counter() - start))
+        found.append(len(answer.routes))
     times.sort()
-    return {"p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+    return {
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[int(0.95 * (len(times) - 1))],
+        "routes_per_answer": statistics.median(found),
+    }
 
 
 def bundled() -> Dataset:
@@ -225,19 +230,27 @@ def connect(settings: Neo4jSettings, attempts: int = 10) -> Neo4jStore:
     return Neo4jStore.connect(settings)
 
 
+def parser() -> argparse.ArgumentParser:
+    found = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    found.add_argument("--neo4j", default="10000,100000,1000000,10000000")
+    found.add_argument("--embedded", default="10000,100000,1000000")
+    found.add_argument("--batched-max", type=int, default=1_000_000)
+    found.add_argument("--queries", type=int, default=30)
+    found.add_argument("--answers", type=_answers, default=ANSWERS, help="answers to time (routes always)")
+    found.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    return found
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--neo4j", default="10000,100000,1000000,10000000")
-    parser.add_argument("--embedded", default="10000,100000,1000000")
-    parser.add_argument("--batched-max", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=30)
-    parser.add_argument("--answers", type=_answers, default=ANSWERS, help="answers to time (routes always)")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = parser().parse_args()
     if args.child:
         print(json.dumps(embedded(args.child, args.queries, args.answers)))
         return
-    console = Console(stderr=True)
+    report(measure(args, Console(stderr=True)))
+
+
+def measure(args: argparse.Namespace, console: Console) -> dict[str, Any]:
+    """Every scale of `args`: the embedded store (a child process each), then Neo4j."""
     results: dict[str, Any] = {"embedded": {}, "neo4j": {}}
     for scale in [int(s) for s in args.embedded.split(",") if s]:
         with console.status(f"{scale:,}: embedded"):
@@ -254,7 +267,7 @@ def main() -> None:
     scales = [int(s) for s in args.neo4j.split(",") if s]
     if scales:
         on_server(scales, args, console, results)
-    report(results)
+    return results
 
 
 def on_server(scales: list[int], args: argparse.Namespace, console: Console, results: dict[str, Any]) -> None:
@@ -295,6 +308,15 @@ def _growth(at: Any, base: Any) -> float | None:
     if not (at and base) or "p95_ms" not in at["routes"] or "p95_ms" not in base["routes"]:
         return None
     return float(at["routes"]["p95_ms"] / base["routes"]["p95_ms"])
+
+
+def _per_answer(at: Any, base: Any) -> str:
+    """The median number of routes per answer, and its growth over the smallest scale."""
+    count = at and at["routes"].get("routes_per_answer")
+    if count is None:
+        return "—"
+    base_count = base and base["routes"].get("routes_per_answer")
+    return f"{count:,.0f} ({count / base_count:.1f}×)" if base_count else f"{count:,.0f}"
 
 
 def _ms(answer: dict[str, Any] | None) -> str:
@@ -358,10 +380,17 @@ def _rows(e: Any, n: Any, base_e: Any, base_n: Any) -> list[tuple[str, str, str,
             "≤ 10× (at 10^6)",
         )
     )
+    rows.append(
+        (
+            "routes per answer (median; ÷ at 10^4)",
+            _per_answer(e, base_e),
+            _per_answer(n, base_n),
+            "what the p95 growth is made of",
+        )
+    )
     for name in ("screened", "exposure", "what-if", "chokepoints"):
         rows.append((f"{name} p50 / p95 ms", _ms(e and e.get(name)), _ms(n and n.get(name)), "finishes"))
-    rows.append(("queries per answer", "—", "not measured here (read-path counter)", "1 routes, ≤ 3 others"))
-    rows.append(("API req/s", "not measured here (bench.api)", "not measured here (bench.api)", "≥ 1,000 / ≥ 300"))
+    rows.append(("statements per answer, API req/s", "bundled-data table", "bundled-data table", "(bench.all)"))
     rows.append(
         (
             "peak memory MB",
@@ -373,7 +402,7 @@ def _rows(e: Any, n: Any, base_e: Any, base_n: Any) -> list[tuple[str, str, str,
     return rows
 
 
-def report(results: dict[str, Any], quiet: bool = False) -> None:
+def report(results: dict[str, Any], quiet: bool = False, save: bool = True) -> None:
     console = Console(width=160, stderr=quiet)
     for table in tables(results):
         console.print(table)
@@ -388,7 +417,7 @@ def report(results: dict[str, Any], quiet: bool = False) -> None:
             )
             for line in plan["operators"]:
                 console.print(f"  {line}", markup=False, highlight=False)
-    if not quiet:
+    if save and not quiet:
         console.print(f"written {write_results('scale', results)}")
 
 

@@ -45,6 +45,7 @@ from ontology.vocab import Prop
 
 ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never in a name, so lists split where they should
 Signature = tuple[tuple[str, str], ...]
+_Group = tuple[Any, tuple[tuple[str, "Callable[[Any], Any] | None"], ...], Path]
 
 
 def csv_type(value: Any) -> str:
@@ -64,21 +65,36 @@ def csv_type(value: Any) -> str:
     return "string"
 
 
-def csv_value(value: Any) -> Any:
-    """A property value as CSV text (strings stay strings, so they are quoted and "" is kept)."""
-    if type(value) in (str, int):  # the commonest, first (10^7 rows go through here)
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ARRAY_DELIMITER.join(str(v) for v in value)
-    if isinstance(value, WGS84Point):
-        return f"{{longitude:{value.longitude!r}, latitude:{value.latitude!r}}}"
-    return value
+def _as_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _as_date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _as_list(value: list[Any]) -> str:
+    return ARRAY_DELIMITER.join(map(str, value))
+
+
+def _as_point(value: WGS84Point) -> str:
+    return f"{{longitude:{value.longitude!r}, latitude:{value.latitude!r}}}"
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+    bool: _as_bool,
+    float: repr,
+    dt.date: _as_date,
+    list: _as_list,
+    WGS84Point: _as_point,
+}
+
+
+def converter(kind: type) -> Callable[[Any], Any] | None:
+    """How a value of exactly this type becomes CSV text (None: written as it is, e.g. str and int)."""
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind]
+    return next((f for base, f in _CONVERTERS.items() if issubclass(kind, base)), None)
 
 
 _SIGNATURES: dict[tuple[tuple[str, type], ...], Signature] = {}
@@ -162,19 +178,19 @@ class CsvWriter:
         self._files = _Files(folder)
         self._nodes: dict[tuple[tuple[str, ...], Signature], Path] = {}
         self._edges: dict[tuple[str, Signature], Path] = {}
-        self._groups: dict[object, tuple[Any, tuple[str, ...], Path]] = {}  # shape -> (writer, column keys, file)
+        self._groups: dict[tuple[Any, ...], _Group] = {}  # shape -> (writer, (key, converter) per column, file)
         self._rows: Counter[Path] = Counter()
 
     def node(self, node: Node) -> None:
         row = node_row(node)
         props = row["props"]
-        shape = (node.labels, *[(k, type(v)) for k, v in props.items()])
+        shape = (node.labels, tuple(props), tuple(map(type, props.values())))
         group = self._groups.get(shape)
         if group is None:
             labels = tuple(declared(label, self.schema.classes) for label in node.labels)
             group = self._group(shape, (labels, _signature(props)), self._nodes, "nodes", [f"{Prop.ID}:ID"])
-        writer, keys, path = group
-        writer.writerow([row["id"], *[csv_value(props[k]) for k in keys]])
+        writer, columns, path = group
+        writer.writerow([row["id"], *[props[k] if f is None else f(props[k]) for k, f in columns]])
         self._rows[path] += 1
         if [] in props.values():
             self._empty_lists(node.labels[0], row)
@@ -182,7 +198,7 @@ class CsvWriter:
 
     def edge(self, edge: Edge) -> None:
         props = edge.props  # edge_row's properties but its id, which is a column of its own here
-        shape = (edge.type, *[(k, type(v)) for k, v in props.items()])
+        shape = (edge.type, tuple(props), tuple(map(type, props.values())))
         group = self._groups.get(shape)
         if group is None:
             rel_type = declared(edge.type, self.schema.relationships)
@@ -190,22 +206,24 @@ class CsvWriter:
             group = self._group(
                 shape, (rel_type, sig), self._edges, "relationships", [":START_ID", ":END_ID", f"{Prop.ID}:string"]
             )
-        writer, keys, path = group
-        writer.writerow([edge.source, edge.target, edge.id, *[csv_value(props[k]) for k in keys]])
+        writer, columns, path = group
+        values = [props[k] if f is None else f(props[k]) for k, f in columns]
+        writer.writerow([edge.source, edge.target, edge.id, *values])
         self._rows[path] += 1
         if [] in props.values():
             self._empty_lists(edge.type, edge_row(edge))
         self.csvs.edge_count += 1
 
     def _group(
-        self, shape: object, key: tuple[Any, Signature], files: dict[Any, Path], name: str, head: list[str]
-    ) -> tuple[Any, tuple[str, ...], Path]:
-        """The writer, column keys and file of a new shape (a file per labels or type and signature,
-        kept in `files`)."""
+        self, shape: tuple[Any, ...], key: tuple[Any, Signature], files: dict[Any, Path], name: str, head: list[str]
+    ) -> _Group:
+        """The writer, columns and file of a new shape (a file per labels or type and signature, kept
+        in `files`); `shape` is the labels or type, the property keys and their value types."""
         sig = key[1]
         writer, path = self._files.writer(key, name, _header(head, sig))
         files[key] = path
-        group = (writer, tuple(k for k, _ in sig), path)
+        kinds: dict[str, type] = dict(zip(shape[1], shape[2], strict=True))
+        group = (writer, tuple((k, converter(kinds[k])) for k, _ in sig), path)
         self._groups[shape] = group
         return group
 
