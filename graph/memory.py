@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 
 from graph.spatial import PointIndex, coordinates
 from graph.store import LoadReport, Progress, sorted_by_id
+from ontology.names import name_keys, normalise
 from ontology.records import Dataset, Edge, Node, Props, Value
 
 T = TypeVar("T")
@@ -213,6 +214,21 @@ class MemoryStore:
 
     def nodes(self, label: str) -> list[Node]:
         return list(self.memo(("label", label), lambda: self._labelled(label)))
+
+    def named(self, label: str, term: str) -> list[Node]:
+        by_key = self.memo(("named", label), lambda: self._by_name_key(label))
+        found = {n.id: n for n in by_key.get(normalise(term), ())}
+        if (node := self._nodes.get(term)) is not None and label in node.labels:
+            found[node.id] = node
+        return sorted_by_id(found.values())
+
+    def _by_name_key(self, label: str) -> dict[str, list[Node]]:
+        """The nodes of a label by each of their folded names (once per data version)."""
+        found: dict[str, list[Node]] = {}
+        for node in self.nodes(label):
+            for key in name_keys(node.props):
+                found.setdefault(key, []).append(node)
+        return found
 
     def _labelled(self, label: str) -> tuple[Node, ...]:
         return tuple(sorted_by_id(n for n in self._nodes.values() if label in n.labels))

@@ -33,9 +33,12 @@ from graph.settings import Neo4jSettings
 from graph.spatial import POINT_LABELS, with_location
 from graph.store import LoadReport, Progress
 from ontology.errors import BackendUnavailable, DataError, OntologyError, Problem, WriteRefused
+from ontology.names import name_keys, normalise
 from ontology.records import Dataset, Edge, Node, Props
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Derived, Prop
+
+NAME_KEYS = Derived.NAME_KEYS
 
 
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
@@ -52,14 +55,14 @@ def declared(name: str, allowed: set[str] | dict[str, Any]) -> str:
 
 
 def native(value: Any) -> Any:
-    """Driver values -> the loader's Python values (neo4j Date -> datetime.date). Derived points
-    (`ontology.vocab.Derived`) are dropped: they are no part of a record."""
+    """Driver values -> the loader's Python values (neo4j Date -> datetime.date). Derived properties
+    (`ontology.vocab.Derived`: points, folded names) are dropped: they are no part of a record."""
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
     if isinstance(value, list):
         return [native(v) for v in value]
     if isinstance(value, dict):
-        return {k: native(v) for k, v in value.items() if not isinstance(v, Point)}
+        return {k: native(v) for k, v in value.items() if not isinstance(v, Point) and k != NAME_KEYS}
     return value
 
 
@@ -90,7 +93,11 @@ def _in_thread(work: Callable[[], T]) -> Future[T]:
 def node_row(node: Node) -> dict[str, Any]:
     """The row a node is written from (batched and bulk paths alike): its id and every property
     it is stored with. A property derived from others belongs here, so every path writes it."""
-    return {"id": node.id, "props": {**with_location(node.props), Prop.ID: node.id}}
+    props = with_location(node.props)
+    props.pop(NAME_KEYS, None)
+    if keys := name_keys(node.props):
+        props[NAME_KEYS] = keys
+    return {"id": node.id, "props": {**props, Prop.ID: node.id}}
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:
@@ -269,6 +276,29 @@ class Neo4jStore:
         found = [self.node_from_row(row) for row in self.run(query, ids=sorted(set(ids)))]
         return {n.id: n for n in found}
 
+    def named(self, label: str, term: str) -> list[Node]:
+        """Seeks through the id constraint and the keyword full-text index on the folded names
+        (`name_keys`): the nodes that carry the term, never every node of the label."""
+        query = self.named_statement(label)
+        phrase = '"' + normalise(term).replace("\\", "\\\\").replace('"', '\\"') + '"'  # one Lucene term
+        return [self.node_from_row(row) for row in self.run(query, term=term, phrase=phrase)] if query else []
+
+    def named_statement(self, label: str) -> str | None:
+        """The statement `named` runs for a label (None for a label under no root)."""
+        roots = [r for r in self.schema.closure((label,)) if r in self.roots]
+        if not roots:
+            return None
+        root, on = identifier(roots[0], self.roots), identifier(label, self.schema.classes)
+        return (
+            "CALL () { "
+            f"MATCH (n:{root} {{id: $term}}) USING INDEX SEEK n:{root}(id) RETURN n "
+            "UNION "
+            f"CALL db.index.fulltext.queryNodes('{NAME_KEYS}', $phrase) YIELD node RETURN node AS n "
+            "} "
+            f"WITH n WHERE n:{on} "
+            "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
+        )
+
     def nodes(self, label: str) -> list[Node]:
         query = (
             f"MATCH (n:{identifier(label, self.schema.classes)}) "
@@ -323,6 +353,10 @@ class Neo4jStore:
         any_root = self._any_root()
         names = "[n.name, n.aliases, n.name_zh]"
         statements.append(f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH {names}")
+        keyword = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}"  # each folded name one term
+        statements.append(
+            f"CREATE FULLTEXT INDEX {NAME_KEYS} IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.{NAME_KEYS}] {keyword}"
+        )
         for rel_type in sorted(self.schema.relationships):
             rel = identifier(rel_type, self.schema.relationships)
             statements += [

@@ -68,6 +68,12 @@ class GraphStore(Protocol):
         """Every node with the label, sorted by id."""
         ...
 
+    def named(self, label: str, term: str) -> list[Node]:
+        """The nodes with the label whose id is `term` or which carry it as a name, alias, Chinese
+        name, family or code, folded as `ontology.names.normalise` folds it; sorted by id. Looked
+        up, never read from every node of the label."""
+        ...
+
     def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
         """The nodes among `ids` that exist, in one round trip."""
         ...

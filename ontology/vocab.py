@@ -193,6 +193,7 @@ class Derived:
     never read back (ontology: `ct:derivedFrom`; tests/test_power_storage.py checks each is declared)."""
 
     LOCATION = "location"  # Neo4j: WGS-84 point(longitude, latitude), under a point index
+    NAME_KEYS = "name_keys"  # Neo4j: every name folded (ontology.names.name_keys), under a keyword full-text index
 
 
 class StakeLevel:

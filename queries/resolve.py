@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import difflib
-import re
 
 from graph.store import GraphStore
 from ontology.errors import NotFound
+from ontology.names import NAME_KEYS, names_in, normalise
 from ontology.records import Node
 from ontology.vocab import Label, Prop
 from queries.cache import per_version
 
-NAME_KEYS = (Prop.NAME, Prop.NAME_ZH, Prop.ALIASES)
-
-
-def normalise(text: str) -> str:
-    """Case, spaces, hyphens and underscores do not matter: 'h-100 sxm' == 'H100SXM'."""
-    return re.sub(r"[\s\-_]+", "", text).casefold()
+__all__ = ["NAME_KEYS", "names_of", "normalise", "resolve_chips", "resolve_organization", "resolve_place"]
 
 
 def names_of(node: Node, keys: tuple[str, ...]) -> list[str]:
-    found: list[str] = []
-    for key in keys:
-        value = node.props.get(key)
-        if isinstance(value, list):
-            found.extend(value)
-        elif isinstance(value, str):
-            found.append(value)
-    return found
+    return names_in(node.props, keys)
 
 
-def _match(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]:
+def _match(store: GraphStore, label: str, term: str, keys: tuple[str, ...]) -> list[Node]:
+    """The nodes of the label whose id is `term`, else those with a name under `keys` equal to it once
+    folded; read from the store's lookup by id and folded name (`GraphStore.named`), not every node."""
+    nodes = store.named(label, term)
     wanted = normalise(term)
     by_id = [n for n in nodes if n.id == term]
     return by_id or [n for n in nodes if wanted in {normalise(x) for x in names_of(n, keys)}]
@@ -49,10 +40,9 @@ def resolve_chips(store: GraphStore, term: str) -> list[Node]:
 
 
 def _resolve_chips(store: GraphStore, term: str) -> list[Node]:
-    chips = store.nodes(Label.CHIP_MODEL)
-    found = _match(chips, term, (*NAME_KEYS, Prop.FAMILY))
+    found = _match(store, Label.CHIP_MODEL, term, (*NAME_KEYS, Prop.FAMILY))
     if not found:
-        raise NotFound("chip", term, _suggestions(chips, term, (*NAME_KEYS, Prop.FAMILY)))
+        raise NotFound("chip", term, _suggestions(store.nodes(Label.CHIP_MODEL), term, (*NAME_KEYS, Prop.FAMILY)))
     return found
 
 
@@ -62,10 +52,9 @@ def resolve_place(store: GraphStore, term: str) -> Node:
 
 
 def _resolve_place(store: GraphStore, term: str) -> Node:
-    places = store.nodes(Label.PLACE)
-    found = _match(places, term, (*NAME_KEYS, Prop.ISO3166))
+    found = _match(store, Label.PLACE, term, (*NAME_KEYS, Prop.ISO3166))
     if not found:
-        raise NotFound("region", term, _suggestions(places, term, NAME_KEYS))
+        raise NotFound("region", term, _suggestions(store.nodes(Label.PLACE), term, NAME_KEYS))
     return found[0]
 
 
@@ -75,8 +64,7 @@ def resolve_organization(store: GraphStore, term: str) -> Node:
 
 
 def _resolve_organization(store: GraphStore, term: str) -> Node:
-    orgs = store.nodes(Label.ORGANIZATION)
-    found = _match(orgs, term, NAME_KEYS)
+    found = _match(store, Label.ORGANIZATION, term, NAME_KEYS)
     if not found:
-        raise NotFound("organisation", term, _suggestions(orgs, term, NAME_KEYS))
+        raise NotFound("organisation", term, _suggestions(store.nodes(Label.ORGANIZATION), term, NAME_KEYS))
     return found[0]

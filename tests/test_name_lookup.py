@@ -1,0 +1,103 @@
+"""Names are looked up, never read from every node of a label: `GraphStore.named` finds a node by id
+or by any of its names folded as a user's term is (case, spaces, hyphens, underscores), on both
+backends alike; on Neo4j through the id constraint and the keyword full-text index `name_keys`."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from ontology.errors import NotFound
+from ontology.records import Dataset, Node
+from ontology.schema import load_schema
+from ontology.vocab import Label
+from queries.resolve import resolve_chips, resolve_organization, resolve_place
+from tests.test_named_plans import operators
+
+SCHEMA = load_schema()
+BOTH = pytest.mark.parametrize("backend", ["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)], indirect=True)
+
+
+def node(node_id: str, label: str, **props: object) -> Node:
+    return Node(node_id, SCHEMA.closure((label,)), props)  # type: ignore[arg-type]
+
+
+def graph() -> Dataset:
+    """Invented organisations, one with quotes and a backslash in its name, and a place of the same name."""
+    data = Dataset()
+    for n in (
+        node(
+            "org-ext",
+            Label.ORGANIZATION,
+            name="Shenzhen Example-Tech Co., Ltd",
+            aliases=["EXT", "Ex Tech"],
+            name_zh="深圳示例科技",
+        ),
+        node("org-quote", Label.ORGANIZATION, name='Acme "Quoted" \\ Holdings'),
+        node("org-other", Label.ORGANIZATION, name="Other Trading", aliases=["ext"]),
+        node("place-acme", Label.PROVINCE, name="Shenzhen Example-Tech Co., Ltd", iso3166="CN-ZZ"),
+        node("chip-x1", Label.CHIP_MODEL, name="X1 SXM", family="X1"),
+    ):
+        data.nodes[n.id] = n
+    return data
+
+
+@pytest.fixture
+def named_store(load_on_backend: object) -> GraphStore:
+    assert callable(load_on_backend)
+    store: GraphStore = load_on_backend(graph())
+    return store
+
+
+def ids(nodes: list[Node]) -> list[str]:
+    return [n.id for n in nodes]
+
+
+@BOTH
+def test_a_name_is_found_whatever_its_case_spaces_and_hyphens(named_store: GraphStore) -> None:
+    assert ids(named_store.named(Label.ORGANIZATION, "shenzhen example_tech CO., LTD")) == ["org-ext"]
+    assert ids(named_store.named(Label.ORGANIZATION, "深圳示例科技")) == ["org-ext"]
+    assert ids(named_store.named(Label.ORGANIZATION, "extech")) == ["org-ext"]
+    assert ids(named_store.named(Label.ORGANIZATION, "Ext")) == ["org-ext", "org-other"]  # an alias of both
+
+
+@BOTH
+def test_quotes_and_backslashes_in_a_name_are_matched_as_written(named_store: GraphStore) -> None:
+    assert ids(named_store.named(Label.ORGANIZATION, 'acme "quoted" \\ holdings')) == ["org-quote"]
+    assert named_store.named(Label.ORGANIZATION, 'acme "quoted"') == []
+
+
+@BOTH
+def test_the_label_an_id_and_codes_are_kept_apart(named_store: GraphStore) -> None:
+    assert ids(named_store.named(Label.PLACE, "Shenzhen Example-Tech Co., Ltd")) == ["place-acme"]
+    assert ids(named_store.named(Label.ORGANIZATION, "org-quote")) == ["org-quote"]
+    assert named_store.named(Label.ORGANIZATION, "place-acme") == []
+    assert ids(named_store.named(Label.PLACE, "cn-zz")) == ["place-acme"]
+    assert ids(named_store.named(Label.CHIP_MODEL, "x1")) == ["chip-x1"]
+    assert named_store.named(Label.ORGANIZATION, "nothing by this name") == []
+
+
+@BOTH
+def test_resolvers_answer_from_the_lookup(named_store: GraphStore) -> None:
+    assert resolve_organization(named_store, "EX-TECH").id == "org-ext"
+    assert resolve_place(named_store, "CN-ZZ").id == "place-acme"
+    assert ids(resolve_chips(named_store, "x1")) == ["chip-x1"]
+    with pytest.raises(NotFound) as raised:
+        resolve_organization(named_store, "Acme Quoted Holding")
+    assert 'Acme "Quoted" \\ Holdings' in raised.value.suggestions
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
+def test_on_neo4j_the_lookup_seeks_and_never_scans_a_label(named_store: GraphStore) -> None:
+    assert isinstance(named_store, Neo4jStore)
+    query = named_store.named_statement(Label.ORGANIZATION)
+    assert query is not None
+    with named_store.driver.session(database=named_store.settings.database) as session:
+        plan = session.run("EXPLAIN " + query, {"term": "x", "phrase": '"x"'}).consume().plan
+    assert plan is not None
+    found = [name for name, _ in operators(plan)]
+    assert not [name for name in found if "Scan" in name and "Seek" not in name], found
+    assert any(name.startswith("NodeUniqueIndexSeek") or name.startswith("NodeIndexSeek") for name in found), found
+    assert "ProcedureCall" in found, found
