@@ -130,6 +130,7 @@ def serve(
 
     # The one place the command line reaches into the HTTP face (declared in the import contract).
     from api.http.app import create_app
+    from api.http.serving import run_workers
     from api.http.settings import ApiSettings
 
     with user_errors():
@@ -139,12 +140,4 @@ def serve(
             return
         # Worker processes build the app from the environment: pass the backend chosen here on to them.
         os.environ["CHIPTRAIL_BACKEND"] = backend.value
-        uvicorn.run(
-            "api.http.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            access_log=access_log,
-        )
+        run_workers("api.http.app:create_app", host=host, port=port, workers=workers, access_log=access_log)
