@@ -18,10 +18,23 @@ def names_of(node: Node, keys: tuple[str, ...]) -> list[str]:
     return names_in(node.props, keys)
 
 
-def _match(store: GraphStore, label: str, term: str, keys: tuple[str, ...]) -> list[Node]:
+def _resolve(
+    store: GraphStore, kind: str, label: str, term: str, keys: tuple[str, ...], hints: tuple[str, ...]
+) -> list[Node]:
     """The nodes of the label whose id is `term`, else those with a name under `keys` equal to it once
-    folded; read from the store's lookup by id and folded name (`GraphStore.named`), not every node."""
-    nodes = store.named(label, term)
+    folded: read from the store's lookup by id and folded name (`GraphStore.named`), and only when
+    that finds nothing from every node of the label (so a node written outside chiptrail, without its
+    folded names, is still found), which also gives the suggestions (names under `hints`) of the
+    `NotFound` raised when nothing matches."""
+    if found := _matching(store.named(label, term), term, keys):
+        return found
+    every = store.nodes(label)
+    if found := _matching(every, term, keys):
+        return found
+    raise NotFound(kind, term, _suggestions(every, term, hints))
+
+
+def _matching(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]:
     wanted = normalise(term)
     by_id = [n for n in nodes if n.id == term]
     return by_id or [n for n in nodes if wanted in {normalise(x) for x in names_of(n, keys)}]
@@ -40,10 +53,8 @@ def resolve_chips(store: GraphStore, term: str) -> list[Node]:
 
 
 def _resolve_chips(store: GraphStore, term: str) -> list[Node]:
-    found = _match(store, Label.CHIP_MODEL, term, (*NAME_KEYS, Prop.FAMILY))
-    if not found:
-        raise NotFound("chip", term, _suggestions(store.nodes(Label.CHIP_MODEL), term, (*NAME_KEYS, Prop.FAMILY)))
-    return found
+    keys = (*NAME_KEYS, Prop.FAMILY)
+    return _resolve(store, "chip", Label.CHIP_MODEL, term, keys, keys)
 
 
 def resolve_place(store: GraphStore, term: str) -> Node:
@@ -52,10 +63,7 @@ def resolve_place(store: GraphStore, term: str) -> Node:
 
 
 def _resolve_place(store: GraphStore, term: str) -> Node:
-    found = _match(store, Label.PLACE, term, (*NAME_KEYS, Prop.ISO3166))
-    if not found:
-        raise NotFound("region", term, _suggestions(store.nodes(Label.PLACE), term, NAME_KEYS))
-    return found[0]
+    return _resolve(store, "region", Label.PLACE, term, (*NAME_KEYS, Prop.ISO3166), NAME_KEYS)[0]
 
 
 def resolve_organization(store: GraphStore, term: str) -> Node:
@@ -64,7 +72,4 @@ def resolve_organization(store: GraphStore, term: str) -> Node:
 
 
 def _resolve_organization(store: GraphStore, term: str) -> Node:
-    found = _match(store, Label.ORGANIZATION, term, NAME_KEYS)
-    if not found:
-        raise NotFound("organisation", term, _suggestions(store.nodes(Label.ORGANIZATION), term, NAME_KEYS))
-    return found[0]
+    return _resolve(store, "organisation", Label.ORGANIZATION, term, NAME_KEYS, NAME_KEYS)[0]

@@ -173,5 +173,9 @@ def test_names_resolved_on_a_data_version_are_looked_up_once(fresh: GraphStore) 
         variants = {c["id"] for c in client.get("/v1/chips/H100").json()}
         assert variants == {"chip-nvidia-h100-sxm", "chip-nvidia-h100-pcie"}
         with fresh.driver.session(database=fresh.settings.database) as session:  # a new variant, from outside
-            session.run("CREATE (:ChipModel {id: $id, name: 'Cache Test X1', family: 'H100'})", id=NEW_CHIP).consume()
+            session.run(  # written as chiptrail writes a node: its root label and its folded names
+                "CREATE (:ChipModel:Entity {id: $id, name: 'Cache Test X1', family: 'H100', "
+                "name_keys: ['cachetestx1', 'h100']})",
+                id=NEW_CHIP,
+            ).consume()
         assert {c["id"] for c in client.get("/v1/chips/H100").json()} == variants | {NEW_CHIP}

@@ -90,6 +90,16 @@ def test_resolvers_answer_from_the_lookup(named_store: GraphStore) -> None:
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
+def test_a_node_written_outside_chiptrail_without_folded_names_is_still_resolved(named_store: GraphStore) -> None:
+    assert isinstance(named_store, Neo4jStore)
+    with named_store.driver.session(database=named_store.settings.database) as session:
+        session.run("CREATE (:Organization:Entity {id: 'org-browser', name: 'Typed In The Browser'})").consume()
+    assert named_store.named(Label.ORGANIZATION, "typed in the browser") == []  # no folded names to look up
+    assert resolve_organization(named_store, "typed in the browser").id == "org-browser"  # found by reading them all
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
 def test_on_neo4j_the_lookup_seeks_and_never_scans_a_label(named_store: GraphStore) -> None:
     assert isinstance(named_store, Neo4jStore)
     query = named_store.named_statement(Label.ORGANIZATION)
