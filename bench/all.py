@@ -28,7 +28,7 @@ from bench import answers, api, scale, write_results
 from bench.servers import neo4j_store
 
 CLI = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "chiptrail"
-STATEMENT_GOALS = {"routes": "1", "screened routes": "≤ 3"}
+STATEMENT_GOALS = {"routes": "1 after the look-ups"}
 
 
 def help_seconds(runs: int = 5) -> float:
@@ -57,7 +57,10 @@ def bundled_table(results: dict[str, Any]) -> Table:
         table.add_column(column, justify="right" if column != "figure" else "left")
     for name, m in results["statements"].items():
         table.add_row(
-            f"statements per answer: {name}", "—", str(m["statements_after"]), STATEMENT_GOALS.get(name, "≤ 3")
+            f"statements per answer: {name} (name look-ups included)",
+            "—",
+            str(m["statements_after"]),
+            STATEMENT_GOALS.get(name, "≤ 3"),
         )
     served = results["api"]
     for endpoint in ("routes", f"routes {api.FRESH}"):

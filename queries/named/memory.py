@@ -151,7 +151,8 @@ def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_h
                     step.append(source)
         frontier = step
     for edges in found.out.values():
-        edges.sort(key=_edge_id)
+        if len(edges) > 1:
+            edges.sort(key=_edge_id)
     return found
 
 
