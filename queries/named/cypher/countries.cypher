@@ -3,7 +3,7 @@
 // param: node_ids LIST<STRING> -- ids of sites, organisations or places
 // example: :param {node_ids: ['dc-nyocor-xinjiang', 'place-cn-xj-hami', 'place-hk']}
 UNWIND $node_ids AS node_id
-MATCH (n:Entity {id: node_id})
+MATCH (n:Entity {id: node_id}) USING INDEX SEEK n:Entity(id)
 WITH node_id, n, EXISTS { (n)-[:LOCATED_IN]->() } AS sited
 OPTIONAL MATCH (n)-[:LOCATED_IN]->(:Place)-[:PART_OF]->*(located:Country)
 WITH node_id, n, sited, min(located.iso3166) AS via_site

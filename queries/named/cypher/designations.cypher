@@ -4,7 +4,7 @@
 // example: :param {org_ids: ['org-sugon', 'org-huawei']}
 // Plan: the parties by their ids (index seeks), or with null every designated record and its positive SAME_AS cluster; then paths from each party back to the designated records.
 CALL {
-  MATCH (party:Entity) WHERE party.id IN $org_ids AND party:Organization
+  MATCH (party:Entity) USING INDEX SEEK party:Entity(id) WHERE party.id IN $org_ids AND party:Organization
   RETURN party
   UNION
   UNWIND CASE WHEN $org_ids IS NULL THEN [true] ELSE [] END AS every
