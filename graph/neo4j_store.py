@@ -38,8 +38,6 @@ from ontology.records import Dataset, Edge, Node, Props
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Derived, Prop
 
-NAME_KEYS = Derived.NAME_KEYS
-
 
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
     """Backtick-quote a label or type, after checking the ontology declares it."""
@@ -62,7 +60,7 @@ def native(value: Any) -> Any:
     if isinstance(value, list):
         return [native(v) for v in value]
     if isinstance(value, dict):
-        return {k: native(v) for k, v in value.items() if not isinstance(v, Point) and k != NAME_KEYS}
+        return {k: native(v) for k, v in value.items() if not isinstance(v, Point) and k != Derived.NAME_KEYS}
     return value
 
 
@@ -94,9 +92,9 @@ def node_row(node: Node) -> dict[str, Any]:
     """The row a node is written from (batched and bulk paths alike): its id and every property
     it is stored with. A property derived from others belongs here, so every path writes it."""
     props = with_location(node.props)
-    props.pop(NAME_KEYS, None)
+    props.pop(Derived.NAME_KEYS, None)
     if keys := name_keys(node.props):
-        props[NAME_KEYS] = keys
+        props[Derived.NAME_KEYS] = keys
     return {"id": node.id, "props": {**props, Prop.ID: node.id}}
 
 
@@ -293,7 +291,7 @@ class Neo4jStore:
             "CALL () { "
             f"MATCH (n:{root} {{id: $term}}) USING INDEX SEEK n:{root}(id) RETURN n "
             "UNION "
-            f"CALL db.index.fulltext.queryNodes('{NAME_KEYS}', $phrase) YIELD node RETURN node AS n "
+            f"CALL db.index.fulltext.queryNodes('{Derived.NAME_KEYS}', $phrase) YIELD node RETURN node AS n "
             "} "
             f"WITH n WHERE n:{on} "
             "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
@@ -354,9 +352,8 @@ class Neo4jStore:
         names = "[n.name, n.aliases, n.name_zh]"
         statements.append(f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH {names}")
         keyword = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}"  # each folded name one term
-        statements.append(
-            f"CREATE FULLTEXT INDEX {NAME_KEYS} IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.{NAME_KEYS}] {keyword}"
-        )
+        keys = Derived.NAME_KEYS
+        statements.append(f"CREATE FULLTEXT INDEX {keys} IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.{keys}] {keyword}")
         for rel_type in sorted(self.schema.relationships):
             rel = identifier(rel_type, self.schema.relationships)
             statements += [

@@ -21,7 +21,7 @@ def weakest(edges: Iterable[Edge]) -> str:
     found, worst = "", -1
     for edge in edges:
         confidence = str(edge.props.get(Prop.CONFIDENCE))
-        if (level := _RANKS.get(confidence, len(CONFIDENCE_LEVELS))) > worst:
+        if (level := rank(confidence)) > worst:
             found, worst = confidence, level
     return found
 

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from graph.store import GraphStore
 from ontology.errors import ExportTooLarge, InvalidParameter, NotFound
+from ontology.names import normalise
 from ontology.records import Edge, Node
 from ontology.schema import Schema, load_schema
 from ontology.vocab import Label, Prop
 from queries.named import Row, run, to_edge
-from queries.resolve import normalise
 
 DEFAULT_MAX_NODES = 5000
 

@@ -11,12 +11,6 @@ from ontology.records import Node
 from ontology.vocab import Label, Prop
 from queries.cache import per_version
 
-__all__ = ["NAME_KEYS", "names_of", "normalise", "resolve_chips", "resolve_organization", "resolve_place"]
-
-
-def names_of(node: Node, keys: tuple[str, ...]) -> list[str]:
-    return names_in(node.props, keys)
-
 
 def _resolve(
     store: GraphStore, kind: str, label: str, term: str, keys: tuple[str, ...], hints: tuple[str, ...]
@@ -37,11 +31,11 @@ def _resolve(
 def _matching(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]:
     wanted = normalise(term)
     by_id = [n for n in nodes if n.id == term]
-    return by_id or [n for n in nodes if wanted in {normalise(x) for x in names_of(n, keys)}]
+    return by_id or [n for n in nodes if wanted in {normalise(x) for x in names_in(n.props, keys)}]
 
 
 def _suggestions(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[str]:
-    names = sorted({x for n in nodes for x in names_of(n, keys)} | {n.id for n in nodes})
+    names = sorted({x for n in nodes for x in names_in(n.props, keys)} | {n.id for n in nodes})
     by_norm = {normalise(x): x for x in names}
     close = difflib.get_close_matches(normalise(term), list(by_norm), n=5, cutoff=0.5)
     return [by_norm[c] for c in close]

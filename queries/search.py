@@ -6,9 +6,9 @@ import difflib
 import re
 
 from graph.store import GraphStore
+from ontology.names import NAME_KEYS, names_in, normalise
 from ontology.vocab import Label, Prop
 from queries.answers import SearchHit
-from queries.resolve import NAME_KEYS, names_of, normalise
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -31,7 +31,7 @@ def search(store: GraphStore, q: str, limit: int = 20) -> list[SearchHit]:
     wanted = normalise(q)
     hits = []
     for node in store.nodes(Label.ENTITY):
-        names = names_of(node, NAME_KEYS)
+        names = names_in(node.props, NAME_KEYS)
         scored = [(_score(wanted, name), name) for name in names]
         scored += [(0.85 * _score(wanted, word), name) for name in names for word in re.split(r"[\s,()/-]+", name)]
         best = max(scored, default=(0.0, ""))

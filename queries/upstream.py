@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from graph.store import GraphStore
 from ontology.errors import NotFound
+from ontology.names import normalise
 from ontology.records import Edge, Node, Props, valid_on
 from ontology.vocab import Label, Prop, Rel
 from queries.answers import (
@@ -25,7 +26,6 @@ from queries.answers import (
     UpstreamChokepoint,
     UpstreamQuery,
 )
-from queries.resolve import normalise
 from queries.views import Viewer
 
 DEFAULT_TOP = 10  # as `chiptrail chokepoints --top`

@@ -132,18 +132,12 @@ def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_h
     found = _Towards(sites)
     hops, frontier, out = found.hops, sites, found.out
     unreached, origin_hops, into, none = max_hops + 1, reach.hops, reach.into, list[Edge]()
-    since, until, date = Prop.VALID_FROM, Prop.VALID_TO, dt.date
     for level in range(1, max_hops + 1):
         step = []
         for here in frontier:
-            for edge in into.get(here, none):  # `valid_on` inlined: this loop sees every carrying edge in
+            for edge in into.get(here, none):
                 source = edge.source
-                if origin_hops.get(source, unreached) + level > max_hops:
-                    continue
-                if as_of is not None and (
-                    (isinstance(start := edge.props.get(since), date) and as_of < start)
-                    or (isinstance(end := edge.props.get(until), date) and as_of > end)
-                ):
+                if origin_hops.get(source, unreached) + level > max_hops or not valid_on(edge.props, as_of):
                     continue
                 out.setdefault(source, []).append(edge)
                 if source not in hops:
