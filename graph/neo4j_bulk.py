@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,7 +46,7 @@ from ontology.vocab import Prop
 
 ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never in a name, so lists split where they should
 Signature = tuple[tuple[str, str], ...]
-_Group = tuple[Any, tuple[tuple[str, "Callable[[Any], Any] | None"], ...], Path]
+Converter = Callable[[Any], Any]
 
 
 def csv_type(value: Any) -> str:
@@ -81,7 +82,7 @@ def _as_point(value: WGS84Point) -> str:
     return f"{{longitude:{value.longitude!r}, latitude:{value.latitude!r}}}"
 
 
-_CONVERTERS: dict[type, Callable[[Any], Any]] = {
+_CONVERTERS: dict[type, Converter] = {
     bool: _as_bool,
     float: repr,
     dt.date: _as_date,
@@ -90,7 +91,7 @@ _CONVERTERS: dict[type, Callable[[Any], Any]] = {
 }
 
 
-def converter(kind: type) -> Callable[[Any], Any] | None:
+def converter(kind: type) -> Converter | None:
     """How a value of exactly this type becomes CSV text (None: written as it is, e.g. str and int)."""
     if kind in _CONVERTERS:
         return _CONVERTERS[kind]
@@ -164,12 +165,35 @@ def _header(head: list[str], signature: Signature) -> list[str]:
     return head + [f"{k}:{t}" for k, t in signature]
 
 
+class _Group:
+    """One group's file: its writer, the getter of its property values in column order, the columns
+    a converter turns into text (index in the row, converter) and the rows written."""
+
+    __slots__ = ("converting", "path", "rows", "values", "writer")
+
+    def __init__(self, writer: Any, path: Path, columns: Sequence[tuple[str, Converter | None]], skip: int) -> None:
+        self.writer, self.path, self.rows = writer, path, 0
+        keys = [k for k, _ in columns]
+        self.values: Callable[[dict[str, Any]], Sequence[Any]] = (
+            itemgetter(*keys) if len(keys) > 1 else (lambda props: [props[keys[0]]] if keys else [])
+        )
+        self.converting = [(skip + i, f) for i, (_, f) in enumerate(columns) if f is not None]
+
+    def write(self, head: list[Any], props: dict[str, Any]) -> None:
+        row = [*head, *self.values(props)]
+        for i, f in self.converting:
+            row[i] = f(row[i])
+        self.writer.writerow(row)
+        self.rows += 1
+
+
 class CsvWriter:
     """Import CSVs written record by record (a download streamed from its staging file never sits
     whole in memory). `close` ends the files and returns them.
 
     Each record's group (labels or type, and the shape of its properties: keys and value types) is
-    worked out once per shape: the file, its header and the property keys in column order."""
+    worked out once per shape: the file, its header, the property keys in column order and the
+    columns that need converting to text."""
 
     def __init__(self, folder: Path, schema: Schema | None = None) -> None:
         self.schema = schema or load_schema()
@@ -178,53 +202,51 @@ class CsvWriter:
         self._files = _Files(folder)
         self._nodes: dict[tuple[tuple[str, ...], Signature], Path] = {}
         self._edges: dict[tuple[str, Signature], Path] = {}
-        self._groups: dict[tuple[Any, ...], _Group] = {}  # shape -> (writer, (key, converter) per column, file)
-        self._rows: Counter[Path] = Counter()
+        self._groups: dict[tuple[Any, ...], _Group] = {}  # shape -> its group
 
     def node(self, node: Node) -> None:
         row = node_row(node)
         props = row["props"]
-        shape = (node.labels, tuple(props), tuple(map(type, props.values())))
+        shape = (node.labels, *props, *map(type, props.values()))
         group = self._groups.get(shape)
         if group is None:
             labels = tuple(declared(label, self.schema.classes) for label in node.labels)
-            group = self._group(shape, (labels, _signature(props)), self._nodes, "nodes", [f"{Prop.ID}:ID"])
-        writer, columns, path = group
-        writer.writerow([row["id"], *[props[k] if f is None else f(props[k]) for k, f in columns]])
-        self._rows[path] += 1
+            group = self._group(shape, props, (labels, _signature(props)), self._nodes, "nodes", [f"{Prop.ID}:ID"])
+        group.write([row["id"]], props)
         if [] in props.values():
             self._empty_lists(node.labels[0], row)
         self.csvs.node_count += 1
 
     def edge(self, edge: Edge) -> None:
         props = edge.props  # edge_row's properties but its id, which is a column of its own here
-        shape = (edge.type, tuple(props), tuple(map(type, props.values())))
+        shape = (edge.type, *props, *map(type, props.values()))
         group = self._groups.get(shape)
         if group is None:
             rel_type = declared(edge.type, self.schema.relationships)
             sig = _signature(edge_row(edge)["props"])
-            group = self._group(
-                shape, (rel_type, sig), self._edges, "relationships", [":START_ID", ":END_ID", f"{Prop.ID}:string"]
-            )
-        writer, columns, path = group
-        values = [props[k] if f is None else f(props[k]) for k, f in columns]
-        writer.writerow([edge.source, edge.target, edge.id, *values])
-        self._rows[path] += 1
+            head = [":START_ID", ":END_ID", f"{Prop.ID}:string"]
+            group = self._group(shape, props, (rel_type, sig), self._edges, "relationships", head)
+        group.write([edge.source, edge.target, edge.id], props)
         if [] in props.values():
             self._empty_lists(edge.type, edge_row(edge))
         self.csvs.edge_count += 1
 
     def _group(
-        self, shape: tuple[Any, ...], key: tuple[Any, Signature], files: dict[Any, Path], name: str, head: list[str]
+        self,
+        shape: tuple[Any, ...],
+        props: dict[str, Any],
+        key: tuple[Any, Signature],
+        files: dict[Any, Path],
+        name: str,
+        head: list[str],
     ) -> _Group:
-        """The writer, columns and file of a new shape (a file per labels or type and signature, kept
-        in `files`); `shape` is the labels or type, the property keys and their value types."""
+        """The group of a new shape (a file per labels or type and signature, kept in `files`);
+        `shape` is the labels or type, the property keys and their value types."""
         sig = key[1]
         writer, path = self._files.writer(key, name, _header(head, sig))
         files[key] = path
-        kinds: dict[str, type] = dict(zip(shape[1], shape[2], strict=True))
-        group = (writer, tuple((k, converter(kinds[k])) for k, _ in sig), path)
-        self._groups[shape] = group
+        columns = [(k, converter(type(props[k]))) for k, _ in sig]
+        group = self._groups[shape] = _Group(writer, path, columns, len(head))
         return group
 
     def _empty_lists(self, on: str, row: dict[str, Any]) -> None:
@@ -243,7 +265,10 @@ class CsvWriter:
         self._files.close()
         self.csvs.nodes = [(labels, path) for (labels, _), path in self._nodes.items()]
         self.csvs.relationships = [(rel_type, path) for (rel_type, _), path in self._edges.items()]
-        self.csvs.multiline = [path for path, rows in self._rows.items() if _spans_lines(path, rows)]
+        rows = Counter[Path]()
+        for group in self._groups.values():
+            rows[group.path] += group.rows
+        self.csvs.multiline = [path for path, count in rows.items() if _spans_lines(path, count)]
         return self.csvs
 
 
