@@ -32,6 +32,7 @@ from ontology.vocab import Label as L
 from ontology.vocab import Prop
 from ontology.vocab import Rel as R
 
+BACKWARD_SHARE = 0.05  # routes are searched from the region's sites when it holds at most this share of all sites
 PATH_BOUND = 20  # the longest route a sub-graph is fetched for (supply_paths.cypher's bound)
 SAME_AS_BOUND = 8  # designations.cypher's SAME_AS quantifier
 OWNERS_BOUND = 10  # owners.cypher's quantifier
@@ -110,6 +111,7 @@ CALL {{
   WHERE {SITES}
   RETURN collect(DISTINCT site) AS region_sites
 }}
+WITH *, COUNT {{ (:{L.DATA_CENTER}) }} + COUNT {{ (:{L.PROJECT_AGGREGATE}) }} AS all_sites
 """
 
 REGION_CHIPS = f"""
@@ -128,9 +130,15 @@ CALL {{
 
 GIVEN_CHIPS = "WITH *, $chip_ids AS chip_ids\n"
 
-# The search starts from the origins (the few organisations that design or make the chip model,
-# found through the id index) and prunes every step by chip and date inside the quantified
-# pattern; the sites of the region are found once, from the region down its PART_OF tree.
+# The sites of the region are found once, from the region down its PART_OF tree. The search then
+# starts from whichever end has less to walk: a region holding at most BACKWARD_SHARE of all sites
+# (a province) from its sites backwards, each path then kept if it begins at an origin; a larger
+# one (a country) from the origins (the few organisations that design or make the chip model,
+# found through the id index) forwards, each path kept if it ends at one of the sites. Either way
+# every step is pruned by chip and date inside the quantified pattern, and only one of the two
+# searches runs (the other's input row is filtered out before it). Measured on a generated 10^6
+# graph (30 chip/province pairs, both directions giving identical routes): provinces hold 3.5 %
+# of the sites and are answered 1.6x faster backwards; the whole country 2.5x slower.
 PATHS = f"""
 CALL {{
   WITH chip_ids
@@ -140,9 +148,10 @@ CALL {{
   RETURN collect(DISTINCT o) AS r_origins
 }}
 CALL {{
-  WITH chip_ids, region_sites
+  WITH chip_ids, region_sites, all_sites
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
+  WITH chip_id, chip, region_sites WHERE size(region_sites) > {{BACKWARD_SHARE}} * all_sites
   MATCH (origin:{L.ORGANIZATION})-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   WITH DISTINCT chip_id, origin, region_sites
   MATCH p = (origin)
@@ -150,8 +159,22 @@ CALL {{
             (site)
   WHERE site IN region_sites AND {simple("p")}
   UNWIND relationships(p) AS r
-  RETURN collect(DISTINCT r) AS r_paths
+  RETURN collect(DISTINCT r) AS r_forward
 }}
+CALL {{
+  WITH chip_ids, region_sites, all_sites
+  UNWIND chip_ids AS chip_id
+  {by_id("chip", "chip_id", L.CHIP_MODEL)}
+  WITH chip_id, chip, region_sites WHERE size(region_sites) <= {{BACKWARD_SHARE}} * all_sites
+  UNWIND region_sites AS site
+  MATCH p = (origin:{L.ORGANIZATION})
+            ((a)-[s:{R.SUPPLIES} WHERE chip_id IN s.{Prop.CHIPS} AND {valid("s")}]->(b)){{1,{{HOPS}}}}
+            (site)
+  WHERE EXISTS {{ (origin)-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip) }} AND {simple("p")}
+  UNWIND relationships(p) AS r
+  RETURN collect(DISTINCT r) AS r_backward
+}}
+WITH *, r_forward + r_backward AS r_paths
 CALL {{
   WITH chip_ids, region_sites
   UNWIND chip_ids AS chip_id
@@ -241,7 +264,8 @@ def statement(parts: Parts) -> str:
     text, nodes, rels = RULES, ["n_rules", "n_chips"], ["r_rules"]
     if parts.region_id is not None:
         text += REGION + (GIVEN_CHIPS if parts.chip_ids is not None else REGION_CHIPS)
-        text += PATHS.replace("{HOPS}", str(max(1, min(parts.max_hops, PATH_BOUND))))
+        hops = str(max(1, min(parts.max_hops, PATH_BOUND)))
+        text += PATHS.replace("{HOPS}", hops).replace("{BACKWARD_SHARE}", repr(BACKWARD_SHARE))
         nodes += ["[region]", "n_paths", "n_sites"]
         rels += ["r_region", "r_origins", "r_paths", "r_deploys", "r_sites"]
     if parts.designations:

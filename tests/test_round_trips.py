@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from graph import neo4j_read
 from graph.memory import MemoryStore
 from graph.neo4j_read import Parts, statement
 from graph.neo4j_store import Neo4jStore
@@ -139,7 +140,7 @@ def test_the_statement_bounds_its_path_search() -> None:
     text = statement(Parts(region_id="place-cn-xj", chip_ids=("chip-a",), max_hops=4, as_of=D))
     assert "{1,4}" in text and "{1,20}" not in text
     assert "chip_id IN s.chips" in text  # pruned by chip inside the quantified pattern, not after it
-    assert statement(Parts(region_id="r", max_hops=99)).count("{1,20}") == 1
+    assert statement(Parts(region_id="r", max_hops=99)).count("{1,20}") == 2  # from the origins or from the sites
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +170,21 @@ def test_generated_answers_agree_in_few_statements(generated: tuple[MemoryStore,
     assert count == 2  # the region's name and its sub-graph
     assert ranked == chokepoints(memory, region)
     assert ranked.licence_routes and ranked.chokepoints
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_the_search_gives_the_same_routes_from_either_end(
+    generated: tuple[MemoryStore, Neo4jStore], share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From the origins forwards (share 0) or from the region's sites backwards (share 1), whatever
+    the region's size: the routes are those the embedded search finds."""
+    memory, neo4j = generated
+    monkeypatch.setattr(neo4j_read, "BACKWARD_SHARE", share)
+    found = {}
+    for region in ("syn-place-p1", "syn-place-cn"):
+        for chip in ("syn-chip-1", "syn-chip-4"):
+            answer = routes(neo4j, chip, region)
+            assert answer == routes(memory, chip, region)
+            found[chip, region] = len(answer.routes)
+    assert all(found.values()), found
