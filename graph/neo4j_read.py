@@ -193,7 +193,7 @@ CALL {{
   OPTIONAL MATCH (site)-[w:{R.POWERED_BY}]->()
   OPTIONAL MATCH ()-[op:{R.OPERATES}]->(site)
   WITH site, l, up, w, op
-  UNWIND CASE WHEN up IS NULL THEN [null] ELSE relationships(up) END AS r
+  UNWIND CASE WHEN up IS NULL OR length(up) = 0 THEN [null] ELSE relationships(up) END AS r  // a country: no PART_OF
   RETURN collect(DISTINCT site) AS n_sites,
          collect(DISTINCT l) + collect(DISTINCT r) + collect(DISTINCT w) + collect(DISTINCT op) AS r_sites
 }}

@@ -134,6 +134,22 @@ def test_random_graphs_give_identical_routes(
     assert answer(neo4j) == answer(memory)
 
 
+@pytest.mark.neo4j
+def test_a_site_located_in_the_country_itself_is_reached(neo4j: Neo4jStore) -> None:
+    """A site whose place has nothing above it (the country asked about) keeps its LOCATED_IN on Neo4j."""
+    data = base(2, ["place-c", "place-r1"])
+    for site in ("dc-0", "dc-1"):
+        supplies = edge("SUPPLIES", "org-0", site, chips=["chip-a"], confidence="confirmed")
+        data.edges[supplies.id] = supplies
+    memory = MemoryStore()
+    memory.load(data)
+    neo4j.clear()
+    neo4j.load(data)
+    for store in (neo4j, memory):
+        found = Viewer(store).routes_answer(find_routes(store, "chip-a", "place-c", as_of=dt.date(2025, 1, 1)))
+        assert sorted(list(r.path) for r in found.routes) == [["org-0", "dc-0"], ["org-0", "dc-1"]], store.backend
+
+
 def test_the_generator_reaches_interesting_graphs() -> None:
     """The property above is not vacuous: generated graphs have several routes, some time-broken."""
 
