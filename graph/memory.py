@@ -222,6 +222,11 @@ class MemoryStore:
             found[node.id] = node
         return sorted_by_id(found.values())
 
+    def containing(self, label: str, fragment: str) -> list[Node]:
+        by_key = self.memo(("named", label), lambda: self._by_name_key(label))
+        wanted = normalise(fragment)
+        return sorted_by_id({n.id: n for key, nodes in by_key.items() if wanted in key for n in nodes}.values())
+
     def _by_name_key(self, label: str) -> dict[str, list[Node]]:
         """The nodes of a label by each of their folded names (once per data version)."""
         found: dict[str, list[Node]] = {}

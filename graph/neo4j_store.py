@@ -14,6 +14,7 @@ seconds. A slow query on a live (or merely busy) server may run to `read_timeout
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import defaultdict
@@ -69,6 +70,7 @@ def _props(raw: dict[str, Any]) -> Props:
 
 
 T = TypeVar("T")
+LUCENE_SPECIAL = re.compile(r'[\\+\-&|!(){}\[\]^"~*?:/\s]')  # escaped in a Lucene query term
 COLD_START_S = 30.0  # what `connect` allows a server's first answer (a fresh JVM on a busy machine is slow)
 
 
@@ -280,6 +282,20 @@ class Neo4jStore:
         query = self.named_statement(label)
         phrase = '"' + normalise(term).replace("\\", "\\\\").replace('"', '\\"') + '"'  # one Lucene term
         return [self.node_from_row(row) for row in self.run(query, term=term, phrase=phrase)] if query else []
+
+    def containing(self, label: str, fragment: str) -> list[Node]:
+        """A wildcard query on the keyword full-text index `name_keys` (`*fragment*`, every Lucene
+        operator character escaped): the nodes one of whose folded names holds the fragment."""
+        roots = [r for r in self.schema.closure((label,)) if r in self.roots]
+        if not roots:
+            return []
+        query = (
+            f"CALL db.index.fulltext.queryNodes('{Derived.NAME_KEYS}', $pattern) YIELD node AS n "
+            f"WITH n WHERE n:{identifier(label, self.schema.classes)} "
+            "RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
+        )
+        pattern = "*" + LUCENE_SPECIAL.sub(r"\\\g<0>", normalise(fragment)) + "*"
+        return [self.node_from_row(row) for row in self.run(query, pattern=pattern)]
 
     def named_statement(self, label: str) -> str | None:
         """The statement `named` runs for a label (None for a label under no root)."""

@@ -74,6 +74,11 @@ class GraphStore(Protocol):
         up, never read from every node of the label."""
         ...
 
+    def containing(self, label: str, fragment: str) -> list[Node]:
+        """The nodes with the label one of whose folded names (those `named` matches) contains
+        `fragment` folded the same way; sorted by id. Looked up, never read from every node."""
+        ...
+
     def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
         """The nodes among `ids` that exist, in one round trip."""
         ...

@@ -9,10 +9,12 @@ import pytest
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 from ontology.errors import NotFound
+from ontology.names import normalise
 from ontology.records import Dataset, Node
 from ontology.schema import load_schema
 from ontology.vocab import Label
 from queries.resolve import resolve_chips, resolve_organization, resolve_place
+from queries.search import ranked, search
 from tests.test_named_plans import operators
 
 SCHEMA = load_schema()
@@ -111,3 +113,37 @@ def test_on_neo4j_the_lookup_seeks_and_never_scans_a_label(named_store: GraphSto
     assert not [name for name in found if "Scan" in name and "Seek" not in name], found
     assert any(name.startswith("NodeUniqueIndexSeek") or name.startswith("NodeIndexSeek") for name in found), found
     assert "ProcedureCall" in found, found
+
+
+@BOTH
+def test_a_fragment_is_found_inside_folded_names_and_matched_as_written(named_store: GraphStore) -> None:
+    assert ids(named_store.containing(Label.ORGANIZATION, "ample-TE")) == ["org-ext"]  # the place is not one
+    assert ids(named_store.containing(Label.PLACE, "ample-TE")) == ["place-acme"]
+    assert ids(named_store.containing(Label.ORGANIZATION, "ext")) == ["org-ext", "org-other"]
+    assert ids(named_store.containing(Label.ORGANIZATION, '"quoted" \\')) == ["org-quote"]
+    assert ids(named_store.containing(Label.ORGANIZATION, "示例")) == ["org-ext"]
+    # Lucene's operators are characters like any other: no wildcard, no fuzzy, no boolean
+    assert named_store.containing(Label.ORGANIZATION, "acme*") == []
+    assert named_store.containing(Label.ORGANIZATION, "ac?e") == []
+    assert named_store.containing(Label.ORGANIZATION, "acme~") == []
+    assert named_store.containing(Label.ORGANIZATION, "acme OR other") == []
+
+
+@BOTH
+@pytest.mark.parametrize(("q", "limit"), [("ext", 2), ("ext", 3), ("Exampel", 5), ("holdings", 1), ("深圳", 2)])
+def test_search_ranks_as_reading_every_entity_does(named_store: GraphStore, q: str, limit: int) -> None:
+    found = search(named_store, q, limit)
+    assert found == ranked(named_store.nodes(Label.ENTITY), normalise(q))[:limit]
+    assert found
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
+def test_search_reads_every_entity_only_for_fuzzy_hits(named_store: GraphStore) -> None:
+    assert isinstance(named_store, Neo4jStore)
+    before = named_store.statements
+    assert [h.id for h in search(named_store, "ext", 2)] == ["org-other", "org-ext"]  # tied: by name
+    assert named_store.statements - before == 1  # two exact hits: the look-up alone
+    before = named_store.statements
+    assert search(named_store, "Exampel", 2)[0].id == "org-ext"  # a typo: fuzzy
+    assert named_store.statements - before == 2  # the look-up, then every entity
