@@ -18,7 +18,6 @@ import contextlib
 import ctypes
 import gc
 import json
-import random
 import resource
 import statistics
 import subprocess
@@ -31,20 +30,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bench import write_results
+from bench.load import route_queries
 from graph.memory import MemoryStore
 from loaders.synthetic import generate
-from ontology.records import Dataset
 from queries import named
 
 GOAL_P95_RATIO = 10.0
-
-
-def route_queries(data: Dataset, count: int, seed: int = 11) -> list[tuple[str, str]]:
-    """(chip, province) pairs, the same as bench/load.py draws."""
-    rng = random.Random(seed)
-    chips = sorted(n for n in data.nodes if n.startswith("syn-chip-"))
-    provinces = sorted(n for n in data.nodes if n.count("-") == 2 and n.startswith("syn-place-p"))
-    return [(rng.choice(chips), rng.choice(provinces)) for _ in range(count)]
 
 
 def percentiles(times: list[float]) -> dict[str, float]:
