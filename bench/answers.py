@@ -29,7 +29,7 @@ from rich.table import Table
 from bench import write_results
 from bench.servers import neo4j_store
 from graph.memory import MemoryStore
-from graph.neo4j_read import Parts, statement
+from graph.neo4j_read import Parts, parameters, statement
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 from loaders import BUNDLED_DATA, load_paths
@@ -144,8 +144,8 @@ def routes_plan(neo4j: Neo4jStore, chip: str, region: str) -> dict[str, Any]:
     """PROFILE of the routes statement: db hits and rows per operator, and the total."""
     chips = tuple(c.id for c in resolve_chips(neo4j, chip))
     region_id = resolve_place(neo4j, region).id
-    text = statement(Parts(region_id=region_id, chip_ids=chips, max_hops=6, as_of=DAY))
-    params = {"as_of": DAY, "region_id": region_id, "party_ids": [], "chip_ids": list(chips)}
+    parts = Parts(region_id=region_id, chip_ids=chips, max_hops=6, as_of=DAY)
+    text, params = statement(parts), parameters(parts)
     with neo4j.driver.session(database=neo4j.settings.database) as session:
         profile = session.run("PROFILE " + text, params).consume().profile or {}
     lines: list[str] = []

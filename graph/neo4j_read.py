@@ -151,7 +151,7 @@ CALL {{
   WITH chip_ids, region_sites, all_sites
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
-  WITH chip_id, chip, region_sites WHERE size(region_sites) > {{BACKWARD_SHARE}} * all_sites
+  WITH chip_id, chip, region_sites WHERE size(region_sites) > $backward_share * all_sites
   MATCH (origin:{L.ORGANIZATION})-[:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   WITH DISTINCT chip_id, origin, region_sites
   MATCH p = (origin)
@@ -165,7 +165,7 @@ CALL {{
   WITH chip_ids, region_sites, all_sites
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
-  WITH chip_id, chip, region_sites WHERE size(region_sites) <= {{BACKWARD_SHARE}} * all_sites
+  WITH chip_id, chip, region_sites WHERE size(region_sites) <= $backward_share * all_sites
   UNWIND region_sites AS site
   MATCH p = (origin:{L.ORGANIZATION})
             ((a)-[s:{R.SUPPLIES} WHERE chip_id IN s.{Prop.CHIPS} AND {valid("s")}]->(b)){{1,{{HOPS}}}}
@@ -264,8 +264,7 @@ def statement(parts: Parts) -> str:
     text, nodes, rels = RULES, ["n_rules", "n_chips"], ["r_rules"]
     if parts.region_id is not None:
         text += REGION + (GIVEN_CHIPS if parts.chip_ids is not None else REGION_CHIPS)
-        hops = str(max(1, min(parts.max_hops, PATH_BOUND)))
-        text += PATHS.replace("{HOPS}", hops).replace("{BACKWARD_SHARE}", repr(BACKWARD_SHARE))
+        text += PATHS.replace("{HOPS}", str(max(1, min(parts.max_hops, PATH_BOUND))))
         nodes += ["[region]", "n_paths", "n_sites"]
         rels += ["r_region", "r_origins", "r_paths", "r_deploys", "r_sites"]
     if parts.designations:
@@ -284,12 +283,18 @@ def statement(parts: Parts) -> str:
     return text + finish
 
 
-def fetch(reader: Reader, parts: Parts) -> MemoryStore:
-    """The sub-graph an answer reads, in one statement, as an in-memory store."""
+def parameters(parts: Parts) -> dict[str, Any]:
+    """The parameters of `statement(parts)`."""
     params: dict[str, Any] = {"as_of": parts.as_of, "region_id": parts.region_id, "party_ids": list(parts.parties)}
+    params["backward_share"] = BACKWARD_SHARE
     if parts.chip_ids is not None:
         params["chip_ids"] = list(parts.chip_ids)
-    rows = reader.run(statement(parts), **params)
+    return params
+
+
+def fetch(reader: Reader, parts: Parts) -> MemoryStore:
+    """The sub-graph an answer reads, in one statement, as an in-memory store."""
+    rows = reader.run(statement(parts), **parameters(parts))
     data = Dataset()
     for row in rows:
         for raw in row["nodes"]:

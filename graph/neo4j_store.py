@@ -286,8 +286,7 @@ class Neo4jStore:
     def containing(self, label: str, fragment: str) -> list[Node]:
         """A wildcard query on the keyword full-text index `name_keys` (`*fragment*`, every Lucene
         operator character escaped): the nodes one of whose folded names holds the fragment."""
-        roots = [r for r in self.schema.closure((label,)) if r in self.roots]
-        if not roots:
+        if not self._root_of(label):
             return []
         query = (
             f"CALL db.index.fulltext.queryNodes('{Derived.NAME_KEYS}', $pattern) YIELD node AS n "
@@ -297,12 +296,17 @@ class Neo4jStore:
         pattern = "*" + LUCENE_SPECIAL.sub(r"\\\g<0>", normalise(fragment)) + "*"
         return [self.node_from_row(row) for row in self.run(query, pattern=pattern)]
 
+    def _root_of(self, label: str) -> str | None:
+        """The root label a label lies under, as Cypher writes it (None for a label under no root)."""
+        roots = [r for r in self.schema.closure((label,)) if r in self.roots]
+        return identifier(roots[0], self.roots) if roots else None
+
     def named_statement(self, label: str) -> str | None:
         """The statement `named` runs for a label (None for a label under no root)."""
-        roots = [r for r in self.schema.closure((label,)) if r in self.roots]
-        if not roots:
+        root = self._root_of(label)
+        if root is None:
             return None
-        root, on = identifier(roots[0], self.roots), identifier(label, self.schema.classes)
+        on = identifier(label, self.schema.classes)
         return (
             "CALL () { "
             f"MATCH (n:{root} {{id: $term}}) USING INDEX SEEK n:{root}(id) RETURN n "
