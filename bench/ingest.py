@@ -206,7 +206,7 @@ def bulk_first(files: Files, env: dict[str, str], config: neo4j_server.ServerCon
             GraphDatabase.driver(env["NEO4J_URI"], auth=("neo4j", env["NEO4J_PASSWORD"])) as driver,
             driver.session() as session,
         ):
-            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         with console.status(f"neo4j: {name}"):
             args = ["ingest", source, str(path), "--snapshot", day, "--backend", "neo4j", "--bulk"]
             done = run([*args, "--home", str(config.home)], env)

@@ -128,12 +128,12 @@ class Neo4jTarget:
         statements = [
             f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} "
             f"AND {_unseen('n')} "
-            f"CALL {{ WITH n SET n.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
+            f"CALL (n) {{ SET n.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for root in self._roots()
         ]
         statements += [
             f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} AND {_unseen('r')} "
-            f"CALL {{ WITH r SET r.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
+            f"CALL (r) {{ SET r.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for rel in self._rels()
         ]
         with self.store.driver.session(database=self.store.settings.database) as session:

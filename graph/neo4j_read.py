@@ -88,25 +88,24 @@ class Parts:
 # Each part adds node lists (`n_*`) and relationship lists (`r_*`) carried on by `WITH *`.
 
 RULES = f"""
-CALL {{
+CALL () {{
   MATCH (rule:{L.EXPORT_CONTROL_RULE})
   OPTIONAL MATCH (rule)-[t:{R.TARGETS}|{R.EXTENDS}|{R.SUSPENDS}|{R.ADDS_DESTINATIONS_TO}]->(x)
   WHERE (type(t) = '{R.TARGETS}' AND x:{L.CHIP_MODEL}) OR (type(t) = '{R.EXTENDS}' AND x:{L.SANCTIONS_LIST})
      OR (type(t) IN ['{R.SUSPENDS}', '{R.ADDS_DESTINATIONS_TO}'] AND x:{L.EXPORT_CONTROL_RULE})
   RETURN collect(DISTINCT rule) + collect(DISTINCT x) AS n_rules, collect(DISTINCT t) AS r_rules
 }}
-CALL {{ MATCH (chip:{L.CHIP_MODEL}) RETURN collect(chip) AS n_chips }}
+CALL () {{ MATCH (chip:{L.CHIP_MODEL}) RETURN collect(chip) AS n_chips }}
 """
 
 REGION = f"""
-CALL {{
+CALL () {{
   {by_id("region", "$region_id", L.PLACE)}
   OPTIONAL MATCH up = (region)-[:{R.PART_OF}]->+()
   UNWIND CASE WHEN up IS NULL THEN [null] ELSE relationships(up) END AS r
   RETURN region, collect(DISTINCT r) AS r_region
 }}
-CALL {{
-  WITH region
+CALL (region) {{
   OPTIONAL MATCH (site)-[:{R.LOCATED_IN}]->(:{L.PLACE})-[:{R.PART_OF}]->*(region)
   WHERE {SITES}
   RETURN collect(DISTINCT site) AS region_sites
@@ -115,8 +114,7 @@ WITH *, COUNT {{ (:{L.DATA_CENTER}) }} + COUNT {{ (:{L.PROJECT_AGGREGATE}) }} AS
 """
 
 REGION_CHIPS = f"""
-CALL {{
-  WITH region_sites
+CALL (region_sites) {{
   UNWIND region_sites AS site
   WITH COLLECT {{
          MATCH ()-[s:{R.SUPPLIES}]->(site) WHERE {valid("s")} UNWIND s.{Prop.CHIPS} AS chip RETURN chip
@@ -140,15 +138,13 @@ GIVEN_CHIPS = "WITH *, $chip_ids AS chip_ids\n"
 # graph (30 chip/province pairs, both directions giving identical routes): provinces hold 3.5 %
 # of the sites and are answered 1.6x faster backwards; the whole country 2.5x slower.
 PATHS = f"""
-CALL {{
-  WITH chip_ids
+CALL (chip_ids) {{
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
   MATCH (origin:{L.ORGANIZATION})-[o:{R.DESIGNS}|{R.MANUFACTURES}]->(chip)
   RETURN collect(DISTINCT o) AS r_origins
 }}
-CALL {{
-  WITH chip_ids, region_sites, all_sites
+CALL (chip_ids, region_sites, all_sites) {{
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
   WITH chip_id, chip, region_sites WHERE size(region_sites) > $backward_share * all_sites
@@ -161,8 +157,7 @@ CALL {{
   UNWIND relationships(p) AS r
   RETURN collect(DISTINCT r) AS r_forward
 }}
-CALL {{
-  WITH chip_ids, region_sites, all_sites
+CALL (chip_ids, region_sites, all_sites) {{
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
   WITH chip_id, chip, region_sites WHERE size(region_sites) <= $backward_share * all_sites
@@ -175,8 +170,7 @@ CALL {{
   RETURN collect(DISTINCT r) AS r_backward
 }}
 WITH *, r_forward + r_backward AS r_paths
-CALL {{
-  WITH chip_ids, region_sites
+CALL (chip_ids, region_sites) {{
   UNWIND chip_ids AS chip_id
   {by_id("chip", "chip_id", L.CHIP_MODEL)}
   MATCH (site)-[d:{R.DEPLOYS}]->(chip)
@@ -184,8 +178,7 @@ CALL {{
   RETURN collect(DISTINCT d) AS r_deploys
 }}
 WITH *, [r IN r_paths | startNode(r)] + [r IN r_paths | endNode(r)] AS n_paths
-CALL {{
-  WITH r_paths, r_deploys
+CALL (r_paths, r_deploys) {{
   UNWIND [r IN r_paths | endNode(r)] + [r IN r_deploys | startNode(r)] AS site
   WITH DISTINCT site
   OPTIONAL MATCH (site)-[l:{R.LOCATED_IN}]->(place)
@@ -200,7 +193,7 @@ CALL {{
 """
 
 DESIGNATIONS = f"""
-CALL {{
+CALL () {{
   MATCH (member:{L.ORGANIZATION})-[d:{R.DESIGNATED_BY}]->(listing:{L.LISTING_ACTION})
   OPTIONAL MATCH (listing)-[a:{R.AMENDS}]->(:{L.SANCTIONS_LIST})
   OPTIONAL MATCH c = (member)((x)-[s:{R.SAME_AS} WHERE s.{Prop.JUDGEMENT} = 'positive']-(y)){{1,{SAME_AS_BOUND}}}()
@@ -212,8 +205,7 @@ CALL {{
 """
 
 OWNERS = f"""
-CALL {{
-  WITH party_ids
+CALL (party_ids) {{
   UNWIND party_ids AS party_id
   {by_id("owned", "party_id", L.ORGANIZATION)}
   MATCH p = (owner:{L.ORGANIZATION})
@@ -229,28 +221,24 @@ CALL {{
 
 FINISH = """
 WITH *, {rels} AS rels, {nodes} AS some_nodes
-CALL {{
-  WITH rels, some_nodes
+CALL (rels, some_nodes) {{
   UNWIND some_nodes + [r IN rels | startNode(r)] + [r IN rels | endNode(r)] AS n
   WITH DISTINCT n WHERE n IS NOT NULL
   RETURN collect(n) AS every_node
 }}
-CALL {{
-  WITH rels, every_node
+CALL (rels, every_node) {{
   UNWIND [r IN rels | r.{sources}] + [n IN every_node | n.{sources}] AS cited
   UNWIND cited AS source_id
   WITH DISTINCT source_id WHERE source_id IS NOT NULL
   MATCH (source:{source} {{id: source_id}}) USING INDEX SEEK source:{source}(id)
   RETURN collect(source) AS n_sources
 }}
-CALL {{
-  WITH rels
+CALL (rels) {{
   UNWIND rels AS r
   WITH DISTINCT r WHERE r IS NOT NULL
   RETURN collect({{type: type(r), source: startNode(r).id, target: endNode(r).id, props: properties(r)}}) AS edges
 }}
-CALL {{
-  WITH every_node, n_sources
+CALL (every_node, n_sources) {{
   UNWIND every_node + n_sources AS n
   WITH DISTINCT n
   RETURN collect({{labels: labels(n), props: properties(n)}}) AS nodes

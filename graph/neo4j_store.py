@@ -468,7 +468,7 @@ class Neo4jStore:
     def clear(self) -> None:
         """Delete every node and relationship, in batches (an implicit transaction is required)."""
         with self.driver.session(database=self.settings.database) as session:
-            session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
     def close(self) -> None:
         self.driver.close()

@@ -8,10 +8,13 @@ that one of its id parameters names.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from neo4j import GraphDatabase, NotificationClassification
 
+from graph import neo4j_read
 from graph.neo4j_store import Neo4jStore
 from queries.named import NamedQuery, registry
 
@@ -108,3 +111,59 @@ def test_the_plans_before_the_seeks_would_fail(neo4j_store: Neo4jStore) -> None:
     old = NamedQuery(query.name, query.description, query.parameters, query.example, scanning, query.path)
     scans = [d for kind, d in explain(neo4j_store, old) if kind in LABEL_SCANS]
     assert any("Place" in scanned_labels(d) for d in scans)
+
+
+# --- no statement uses syntax that Neo4j 5 has deprecated ---------------------------------------
+# The store's drivers turn server notifications off; this driver asks for warnings, which is the
+# severity of a deprecation (e.g. a subquery importing its variables with `CALL { WITH x … }`).
+
+EVERY_PART = neo4j_read.Parts(
+    region_id="place-cn-xj", designations=True, parties=("org-nvidia",), owners_on_routes=True
+)
+READ_STATEMENTS = {
+    "routes, every part": (neo4j_read.statement(EVERY_PART), neo4j_read.parameters(EVERY_PART)),
+    "routes, given chips": (
+        neo4j_read.statement(replace(EVERY_PART, chip_ids=("chip-nvidia-h100-sxm",))),
+        neo4j_read.parameters(replace(EVERY_PART, chip_ids=("chip-nvidia-h100-sxm",))),
+    ),
+}
+
+
+def deprecations(store: Neo4jStore, text: str, params: dict[str, Any]) -> list[str]:
+    """The titles of the deprecation notifications that `EXPLAIN` of the statement raises."""
+    settings = store.settings
+    auth = (settings.username, settings.checked_password())
+    with (
+        GraphDatabase.driver(settings.uri, auth=auth, notifications_min_severity="WARNING") as driver,
+        driver.session(database=settings.database) as session,
+    ):
+        summary = session.run("EXPLAIN " + text, params).consume()
+    return [
+        s.status_description
+        for s in summary.gql_status_objects
+        if s.classification == NotificationClassification.DEPRECATION
+    ]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_named_query_uses_no_deprecated_syntax(neo4j_store: Neo4jStore, name: str) -> None:
+    query = registry()[name]
+    with neo4j_store.driver.session(database=neo4j_store.settings.database) as session:
+        record = session.run("RETURN " + query.example.removeprefix(":param").strip() + " AS p").single()
+    assert record is not None
+    assert deprecations(neo4j_store, query.bounded(record["p"]), record["p"]) == []
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", sorted(READ_STATEMENTS))
+def test_answer_statement_uses_no_deprecated_syntax(neo4j_store: Neo4jStore, name: str) -> None:
+    text, params = READ_STATEMENTS[name]
+    assert deprecations(neo4j_store, text, params) == []
+
+
+@pytest.mark.neo4j
+def test_a_deprecated_subquery_import_is_reported(neo4j_store: Neo4jStore) -> None:
+    """The check is not vacuous: the importing `WITH` that 5.26 deprecates is reported."""
+    found = deprecations(neo4j_store, "MATCH (n:ChipModel) CALL { WITH n RETURN n.id AS i } RETURN i", {})
+    assert len(found) == 1 and "deprecated" in found[0], found

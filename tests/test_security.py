@@ -35,8 +35,8 @@ WRITES = [
     "CALL dbms.security.createUser('evil', 'password123', false)",
     "CALL apoc.create.node(['Evil'], {id: 'evil'}) YIELD node RETURN node",
     "MATCH (n:ChipModel) WITH n LIMIT 1 SET n.name = 'pwned' RETURN n",
-    "MATCH (n:ChipModel) CALL { WITH n SET n.pwned = true } RETURN count(*)",
-    "CALL { CREATE (:Evil) } RETURN 1",
+    "MATCH (n:ChipModel) CALL (n) { SET n.pwned = true } RETURN count(*)",
+    "CALL () { CREATE (:Evil) } RETURN 1",
     "USE system SHOW USERS",
     "MATCH (n) RETURN n // harmless\nCREATE (:Evil)",
 ]

@@ -4,7 +4,7 @@
 // param: since DATE -- changes made by snapshots after this date; null for every record
 // example: :param {dataset: 'trade_gov_csl', since: date('2026-11-01')}
 // Plan: records by the dataset index of Entity (every node but a Source is an Entity); relationships by a scan of every relationship, since no one index spans every relationship type.
-CALL {
+CALL () {
   MATCH (n:Entity) WHERE n.dataset = $dataset
     AND ($since IS NULL OR n.first_seen > $since OR n.changed_in > $since OR n.ended_in > $since)
   RETURN n.id AS id, COLLECT { UNWIND labels(n) AS label RETURN label ORDER BY label } AS labels, null AS type, null AS source, null AS target, properties(n) AS props

@@ -3,7 +3,7 @@
 // param: org_ids LIST<STRING> -- organisation ids, or null for every designated party
 // example: :param {org_ids: ['org-sugon', 'org-huawei']}
 // Plan: the parties by their ids (index seeks), or with null every designated record and its positive SAME_AS cluster; then paths from each party back to the designated records.
-CALL {
+CALL () {
   MATCH (party:Entity) USING INDEX SEEK party:Entity(id) WHERE party.id IN $org_ids AND party:Organization
   RETURN party
   UNION

@@ -5,7 +5,7 @@
 // param: radius_m FLOAT -- radius in metres, on Neo4j's sphere (6378.14 km)
 // example: :param {lat: 42.8, lon: 93.5, radius_m: 50500.0}
 // Plan: sites and plants by the point index of each label; the count of sites without a point scans the two site labels, since no index holds a missing property.
-CALL {
+CALL () {
   MATCH (site:DataCenter) WHERE point.distance(site.location, point({latitude: $lat, longitude: $lon})) < $radius_m
   RETURN site
   UNION
@@ -14,7 +14,7 @@ CALL {
 }
 WITH site ORDER BY site.id
 WITH collect({id: site.id, props: properties(site)}) AS sites
-CALL {
+CALL () {
   MATCH (plant:PowerPlant)
   WHERE point.distance(plant.location, point({latitude: $lat, longitude: $lon})) < $radius_m
   WITH plant ORDER BY plant.id

@@ -5,7 +5,7 @@
 // param: radius_m FLOAT -- radius in metres, on Neo4j's sphere (6378.14 km)
 // example: :param {region_id: 'place-cn-xj', site_id: '', radius_m: 50500.0}
 // Plan: the site, or the region, by its id (index seeks), the region's sites inward through PART_OF; plants by the point index.
-CALL {
+CALL () {
   MATCH (site:Entity {id: $site_id}) USING INDEX SEEK site:Entity(id) WHERE site:DataCenter OR site:ProjectAggregate RETURN site
   UNION
   MATCH (region:Entity {id: $region_id}) USING INDEX SEEK region:Entity(id) WHERE region:Place
@@ -16,8 +16,7 @@ CALL {
 WITH site, COLLECT { MATCH (site)-[:LOCATED_IN]->(place:Place) WHERE place.location IS NOT NULL RETURN place ORDER BY place.id LIMIT 1 } AS homes
 WITH site, homes[0] AS home
 WITH site, home, coalesce(site.location, home.location) AS here
-CALL {
-  WITH here
+CALL (here) {
   MATCH (plant:PowerPlant)
   WHERE point.distance(plant.location, here) < $radius_m
   RETURN collect({id: plant.id, props: properties(plant),
