@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar, cast
 
 from graph.spatial import PointIndex, coordinates
@@ -212,8 +212,11 @@ class MemoryStore:
     def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
         return {i: self._nodes[i] for i in ids if i in self._nodes}
 
-    def nodes(self, label: str) -> list[Node]:
-        return list(self.memo(("label", label), lambda: self._labelled(label)))
+    def nodes(self, label: str, *, keys: Sequence[str] | None = None) -> list[Node]:
+        every = self.memo(("label", label), lambda: self._labelled(label))
+        if keys is None:
+            return list(every)
+        return [Node(n.id, n.labels, {k: n.props[k] for k in keys if k in n.props}) for n in every]
 
     def named(self, label: str, term: str) -> list[Node]:
         by_key = self.memo(("named", label), lambda: self._by_name_key(label))

@@ -7,7 +7,7 @@ answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -64,8 +64,9 @@ class GraphStore(Protocol):
         """One node by id, or None."""
         ...
 
-    def nodes(self, label: str) -> list[Node]:
-        """Every node with the label, sorted by id."""
+    def nodes(self, label: str, *, keys: Sequence[str] | None = None) -> list[Node]:
+        """Every node with the label, sorted by id; with `keys`, holding only those of its
+        properties (for a reader that needs a few fields of very many nodes)."""
         ...
 
     def named(self, label: str, term: str) -> list[Node]:

@@ -9,7 +9,7 @@ its object properties (camelCase -> UPPER_SNAKE), properties its datatype proper
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -87,9 +87,20 @@ class Schema:
     classes: dict[str, ClassSpec]
     relationships: dict[str, RelSpec]
     properties: dict[str, PropertySpec]
+    # Worked out once per label or set of labels: every record a source makes or a read returns asks.
+    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _closures: dict[tuple[str, ...], tuple[str, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def ancestors(self, label: str) -> frozenset[str]:
         """The label and every class above it in the ontology."""
+        found = self._ancestors.get(label)
+        if found is None:
+            found = self._ancestors[label] = self._walk_up(label)
+        return found
+
+    def _walk_up(self, label: str) -> frozenset[str]:
         seen: set[str] = set()
         todo = [label]
         while todo:
@@ -102,10 +113,14 @@ class Schema:
 
     def closure(self, labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Labels plus every superclass, in a stable order (most general first)."""
-        found: set[str] = set()
-        for label in labels:
-            found |= self.ancestors(label)
-        return tuple(sorted(found, key=lambda lab: (len(self.ancestors(lab)), lab)))
+        key = tuple(labels)
+        found = self._closures.get(key)
+        if found is None:
+            above: set[str] = set()
+            for label in key:
+                above |= self.ancestors(label)
+            found = self._closures[key] = tuple(sorted(above, key=lambda lab: (len(self.ancestors(lab)), lab)))
+        return found
 
     def node_properties(self, labels: tuple[str, ...]) -> dict[str, PropertySpec]:
         """Properties a node with these labels may carry."""

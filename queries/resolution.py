@@ -32,6 +32,8 @@ from queries.clusters import Clusters, identifiers
 from queries.names import fingerprint, sub_unit
 
 MERGE_SCHEMES = ("csl", "ofac", "lei", "uscc", "isin", "opensanctions", "epoch", "gem")
+# The properties resolution reads of each organisation (identifiers to merge on, and what an anchor keeps).
+READS = (Prop.IDENTIFIERS, Prop.NAME, Prop.COUNTRY, Prop.DATASET)
 RULE = "rule:shared-identifier"
 REKEY = "rule:rekey"
 

@@ -16,7 +16,7 @@ from loaders.judgements import Judgement, read_judgements
 from ontology.records import Dataset, Node
 from ontology.vocab import Label, Rel
 from queries.candidates import Candidate, candidates
-from queries.resolution import Resolution, cluster_of, resolve
+from queries.resolution import READS, Resolution, cluster_of, resolve
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class ApplyReport:
     resolution: Resolution
 
 
-def organizations(store: GraphStore) -> dict[str, Node]:
-    return {n.id: n for n in store.nodes(Label.ORGANIZATION)}
+def organizations(store: GraphStore, keys: Sequence[str] | None = None) -> dict[str, Node]:
+    """Every organisation by id; with `keys`, holding only those properties."""
+    return {n.id: n for n in store.nodes(Label.ORGANIZATION, keys=keys)}
 
 
 def read_all(files: Sequence[Path]) -> list[Judgement]:
@@ -37,7 +38,7 @@ def read_all(files: Sequence[Path]) -> list[Judgement]:
 
 
 def resolution_of(store: GraphStore, files: Sequence[Path]) -> Resolution:
-    return resolve(organizations(store), read_all(files))
+    return resolve(organizations(store, READS), read_all(files))
 
 
 def apply_resolution(store: GraphStore, files: Sequence[Path]) -> ApplyReport:

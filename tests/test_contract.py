@@ -150,6 +150,19 @@ def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
 
 
 @pytest.mark.neo4j
+def test_a_few_fields_of_every_node_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
+    keys = ("name_zh", "name", "country")
+    found = neo4j_store.nodes("Organization", keys=keys)
+    assert found == store.nodes("Organization", keys=keys)
+    whole = {n.id: n for n in store.nodes("Organization")}
+    assert [n.id for n in found] == sorted(whole)
+    for node in found:  # only the keys asked for, and only those the node holds
+        assert node.labels == whole[node.id].labels
+        assert node.props == {k: v for k, v in whole[node.id].props.items() if k in keys}
+    assert any("name_zh" not in n.props for n in found) and any("name_zh" in n.props for n in found)
+
+
+@pytest.mark.neo4j
 def test_loading_twice_converges(neo4j_store: Neo4jStore, bundled: Any) -> None:
     before, digest = neo4j_store.counts(), checksum(neo4j_store)
     neo4j_store.load(bundled)
