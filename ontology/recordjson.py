@@ -53,10 +53,15 @@ def _shell(record: Record, props: dict[str, Any]) -> dict[str, Any]:
     return {"id": record.id, "type": record.type, "source": record.source, "target": record.target, "props": props}
 
 
+# Built once: `json.dumps` with any option builds an encoder per call.
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_iso)
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_iso)
+
+
 def dumps(record: Record) -> str:
     """One line of JSON (the text of `as_object`, without building it value by value)."""
     props = dict(sorted(record.props.items()))
-    return json.dumps(_shell(record, props), ensure_ascii=False, separators=(",", ":"), default=_iso)
+    return _LINE.encode(_shell(record, props))
 
 
 def from_object(raw: dict[str, Any], dates: frozenset[str]) -> Record:
@@ -79,5 +84,5 @@ def loads(line: str, dates: frozenset[str]) -> Record:
 def digest(record: Record, ignore: frozenset[str]) -> str:
     """A fingerprint of what the record says, leaving out the properties in `ignore` (stamps)."""
     body = _shell(record, {k: v for k, v in record.props.items() if k not in ignore})
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_iso)
+    text = _SORTED.encode(body)
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()

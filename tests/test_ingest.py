@@ -203,6 +203,22 @@ def test_a_bad_row_stops_the_ingest_before_anything_is_written(side: Backend, tm
     assert report.invalid_rows == 1 and report.counts["added"] == 5
 
 
+def test_two_rows_making_one_record_differently_conflict(tmp_path: Path) -> None:
+    """The same party twice, as said the first time, is one record; said otherwise, a conflict
+    naming both rows (the LISTING node every row makes, always the same, never conflicts)."""
+    renamed = {**PARENT, "name": "Example Listed Parent Renamed Ltd."}
+    rows = _write(tmp_path / "twice.jsonl", [PARENT, TRADER, PARENT, SUB, renamed])
+    with pytest.raises(DataError) as caught:
+        Backend("memory", tmp_path).ingest(rows, S1)
+    message = f"conflicts with the record of the same id made at {rows}:1"
+    conflict = Problem(message, file=f"{rows}:5", record="tst-parent")
+    assert [str(p) for p in caught.value.problems] == [str(conflict)]
+    report = Backend("memory", tmp_path).ingest(rows, S1, skip_invalid=True)
+    assert report.invalid_rows == 1
+    kept = open_loaded_store("memory", [BUNDLED_DATA], tmp_path).node("tst-parent")
+    assert kept is not None and kept.props[Prop.NAME] == PARENT["name"]
+
+
 def store_has_no_test_records(store: GraphStore) -> bool:
     return store.node("tst-parent") is None and store.node("src-test-lines-2026-11-15") is None
 

@@ -200,12 +200,15 @@ class _Reader:
             self.flush()
 
     def flush(self) -> None:
+        """Stage the pending rows in one statement. A row whose id is staged already is left out;
+        it is a conflict if it says something else (another digest) than the staged one."""
         db = self.staged.db
-        for item in self.pending:
-            try:
-                db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", item)
-            except sqlite3.IntegrityError:
-                first, fingerprint = db.execute("SELECT origin, digest FROM stage WHERE id = ?", (item[0],)).fetchone()
+        before = db.total_changes
+        db.executemany("INSERT OR IGNORE INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", self.pending)
+        if db.total_changes - before < len(self.pending):
+            staged = self._staged({item[0] for item in self.pending})
+            for item in self.pending:
+                first, fingerprint = staged[item[0]]
                 if fingerprint != item[2]:
                     self.problem(
                         Problem(
@@ -215,6 +218,17 @@ class _Reader:
                         )
                     )
         self.pending.clear()
+
+    def _staged(self, ids: set[str]) -> dict[str, tuple[str, str]]:
+        """(origin, digest) of the staged record of each id."""
+        found: dict[str, tuple[str, str]] = {}
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT id, origin, digest FROM stage WHERE id IN ({marks})"  # noqa: S608 - placeholders only
+            found.update((i, (origin, fingerprint)) for i, origin, fingerprint in self.staged.db.execute(query, chunk))
+        return found
 
     def read(self, options: ReadOptions) -> None:
         db = self.staged.db
