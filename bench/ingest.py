@@ -1,6 +1,6 @@
 """Ingest throughput, peak memory and delta time for CSL and OpenSanctions downloads, both backends.
 
-    python -m bench.ingest [--scale 1.0] [--backends memory,neo4j] [--keep DIR]
+    python -m bench.ingest [--scale 1.0] [--backends memory,neo4j] [--keep DIR] [--no-bulk]
 
 Generates (bench/ingest_files.py) a CSL consolidated.json of 15,000 × scale entries and an FtM
 entities file of 10^6 × scale entities, each with a second snapshot changing about 1%, then runs
@@ -179,13 +179,15 @@ def neo4j_env(folder: Path) -> Iterator[Neo4jEnv]:
             neo4j_server.stop(config)
 
 
-def on_neo4j(files: Files, folder: Path) -> dict[str, Any]:
+def on_neo4j(files: Files, folder: Path, *, bulk: bool = True) -> dict[str, Any]:
     with neo4j_env(folder) as server:
         env = {**server.env, "CHIPTRAIL_HOME": str(folder / "home-neo4j")}
         results = ingest_all(files, "neo4j", env)
         if server.pid is not None:
             results["server_peak_mb"] = server_peak_mb(server.pid)  # before a bulk import restarts it
-        if server.config is None:
+        if not bulk:
+            results["bulk"] = "not run (--no-bulk)"
+        elif server.config is None:
             results["bulk"] = "`ingest --bulk` needs a server this bench starts: unset NEO4J_URI"
         else:
             results |= bulk_first(files, env, server.config)
@@ -236,6 +238,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full sizes (0.01: a smoke run)")
     parser.add_argument("--backends", default="memory,neo4j")
     parser.add_argument("--keep", type=Path, help="generate into (and leave) this folder")
+    parser.add_argument("--no-bulk", action="store_true", help="on Neo4j, the batched ingests only")
     args = parser.parse_args()
     backends = args.backends.split(",")
     with tempfile.TemporaryDirectory(prefix="chiptrail-bench-ingest-") as temp:
@@ -253,7 +256,7 @@ def main() -> None:
             results["memory"] = embedded(files, folder)
             results["candidates"] = candidates(folder)
         if "neo4j" in backends:
-            results["neo4j"] = on_neo4j(files, folder)
+            results["neo4j"] = on_neo4j(files, folder, bulk=not args.no_bulk)
     report(results, write_results("ingest", results))
 
 
