@@ -143,7 +143,9 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> bool:
 
 def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress: Progress | None) -> None:
     first = _check_ownership(staged, target)
-    gone = [r for r in target.live(staged.dataset) if not staged.contains([r[0]])]
+    live = list(target.live(staged.dataset))
+    kept = staged.contains(record_id for record_id, _ in live)
+    gone = [r for r in live if r[0] not in kept]
     for start in range(0, len(gone), BATCH):
         ended = target.stored(gone[start : start + BATCH]).values()
         target.write([end(old, staged.snapshot, staged.source_id) for old in ended])

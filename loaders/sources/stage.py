@@ -112,14 +112,22 @@ class Staged:
 
     def contains(self, ids: Iterable[str]) -> set[str]:
         """Which of these ids the download holds."""
-        query = "SELECT 1 FROM stage WHERE id = ?"
-        return {i for i in ids if self.db.execute(query, (i,)).fetchone() is not None}
+        return {str(i) for (i,) in _by_ids(self.db, "id", ids)}
 
     def close(self) -> None:
         """Drop the staging file."""
         self.db.close()
         (self.folder / "stage.sqlite").unlink(missing_ok=True)
         self.folder.rmdir()
+
+
+def _by_ids(db: sqlite3.Connection, columns: str, ids: Iterable[str]) -> Iterator[tuple[object, ...]]:
+    """The `columns` of the staged records among `ids`, looked up 500 at a time."""
+    wanted = list(ids)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = f"SELECT {columns} FROM stage WHERE id IN ({', '.join('?' * len(chunk))})"  # noqa: S608 - placeholders only
+        yield from db.execute(query, chunk)
 
 
 def _stamp(record: Record, staged: Staged, key: str, origin: Origin) -> Record:
@@ -221,14 +229,8 @@ class _Reader:
 
     def _staged(self, ids: set[str]) -> dict[str, tuple[str, str]]:
         """(origin, digest) of the staged record of each id."""
-        found: dict[str, tuple[str, str]] = {}
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            query = f"SELECT id, origin, digest FROM stage WHERE id IN ({marks})"  # noqa: S608 - placeholders only
-            found.update((i, (origin, fingerprint)) for i, origin, fingerprint in self.staged.db.execute(query, chunk))
-        return found
+        rows = _by_ids(self.staged.db, "id, origin, digest", sorted(ids))
+        return {str(i): (str(origin), str(fingerprint)) for i, origin, fingerprint in rows}
 
     def read(self, options: ReadOptions) -> None:
         db = self.staged.db
