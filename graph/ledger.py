@@ -82,8 +82,9 @@ class Ledger:
         return [row[0] for row in rows]
 
     def known(self, ids: set[str]) -> set[str]:
-        query = "SELECT 1 FROM items WHERE id = ? AND kind != 'edge'"
-        return {i for i in ids if i in self.outside or self.db.execute(query, (i,)).fetchone()}
+        inside: list[Ref] = [(i, None) for i in ids if i not in self.outside]
+        found = {str(i) for i, kind in self._by_id("id, kind", inside) if kind != "edge"}
+        return found | (ids & self.outside)
 
     def _by_id(self, columns: str, refs: list[Ref]) -> Iterator[tuple[object, ...]]:
         ids = [record_id for record_id, _ in refs]
