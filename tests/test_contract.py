@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from graph.memory import MemoryStore
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_store import Neo4jStore, native
 from graph.store import GraphStore
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
@@ -147,6 +147,28 @@ def test_store_reads_agree(store: MemoryStore, neo4j_store: Neo4jStore) -> None:
     assert neo4j_store.node("nope") is None
     assert neo4j_store.edges("SUPPLIES", source="scn-redsand") == store.edges("SUPPLIES", source="scn-redsand")
     assert neo4j_store.edges("PART_OF", target="place-cn-xj") == store.edges("PART_OF", target="place-cn-xj")
+
+
+@pytest.mark.neo4j
+def test_rows_are_what_the_driver_gives_made_plain(neo4j_store: Neo4jStore) -> None:
+    """Rows are built without `record.data()`: nodes and paths returned whole, dates and lists come
+    out as `record.data()` made plain gives them; a relationship as (start, type, end), its ends
+    without derived properties too (`record.data()` leaves them in)."""
+    query = (
+        "MATCH p = (a:Entity {id: 'org-nvidia'})-[r:DESIGNS]->(b) WITH a, r, p, b ORDER BY b.id LIMIT 2 "
+        "RETURN a, r, p, [a, b] AS both, {at: date('2025-01-13'), n: 1.5} AS m, a.name AS name"
+    )
+    by_driver, _, _ = neo4j_store.driver.execute_query(query, database_=neo4j_store.settings.database)
+    rows = neo4j_store.run(query)
+    expected = [native(record.data()) for record in by_driver]
+    assert len(rows) == 2
+    assert [{k: v for k, v in r.items() if k != "r"} for r in rows] == [
+        {k: v for k, v in r.items() if k != "r"} for r in expected
+    ]
+    for row in rows:
+        assert row["r"] == (row["a"], "DESIGNS", row["p"][2]) and row["p"][:2] == [row["a"], "DESIGNS"]
+        assert row["both"] == [row["a"], row["p"][2]] and "name_keys" not in row["a"]
+    assert rows[0]["m"] == {"at": dt.date(2025, 1, 13), "n": 1.5} and rows[0]["a"]["name"] == rows[0]["name"]
 
 
 @pytest.mark.neo4j
