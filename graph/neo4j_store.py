@@ -93,7 +93,7 @@ def _entity(value: Any) -> Any:
     if isinstance(value, Path):
         steps: list[Any] = [native(dict(value.start_node))]
         for rel, node in zip(value.relationships, value.nodes[1:], strict=True):
-            steps += [type(rel).__name__, native(dict(node))]
+            steps += [rel.type, native(dict(node))]
         return steps
     return value
 

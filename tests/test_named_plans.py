@@ -60,12 +60,19 @@ def scanned_labels(details: str) -> set[str]:
     return {label.strip() for label in labels.replace("&", "|").split("|") if label.strip()}
 
 
-def explain(store: Neo4jStore, query: NamedQuery) -> list[tuple[str, str]]:
-    """Every operator of the plan of the query with its example parameters (a `:param` map)."""
+def example_params(store: Neo4jStore, query: NamedQuery) -> dict[str, Any]:
+    """The example parameters of the query's header (a `:param` map), as the server reads them."""
     with store.driver.session(database=store.settings.database) as session:
         record = session.run("RETURN " + query.example.removeprefix(":param").strip() + " AS p").single()
-        assert record is not None
-        params: dict[str, Any] = record["p"]
+    assert record is not None
+    params: dict[str, Any] = record["p"]
+    return params
+
+
+def explain(store: Neo4jStore, query: NamedQuery) -> list[tuple[str, str]]:
+    """Every operator of the plan of the query with its example parameters."""
+    params = example_params(store, query)
+    with store.driver.session(database=store.settings.database) as session:
         plan = session.run("EXPLAIN " + query.bounded(params), params).consume().plan
     assert plan is not None
     return list(operators(plan))
@@ -120,17 +127,15 @@ def test_the_plans_before_the_seeks_would_fail(neo4j_store: Neo4jStore) -> None:
 EVERY_PART = neo4j_read.Parts(
     region_id="place-cn-xj", designations=True, parties=("org-nvidia",), owners_on_routes=True
 )
+GIVEN_CHIPS = replace(EVERY_PART, chip_ids=("chip-nvidia-h100-sxm",))
 READ_STATEMENTS = {
     "routes, every part": (neo4j_read.statement(EVERY_PART), neo4j_read.parameters(EVERY_PART)),
-    "routes, given chips": (
-        neo4j_read.statement(replace(EVERY_PART, chip_ids=("chip-nvidia-h100-sxm",))),
-        neo4j_read.parameters(replace(EVERY_PART, chip_ids=("chip-nvidia-h100-sxm",))),
-    ),
+    "routes, given chips": (neo4j_read.statement(GIVEN_CHIPS), neo4j_read.parameters(GIVEN_CHIPS)),
 }
 
 
 def deprecations(store: Neo4jStore, text: str, params: dict[str, Any]) -> list[str]:
-    """The titles of the deprecation notifications that `EXPLAIN` of the statement raises."""
+    """The descriptions of the deprecation notifications that `EXPLAIN` of the statement raises."""
     settings = store.settings
     auth = (settings.username, settings.checked_password())
     with (
@@ -149,10 +154,8 @@ def deprecations(store: Neo4jStore, text: str, params: dict[str, Any]) -> list[s
 @pytest.mark.parametrize("name", sorted(registry()))
 def test_named_query_uses_no_deprecated_syntax(neo4j_store: Neo4jStore, name: str) -> None:
     query = registry()[name]
-    with neo4j_store.driver.session(database=neo4j_store.settings.database) as session:
-        record = session.run("RETURN " + query.example.removeprefix(":param").strip() + " AS p").single()
-    assert record is not None
-    assert deprecations(neo4j_store, query.bounded(record["p"]), record["p"]) == []
+    params = example_params(neo4j_store, query)
+    assert deprecations(neo4j_store, query.bounded(params), params) == []
 
 
 @pytest.mark.neo4j
