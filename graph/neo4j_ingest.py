@@ -111,13 +111,20 @@ class Neo4jTarget:
         return found
 
     def live(self, dataset: str) -> Iterator[Ref]:
-        for root in self._roots():
-            query = f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} RETURN collect(n.id) AS ids"
-            yield from ((i, None) for i in self.store.run(query, dataset=dataset)[0]["ids"])
+        for rel_type, match, where, var in self.live_reads():
+            yield from ((i, rel_type) for i in self.store.paged(match, where, var, f"{var}.id", dataset=dataset))
+
+    def live_reads(self) -> list[tuple[str | None, str, str, str]]:
+        """What `live` reads, a page at a time through each id index (the constructor made them, so
+        the hints hold): (relationship type or None for nodes, MATCH, condition, variable)."""
+        reads: list[tuple[str | None, str, str, str]] = [
+            (None, f"MATCH (n:{root}) USING INDEX n:{root}(id)", f"{_live('n')} AND NOT n:{Label.SOURCE}", "n")
+            for root in self._roots()
+        ]
         for rel_type in sorted(self.store.schema.relationships):
             rel = identifier(rel_type, self.store.schema.relationships)
-            query = f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} RETURN collect(r.id) AS ids"
-            yield from ((i, rel_type) for i in self.store.run(query, dataset=dataset)[0]["ids"])
+            reads.append((rel_type, f"MATCH ()-[r:{rel}]->() USING INDEX r:{rel}(id)", _live("r"), "r"))
+        return reads
 
     def write(self, records: Iterable[Record]) -> None:
         data = Dataset()

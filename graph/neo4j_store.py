@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
@@ -42,6 +42,15 @@ from ontology.schema import Schema, load_schema
 from ontology.vocab import Derived, Prop
 
 
+def page_query(match: str, where: str, var: str, item: str) -> str:
+    """One page of `Neo4jStore.paged`: the `$page` records after id `$after`, collected."""
+    condition = f"{var}.id > $after" + (f" AND {where}" if where else "")
+    return (
+        f"{match} WHERE {condition} WITH {var} ORDER BY {var}.id LIMIT $page "
+        f"RETURN collect({item}) AS found, max({var}.id) AS last"
+    )
+
+
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
     """Backtick-quote a label or type, after checking the ontology declares it."""
     if name not in allowed:
@@ -55,6 +64,7 @@ def declared(name: str, allowed: set[str] | dict[str, Any]) -> str:
     return name
 
 
+PAGE = 20_000  # records per read of `Neo4jStore.paged`
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -358,16 +368,39 @@ class Neo4jStore:
         )
 
     def nodes(self, label: str, *, keys: Sequence[str] | None = None) -> list[Node]:
-        on = identifier(label, self.schema.classes)
         if keys is None:
+            on = identifier(label, self.schema.classes)
             query = f"MATCH (n:{on}) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id"
             return [self.node_from_row(row) for row in self.run(query)]
-        # A few fields of many nodes: one row holding them all, since the driver's cost is per row
+        # A few fields of many nodes: a page of them per row, since the driver's cost is per row
         # (measured on 55,000 organisations: 10x faster than a row per node with every property).
-        fields = ", ".join(f".`{k.replace('`', '``')}`" for k in dict.fromkeys([Prop.ID, *keys]))
-        query = f"MATCH (n:{on}) WITH n ORDER BY n.id RETURN collect([labels(n), n {{{fields}}}]) AS found"
-        rows = self.run(query)[0]["found"]
+        rows = self.paged(*self.projection(label, keys))
         return [self.node_from_row({"labels": lab, "props": _present(props)}) for lab, props in rows]
+
+    def projection(self, label: str, keys: Sequence[str]) -> tuple[str, str, str, str]:
+        """What `nodes(label, keys=…)` pages through: the nodes of the label's root (whose id index
+        gives the order) that hold the label, each as [labels, {id and `keys`}]."""
+        on = identifier(label, self.schema.classes)
+        (root,) = self.schema.ancestors(label) & self.roots
+        fields = ", ".join(f".`{k.replace('`', '``')}`" for k in dict.fromkeys([Prop.ID, *keys]))
+        where = "" if root == label else f"n:{on}"
+        return f"MATCH (n:{identifier(root, self.roots)})", where, "n", f"[labels(n), n {{{fields}}}]"
+
+    def paged(self, match: str, where: str, var: str, item: str, **params: Any) -> Iterator[Any]:
+        """`item` of every record `match` and `where` find, in id order, a page (`PAGE`) per read.
+
+        A page is one row holding a list, since the driver's cost is per row; one page at a time,
+        since one list of them all fills the server's transaction memory (a 512 MB heap refused
+        600,000 organisations' four fields; a page of 20,000 holds about 35 MB). `match` ends
+        with a root label whose id index (a uniqueness constraint's, or a relationship type's)
+        gives the order, so the pages together read that index once."""
+        query, after = page_query(match, where, var, item), ""
+        while True:
+            (row,) = self.run(query, after=after, page=PAGE, **params)
+            yield from row["found"]
+            if len(row["found"]) < PAGE:
+                return
+            after = row["last"]
 
     def edges(self, rel_type: str, *, source: str | None = None, target: str | None = None) -> list[Edge]:
         rel, any_root = identifier(rel_type, self.schema.relationships), self._any_root()

@@ -94,6 +94,12 @@ def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _walk(child)
 
 
+def plan_cost(plan: dict[str, Any]) -> tuple[int, frozenset[str]]:
+    """The db hits and the operators (without their runtime suffix) of a PROFILE's plan."""
+    operators = frozenset(str(op.get("operatorType", "")).split("@")[0] for op in _walk(plan))
+    return sum(int(op.get("dbHits", 0)) for op in _walk(plan)), operators
+
+
 def _run(
     tx: ManagedTransaction, text: str, rows: list[Row], step: str, what: str, profiles: list[Profile] | None
 ) -> list[Record]:
@@ -102,8 +108,7 @@ def _run(
     result = tx.run("PROFILE " + text, rows=rows)
     records = list(result)
     plan = result.consume().profile or {}
-    operators = frozenset(str(op.get("operatorType", "")).split("@")[0] for op in _walk(plan))
-    hits = sum(int(op.get("dbHits", 0)) for op in _walk(plan))
+    hits, operators = plan_cost(plan)
     profiles.append(Profile(what, step, len(rows), hits, operators))
     return records
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from graph import neo4j_store as neo4j_store_module
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore, native
 from graph.store import GraphStore
@@ -182,6 +183,18 @@ def test_a_few_fields_of_every_node_agree(store: MemoryStore, neo4j_store: Neo4j
         assert node.labels == whole[node.id].labels
         assert node.props == {k: v for k, v in whole[node.id].props.items() if k in keys}
     assert any("name_zh" not in n.props for n in found) and any("name_zh" in n.props for n in found)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("label", ["Organization", "Entity"])
+def test_a_few_fields_read_a_page_at_a_time_agree(
+    store: MemoryStore, neo4j_store: Neo4jStore, label: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(neo4j_store_module, "PAGE", 7)
+    before = neo4j_store.statements
+    found = neo4j_store.nodes(label, keys=("name",))
+    assert found == store.nodes(label, keys=("name",))
+    assert len(found) > 3 * 7 and neo4j_store.statements - before == len(found) // 7 + 1
 
 
 @pytest.mark.neo4j

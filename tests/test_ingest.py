@@ -180,6 +180,26 @@ def test_a_delta_adds_changes_and_ends_without_losing_history(side: Backend, tmp
     assert verdicts == {"tst-trader": ("affiliate", "clear"), "tst-sub": ("affiliate", "clear")}
 
 
+@pytest.mark.neo4j
+def test_a_delta_finds_what_it_ends_a_page_at_a_time(
+    neo4j_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import neo4j_store as neo4j_store_module
+    from graph.neo4j_ingest import Neo4jTarget
+
+    neo4j_store.clear()
+    neo4j_store.load(load_paths([BUNDLED_DATA]))
+    side = Backend("neo4j", tmp_path, neo4j_store)
+    side.ingest(_first(tmp_path), S1)
+    whole = sorted(Neo4jTarget(neo4j_store).live("test_lines"), key=str)
+    monkeypatch.setattr(neo4j_store_module, "PAGE", 2)
+    assert sorted(Neo4jTarget(neo4j_store).live("test_lines"), key=str) == whole and len(whole) == 8  # as added
+    report = side.ingest(_second(tmp_path), S2)
+    assert (report.counts["added"], report.counts["changed"], report.counts["ended"]) == (1, 1, 1)
+    assert [c.id for c in changes(neo4j_store, "test_lines").ended] == ["tst-parent-owns-trader"]
+    neo4j_store.clear()
+
+
 def test_the_same_file_twice_changes_nothing_and_an_older_one_is_refused(side: Backend, tmp_path: Path) -> None:
     first = _first(tmp_path)
     side.ingest(first, S1)

@@ -15,12 +15,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from graph.neo4j_store import Neo4jStore
-from graph.neo4j_write import Profile
+from graph.neo4j_ingest import Neo4jTarget
+from graph.neo4j_store import Neo4jStore, page_query
+from graph.neo4j_write import Profile, plan_cost
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate
 from ontology.records import Dataset, Edge, default_edge_id
-from ontology.vocab import Label, Rel
+from ontology.vocab import Label, Prop, Rel
 
 pytestmark = pytest.mark.neo4j
 
@@ -116,3 +117,41 @@ def test_a_relationship_whose_ends_change_is_moved_not_doubled(writer: Neo4jStor
     found = writer.run("MATCH (a)-[r:DESIGNS {id: $id}]->(b) RETURN a.id AS a, b.id AS b", id=designs.id)
     assert found == [{"a": designs.source, "b": other}]
     assert designs.id == default_edge_id(designs.source, Rel.DESIGNS, designs.target)
+
+
+ORDERING = {"Sort", "Top", "PartialSort", "PartialTop"}
+
+
+def profile_page(store: Neo4jStore, query: str, **params: object) -> tuple[int, int, frozenset[str]]:
+    """(records found, db hits, operators) of one page read under PROFILE."""
+    with store.driver.session(database=store.settings.database) as session:
+        result = session.run("PROFILE " + query, params)
+        found = len(result.single(strict=True)["found"])
+        hits, operators = plan_cost(result.consume().profile or {})
+    return found, hits, operators
+
+
+def test_paged_reads_seek_one_page_of_the_id_index(writer: Neo4jStore) -> None:
+    """The reads that gather every record of a dataset or label a page at a time: each page reads
+    an id index in order and stops after the page, never sorting the whole label."""
+    data = generate(10_000)
+    for records in (data.nodes, data.edges):
+        for record in records.values():
+            record.props[Prop.DATASET] = "synthetic"
+    writer.load(data)
+    reads = [(m, where, var, f"{var}.id") for _, m, where, var in Neo4jTarget(writer).live_reads()]
+    reads.append(writer.projection(Label.ORGANIZATION, [Prop.NAME, Prop.COUNTRY]))
+    checked = 0
+    for match, where, var, item in reads:
+        query = page_query(match, where, var, item)
+        everything, all_hits, _ = profile_page(writer, query, after="", page=10**9, dataset="synthetic")
+        if everything < 1000:
+            continue
+        found, hits, operators = profile_page(writer, query, after="", page=100, dataset="synthetic")
+        assert found == 100
+        # in the id index's order (a seek from $after, or a scan the limit stops), never sorted
+        assert not operators & ORDERING, (match, operators)
+        assert any("IndexSeekByRange" in op or op.endswith("IndexScan") for op in operators), (match, operators)
+        assert 4 * hits <= all_hits, (match, hits, all_hits)  # it stops after the page
+        checked += 1
+    assert checked >= 3  # the entities, SUPPLIES and the organisations at least
