@@ -16,9 +16,9 @@ from neo4j import Query
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.graph import Node, Path, Relationship
 
-from graph.neo4j_store import Neo4jStore
+from graph.neo4j_store import Neo4jStore, unanswered
 from graph.store import GraphStore
-from ontology.errors import BackendUnavailable, Refused
+from ontology.errors import Refused
 
 ALLOWED_PROCEDURES = {
     "db.labels",
@@ -109,7 +109,7 @@ def run_read_only(store: GraphStore, text: str, params: dict[str, Any], timeout:
 
             columns, rows = session.execute_read(work)
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
-        raise BackendUnavailable(f"Neo4j at {store.settings.uri} does not answer: {exc}") from exc
+        raise unanswered(store.settings.uri, exc) from exc
     except ClientError as exc:
         raise Refused(f"Neo4j refused the query: {exc.message}", 400) from exc
     except (OverflowError, TypeError, ValueError) as exc:  # parameters the driver cannot encode

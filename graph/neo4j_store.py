@@ -51,6 +51,20 @@ def page_query(match: str, where: str, var: str, item: str) -> str:
     )
 
 
+def unanswered(uri: str, exc: Exception) -> BackendUnavailable:
+    """The error for a read or write the server did not carry out; one that ran out of the server's
+    memory says which setting to raise, since retrying it alone cannot help."""
+    code = str(getattr(exc, "code", "") or "")
+    if "OutOfMemory" in code or "MemoryLimit" in code:
+        said = str(getattr(exc, "message", exc)).rstrip(". ")
+        return BackendUnavailable(
+            f"Neo4j at {uri} ran out of memory for this query: {said}. "
+            "Give the server a larger heap (`chiptrail neo4j start --heap 2g`, or "
+            "server.memory.heap.max_size in neo4j.conf) and run it again."
+        )
+    return BackendUnavailable(f"Neo4j at {uri} does not answer: {exc}")
+
+
 def identifier(name: str, allowed: set[str] | dict[str, Any]) -> str:
     """Backtick-quote a label or type, after checking the ontology declares it."""
     if name not in allowed:
@@ -234,7 +248,7 @@ class Neo4jStore:
                 self._answered = time.monotonic()
                 return ",".join(sorted(session.last_bookmarks().raw_values))
         except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
-            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            raise unanswered(self.settings.uri, exc) from exc
 
     def _await(self, work: Callable[[], T]) -> T:
         """`work()` in a thread of its own, waited for as a read: see `run`."""
@@ -267,7 +281,7 @@ class Neo4jStore:
             )
             self._answered = time.monotonic()
         except (ServiceUnavailable, SessionExpired, TransientError, OSError) as exc:
-            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            raise unanswered(self.settings.uri, exc) from exc
         except ClientError as exc:
             if exc.code and "TransactionTimedOut" in exc.code:
                 raise BackendUnavailable(
@@ -301,7 +315,7 @@ class Neo4jStore:
         except FutureTimeout:
             raise BackendUnavailable(f"Neo4j at {self.settings.uri} did not answer within {timeout:g} s") from None
         except (Neo4jError, ServiceUnavailable, OSError) as exc:
-            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            raise unanswered(self.settings.uri, exc) from exc
 
     def _any_root(self) -> str:
         return "|".join(identifier(r, self.roots) for r in sorted(self.roots))
@@ -431,7 +445,7 @@ class Neo4jStore:
             with self.driver.session(database=self.settings.database) as session:
                 session.execute_write(_run_all, self.schema_statements())
         except ServiceUnavailable as exc:
-            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            raise unanswered(self.settings.uri, exc) from exc
         except Neo4jError as exc:
             raise WriteRefused(f"Neo4j refused a schema statement: {exc}") from exc
         self._schema_ready = True
@@ -538,7 +552,7 @@ class Neo4jStore:
                 database_=self.settings.database,
             )
         except ServiceUnavailable as exc:
-            raise BackendUnavailable(f"Neo4j at {self.settings.uri} does not answer: {exc}") from exc
+            raise unanswered(self.settings.uri, exc) from exc
         except Neo4jError as exc:
             raise WriteRefused(f"Neo4j refused a delete: {exc}") from exc
         return int(records[0]["gone"])

@@ -67,9 +67,12 @@ def test_neo4j_start_status_stop(tmp_path: Path) -> None:
         unavailable("`chiptrail neo4j start` needs the jars in tools/neo4j/lib (run `make neo4j-jars`)")
     env = {**os.environ, "NEO4J_PASSWORD": "a-local-password"}
     home, bolt, http = str(tmp_path / "server"), str(free_port()), str(free_port())
-    started = run(env, "neo4j", "start", "--home", home, "--bolt-port", bolt, "--http-port", http)
+    memory = ("--heap", "640M", "--pagecache", "96m")
+    started = run(env, "neo4j", "start", "--home", home, "--bolt-port", bolt, "--http-port", http, *memory)
     try:
         assert started.returncode == 0, started.stderr
+        conf = (tmp_path / "server" / "conf" / "neo4j.conf").read_text().splitlines()
+        assert {"server.memory.heap.max_size=640m", "server.memory.pagecache.size=96m"} <= set(conf)
         assert f"bolt://127.0.0.1:{bolt}" in started.stdout
         assert f"http://127.0.0.1:{http}/browser/" in started.stdout
         guide = "arg=http%3A%2F%2Flocalhost%3A8000%2Fbrowser%2Fchiptrail.md"
@@ -83,3 +86,11 @@ def test_neo4j_start_status_stop(tmp_path: Path) -> None:
         stopped = run(env, "neo4j", "stop", "--home", home)
     assert "stopped" in stopped.stdout
     assert run(env, "neo4j", "status", "--home", home).returncode == 3
+
+
+def test_neo4j_start_refuses_a_heap_that_is_not_a_size(tmp_path: Path) -> None:
+    env = {**os.environ, "NEO4J_PASSWORD": "a-local-password"}
+    refused = run(env, "neo4j", "start", "--home", str(tmp_path / "server"), "--heap", "2 GB")
+    assert refused.returncode == 2
+    assert "Invalid value for '--heap': '2 GB' is not a size such as 512m or 2g" in refused.stderr
+    assert not (tmp_path / "server").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -25,8 +26,29 @@ ApiOpt = Annotated[
 DEFAULT_HOME = Path(".chiptrail/neo4j")
 
 
-def _config(home: Path, bolt_port: int, http_port: int, api_url: str) -> neo4j_server.ServerConfig:
-    return neo4j_server.ServerConfig(home.resolve(), bolt_port, http_port, api_url=api_url)
+def _size(value: str) -> str:
+    if not re.fullmatch(r"[1-9][0-9]*[kmg]", value.lower()):
+        raise typer.BadParameter(f"'{value}' is not a size such as 512m or 2g")
+    return value.lower()
+
+
+HeapOpt = Annotated[
+    str,
+    typer.Option(
+        "--heap",
+        help="Java heap, which queries and transactions use (512m, 2g…); raise it when Neo4j runs out of memory.",
+        callback=_size,
+    ),
+]
+PageCacheOpt = Annotated[
+    str, typer.Option("--pagecache", help="Memory caching the database files (512m, 2g…).", callback=_size)
+]
+
+
+def _config(
+    home: Path, bolt_port: int, http_port: int, api_url: str, heap: str, pagecache: str
+) -> neo4j_server.ServerConfig:
+    return neo4j_server.ServerConfig(home.resolve(), bolt_port, http_port, heap, pagecache, api_url=api_url)
 
 
 def _print_browser(config: neo4j_server.ServerConfig) -> None:
@@ -50,9 +72,11 @@ def start(
     bolt_port: BoltOpt = 7687,
     http_port: HttpOpt = 7474,
     api_url: ApiOpt = DEFAULT_API_URL,
+    heap: HeapOpt = neo4j_server.ServerConfig.heap,
+    pagecache: PageCacheOpt = neo4j_server.ServerConfig.pagecache,
 ) -> None:
     """Start the server (password from NEO4J_PASSWORD) and wait until Bolt answers."""
-    config = _config(home, bolt_port, http_port, api_url)
+    config = _config(home, bolt_port, http_port, api_url, heap, pagecache)
     with user_errors():
         password = Neo4jSettings().checked_password()
         with out.status("starting Neo4j (about 20 s)…"):
