@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz, process
 
 from graph.store import GraphStore
 from ontology.names import NAME_KEYS, names_in, normalise
 from ontology.records import Node
 from ontology.vocab import Label, Prop
 from queries.answers import SearchHit
+from queries.cache import per_version
+
+WORDS = re.compile(r"[\s,()/-]+")
+FUZZY = 0.6  # the least difflib ratio a fuzzy hit has
+# rapidfuzz's ratio (2 x the longest common subsequence / both lengths, in %) is never below
+# difflib's (whose matching blocks are a common subsequence): a little under 60 % keeps every text
+# difflib scores at 0.6 or more, whatever the rounding.
+CANDIDATE_CUTOFF = 100 * FUZZY - 1e-6
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -24,8 +38,10 @@ def _score(wanted: str, candidate: str) -> float:
         return 0.9
     if wanted in have:
         return 0.8
+    if fuzz.ratio(wanted, have) < CANDIDATE_CUTOFF:  # difflib's ratio would be lower still
+        return 0.0
     ratio = difflib.SequenceMatcher(None, wanted, have).ratio()
-    return round(0.75 * ratio, 4) if ratio >= 0.6 else 0.0
+    return round(0.75 * ratio, 4) if ratio >= FUZZY else 0.0
 
 
 FUZZY_BELOW = 0.75  # no fuzzy score is above this; every hit above it holds the term in a name
@@ -36,15 +52,38 @@ def search(store: GraphStore, q: str, limit: int = 20) -> list[SearchHit]:
 
     A hit that is not fuzzy holds the folded term in one of its folded names (a word of a name is a
     piece of it), so those come from a look-up (`GraphStore.containing`). Every fuzzy hit scores
-    below every other, so only when the look-up gives fewer than `limit` hits above `FUZZY_BELOW` are
-    every entity's names read and scored."""
+    below every other, so only when the look-up gives fewer than `limit` hits above `FUZZY_BELOW`
+    are fuzzy hits looked for, among the entities one of whose folded names or words is near the
+    term (`NameTable.near`, which holds every entity with a fuzzy score and bounds that score from
+    above): read and scored best bound first, until no entity left can enter the first `limit`.
+    The hits are those a reading of every entity would give."""
     wanted = normalise(q)
     if not wanted:
         return []
-    hits = ranked(store.containing(Label.ENTITY, wanted), wanted)
-    if sum(h.score > FUZZY_BELOW for h in hits) < limit:
-        hits = ranked(store.nodes(Label.ENTITY), wanted)
+    found = {n.id: n for n in store.containing(Label.ENTITY, wanted)}
+    hits = ranked(found.values(), wanted)
+    if sum(h.score > FUZZY_BELOW for h in hits) >= limit:
+        return hits[:limit]
+    bounds = {i: bound for i, bound in name_table(store).near(wanted).items() if i not in found}
+    order = sorted(bounds, key=lambda i: (-bounds[i], i))
+    for start in range(0, len(order), READ):
+        if len(hits) >= limit and hits[limit - 1].score > bounds[order[start]]:
+            break  # the rest score no more than their bound, below the last hit kept
+        found.update(store.nodes_by_id(order[start : start + READ]))
+        hits = ranked(found.values(), wanted)
     return hits[:limit]
+
+
+READ = 500  # fuzzy candidates read and scored at a time
+
+
+def _texts(names: list[str]) -> Iterable[tuple[str, str, float]]:
+    """(a name or a word of it, the name, the weight of its score): what `ranked` scores."""
+    for name in names:
+        yield name, name, 1.0
+    for name in names:
+        for word in WORDS.split(name):
+            yield word, name, 0.85
 
 
 def ranked(nodes: Iterable[Node], wanted: str) -> list[SearchHit]:
@@ -52,12 +91,67 @@ def ranked(nodes: Iterable[Node], wanted: str) -> list[SearchHit]:
     hits = []
     for node in nodes:
         names = names_in(node.props, NAME_KEYS)
-        scored = [(_score(wanted, name), name) for name in names]
-        scored += [(0.85 * _score(wanted, word), name) for name in names for word in re.split(r"[\s,()/-]+", name)]
-        best = max(scored, default=(0.0, ""))
+        best = max(((weight * _score(wanted, text), name) for text, name, weight in _texts(names)), default=(0.0, ""))
         if best[0] > 0:
             name = node.props.get(Prop.NAME)
             label = str(name) if name is not None else None
             hits.append(SearchHit(id=node.id, name=label, labels=sorted(node.labels), matched=best[1], score=best[0]))
     hits.sort(key=lambda h: (-h.score, h.name or "", h.id))
     return hits
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """Every entity's folded names and name words, each once, with the entities that hold it."""
+
+    texts: list[str]
+    ids: list[str]
+    # texts[i] is held by ids[k // 2] for k in owners[starts[i]:starts[i + 1]]: as a name if k is
+    # even, else as a word of a name only (whose score `ranked` weighs by 0.85)
+    starts: NDArray[np.int64]
+    owners: NDArray[np.int64]
+
+    def near(self, wanted: str) -> dict[str, float]:
+        """The entities holding a text whose rapidfuzz ratio to `wanted` reaches the cutoff, each
+        with the most `ranked` can score it by such a text: every entity `_score` gives a fuzzy
+        score, and a few more."""
+        scores = process.cdist([wanted], self.texts, scorer=fuzz.ratio, score_cutoff=CANDIDATE_CUTOFF, workers=-1)[0]
+        bounds: dict[str, float] = {}
+        for i in np.flatnonzero(scores):
+            # difflib's ratio is at most rapidfuzz's; the slack covers `_score`'s rounding
+            top = 0.75 * float(scores[i]) / 100 + 1e-4
+            for k in self.owners[self.starts[i] : self.starts[i + 1]].tolist():
+                entity, bound = self.ids[k // 2], top * (0.85 if k % 2 else 1.0)
+                if bound > bounds.get(entity, 0.0):
+                    bounds[entity] = bound
+        return bounds
+
+
+def name_table(store: GraphStore) -> NameTable:
+    """The store's `NameTable`, made once per data version (on Neo4j, per API request's version)."""
+    return per_version(store, ("search", "names"), lambda: table_of(store.nodes(Label.ENTITY, keys=NAME_KEYS)))
+
+
+def table_of(nodes: Iterable[Node]) -> NameTable:
+    held: dict[str, list[int]] = {}
+    ids: list[str] = []
+    for index, node in enumerate(nodes):
+        ids.append(node.id)
+        for text, word in _folded(node.props).items():
+            held.setdefault(text, []).append(2 * index + word)
+    counts = np.fromiter((len(v) for v in held.values()), dtype=np.int64, count=len(held))
+    starts = np.zeros(len(held) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    owners = np.fromiter(itertools.chain.from_iterable(held.values()), dtype=np.int64, count=int(starts[-1]))
+    return NameTable(list(held), ids, starts, owners)
+
+
+def _folded(props: Mapping[str, object]) -> dict[str, bool]:
+    """The folded texts `ranked` scores a node's names by, each True if only a word of a name
+    (empty ones, which score 0, left out)."""
+    found: dict[str, bool] = {}
+    for text, _, weight in _texts(names_in(props, NAME_KEYS)):
+        folded = normalise(text)
+        if folded:
+            found[folded] = found.get(folded, True) and weight < 1
+    return found

@@ -4,17 +4,22 @@ backends alike; on Neo4j through the id constraint and the keyword full-text ind
 
 from __future__ import annotations
 
+import random
+from collections.abc import Iterable
+
 import pytest
 
+from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
+from loaders.synthetic import generate
 from ontology.errors import NotFound
 from ontology.names import normalise
 from ontology.records import Dataset, Node
 from ontology.schema import load_schema
 from ontology.vocab import Label
 from queries.resolve import resolve_chips, resolve_organization, resolve_place
-from queries.search import ranked, search
+from queries.search import FUZZY_BELOW, ranked, search
 from tests.test_named_plans import operators
 
 SCHEMA = load_schema()
@@ -130,7 +135,10 @@ def test_a_fragment_is_found_inside_folded_names_and_matched_as_written(named_st
 
 
 @BOTH
-@pytest.mark.parametrize(("q", "limit"), [("ext", 2), ("ext", 3), ("Exampel", 5), ("holdings", 1), ("深圳", 2)])
+@pytest.mark.parametrize(
+    ("q", "limit"),
+    [("ext", 2), ("ext", 3), ("Exampel", 5), ("holdings", 1), ("深圳", 2), ("Exmaple Holdngs", 3), ("oher", 2)],
+)
 def test_search_ranks_as_reading_every_entity_does(named_store: GraphStore, q: str, limit: int) -> None:
     found = search(named_store, q, limit)
     assert found == ranked(named_store.nodes(Label.ENTITY), normalise(q))[:limit]
@@ -139,11 +147,60 @@ def test_search_ranks_as_reading_every_entity_does(named_store: GraphStore, q: s
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("backend", ["neo4j"], indirect=True)
-def test_search_reads_every_entity_only_for_fuzzy_hits(named_store: GraphStore) -> None:
+def test_search_reads_every_entitys_names_only_for_fuzzy_hits(named_store: GraphStore) -> None:
     assert isinstance(named_store, Neo4jStore)
     before = named_store.statements
     assert [h.id for h in search(named_store, "ext", 2)] == ["org-other", "org-ext"]  # tied: by name
     assert named_store.statements - before == 1  # two exact hits: the look-up alone
     before = named_store.statements
     assert search(named_store, "Exampel", 2)[0].id == "org-ext"  # a typo: fuzzy
-    assert named_store.statements - before == 2  # the look-up, then every entity
+    # the look-up, every entity's names (once per data version in the API), the entities near it
+    assert named_store.statements - before == 3
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """`text` with up to three letters dropped, added or changed."""
+    chars = list(text)
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(chars) + 1)
+        edit = rng.choice("dac") if chars else "a"
+        if edit == "d":
+            chars.pop(min(at, len(chars) - 1))
+        elif edit == "a":
+            chars.insert(at, rng.choice("aeiouxyz -"))
+        else:
+            chars[min(at, len(chars) - 1)] = rng.choice("aeiou")
+    return "".join(chars)
+
+
+class ReadCounting(MemoryStore):
+    """An embedded store that counts the nodes read by id."""
+
+    read = 0
+
+    def nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
+        wanted = list(ids)
+        self.read += len(wanted)
+        return super().nodes_by_id(wanted)
+
+
+def test_typos_in_a_generated_graph_rank_as_reading_every_entity_does() -> None:
+    store = ReadCounting()
+    store.load(generate(5_000))  # names alike ('syn-org-t1-5'): many entities near any typo
+    entities = store.nodes(Label.ENTITY)
+    names = sorted({str(n.props["name"]) for n in entities})
+    rng = random.Random(11)
+    queries = [typo(rng, rng.choice(names)) for _ in range(30)] + [rng.choice(names)[: rng.randint(2, 6)]]
+    for q in queries:
+        assert search(store, q, 10) == ranked(entities, normalise(q))[:10], q
+    assert store.read < len(queries) * len(entities) / 2  # the best bounds first, not every entity near
+
+
+def test_a_typo_reads_only_the_entities_near_it() -> None:
+    store = ReadCounting()
+    store.load(generate(5_000))
+    foundry = node("org-foundry", Label.ORGANIZATION, name="Zanzibar Quantum Foundry")
+    store.load(Dataset(nodes={foundry.id: foundry}))
+    hits = search(store, "Zanzibr Quantm Foundy", 5)
+    assert [h.id for h in hits] == ["org-foundry"] and hits[0].score < FUZZY_BELOW
+    assert store.read <= 5  # of more than 1,000 entities
