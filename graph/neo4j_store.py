@@ -394,11 +394,11 @@ class Neo4jStore:
     def projection(self, label: str, keys: Sequence[str]) -> tuple[str, str, str, str]:
         """What `nodes(label, keys=…)` pages through: the nodes of the label's root (whose id index
         gives the order) that hold the label, each as [labels, {id and `keys`}]."""
-        on = identifier(label, self.schema.classes)
-        (root,) = self.schema.ancestors(label) & self.roots
+        on, root = identifier(label, self.schema.classes), self._root_of(label)
+        if root is None:
+            raise OntologyError(f"'{label}' lies under no root label, so no id index orders its nodes")
         fields = ", ".join(f".`{k.replace('`', '``')}`" for k in dict.fromkeys([Prop.ID, *keys]))
-        where = "" if root == label else f"n:{on}"
-        return f"MATCH (n:{identifier(root, self.roots)})", where, "n", f"[labels(n), n {{{fields}}}]"
+        return f"MATCH (n:{root})", "" if root == on else f"n:{on}", "n", f"[labels(n), n {{{fields}}}]"
 
     def paged(self, match: str, where: str, var: str, item: str, **params: Any) -> Iterator[Any]:
         """`item` of every record `match` and `where` find, in id order, a page (`PAGE`) per read.

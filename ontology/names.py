@@ -13,9 +13,12 @@ NAME_KEYS = (Prop.NAME, Prop.NAME_ZH, Prop.ALIASES)
 MATCHED = (*NAME_KEYS, Prop.FAMILY, Prop.ISO3166)
 
 
+_IGNORED = re.compile(r"[\s\-_]+")
+
+
 def normalise(text: str) -> str:
     """Case, spaces, hyphens and underscores do not matter: 'h-100 sxm' == 'H100SXM'."""
-    return re.sub(r"[\s\-_]+", "", text).casefold()
+    return _IGNORED.sub("", text).casefold()
 
 
 def names_in(props: Mapping[str, object], keys: tuple[str, ...]) -> list[str]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -133,25 +133,29 @@ def name_table(store: GraphStore) -> NameTable:
 
 
 def table_of(nodes: Iterable[Node]) -> NameTable:
-    held: dict[str, list[int]] = {}
+    index: dict[str, int] = {}  # text -> its place in the table
+    held, owners = array("q"), array("q")  # one entry per (text, entity): the text's place, the owner
     ids: list[str] = []
-    for index, node in enumerate(nodes):
+    folded: dict[str, str] = {}  # the words of names repeat ('co', 'ltd', 'holdings'): folded once
+    for place, node in enumerate(nodes):
         ids.append(node.id)
-        for text, word in _folded(node.props).items():
-            held.setdefault(text, []).append(2 * index + word)
-    counts = np.fromiter((len(v) for v in held.values()), dtype=np.int64, count=len(held))
-    starts = np.zeros(len(held) + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    owners = np.fromiter(itertools.chain.from_iterable(held.values()), dtype=np.int64, count=int(starts[-1]))
-    return NameTable(list(held), ids, starts, owners)
+        for text, word in _folded(node.props, folded).items():
+            held.append(index.setdefault(text, len(index)))
+            owners.append(2 * place + word)
+    order = np.argsort(np.frombuffer(held, dtype=np.int64), kind="stable")
+    starts = np.zeros(len(index) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(np.frombuffer(held, dtype=np.int64), minlength=len(index)), out=starts[1:])
+    return NameTable(list(index), ids, starts, np.frombuffer(owners, dtype=np.int64)[order])
 
 
-def _folded(props: Mapping[str, object]) -> dict[str, bool]:
+def _folded(props: Mapping[str, object], cache: dict[str, str]) -> dict[str, bool]:
     """The folded texts `ranked` scores a node's names by, each True if only a word of a name
     (empty ones, which score 0, left out)."""
     found: dict[str, bool] = {}
     for text, _, weight in _texts(names_in(props, NAME_KEYS)):
-        folded = normalise(text)
+        folded = cache.get(text)
+        if folded is None:
+            folded = cache[text] = normalise(text)
         if folded:
             found[folded] = found.get(folded, True) and weight < 1
     return found
