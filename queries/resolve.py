@@ -9,6 +9,7 @@ from ontology.errors import NotFound
 from ontology.names import NAME_KEYS, names_in, normalise
 from ontology.records import Node
 from ontology.vocab import Label, Prop
+from queries import fuzzy
 from queries.cache import per_version
 
 
@@ -22,9 +23,10 @@ def _resolve(
     `NotFound` raised when nothing matches."""
     if found := _matching(store.named(label, term), term, keys):
         return found
-    every = store.nodes(label)
+    every = store.nodes(label, keys=tuple(dict.fromkeys((*keys, *hints))))  # the names alone
     if found := _matching(every, term, keys):
-        return found
+        whole = store.nodes_by_id(n.id for n in found)
+        return [whole[n.id] for n in found]
     raise NotFound(kind, term, _suggestions(every, term, hints))
 
 
@@ -37,7 +39,9 @@ def _matching(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[Node]
 def _suggestions(nodes: list[Node], term: str, keys: tuple[str, ...]) -> list[str]:
     names = sorted({x for n in nodes for x in names_in(n.props, keys)} | {n.id for n in nodes})
     by_norm = {normalise(x): x for x in names}
-    close = difflib.get_close_matches(normalise(term), list(by_norm), n=5, cutoff=0.5)
+    wanted, folded = normalise(term), list(by_norm)
+    places, _ = fuzzy.near(wanted, folded, 0.5)  # difflib then reads only those it may find close
+    close = difflib.get_close_matches(wanted, [folded[i] for i in places], n=5, cutoff=0.5)
     return [by_norm[c] for c in close]
 
 

@@ -10,21 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz import fuzz, process
 
 from graph.store import GraphStore
 from ontology.names import NAME_KEYS, names_in, normalise
 from ontology.records import Node
 from ontology.vocab import Label, Prop
+from queries import fuzzy
 from queries.answers import SearchHit
 from queries.cache import per_version
 
 WORDS = re.compile(r"[\s,()/-]+")
 FUZZY = 0.6  # the least difflib ratio a fuzzy hit has
-# rapidfuzz's ratio (2 x the longest common subsequence / both lengths, in %) is never below
-# difflib's (whose matching blocks are a common subsequence): a little under 60 % keeps every text
-# difflib scores at 0.6 or more, whatever the rounding.
-CANDIDATE_CUTOFF = 100 * FUZZY - 1e-6
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -38,7 +34,7 @@ def _score(wanted: str, candidate: str) -> float:
         return 0.9
     if wanted in have:
         return 0.8
-    if fuzz.ratio(wanted, have) < CANDIDATE_CUTOFF:  # difflib's ratio would be lower still
+    if not fuzzy.may_reach(wanted, have, FUZZY):
         return 0.0
     ratio = difflib.SequenceMatcher(None, wanted, have).ratio()
     return round(0.75 * ratio, 4) if ratio >= FUZZY else 0.0
@@ -112,14 +108,13 @@ class NameTable:
     owners: NDArray[np.int64]
 
     def near(self, wanted: str) -> dict[str, float]:
-        """The entities holding a text whose rapidfuzz ratio to `wanted` reaches the cutoff, each
-        with the most `ranked` can score it by such a text: every entity `_score` gives a fuzzy
-        score, and a few more."""
-        scores = process.cdist([wanted], self.texts, scorer=fuzz.ratio, score_cutoff=CANDIDATE_CUTOFF, workers=-1)[0]
+        """The entities holding a text difflib may find close to `wanted` (`fuzzy.near`), each with
+        the most `ranked` can score it by such a text: every entity `_score` gives a fuzzy score,
+        and a few more."""
+        places, scores = fuzzy.near(wanted, self.texts, FUZZY)
         bounds: dict[str, float] = {}
-        for i in np.flatnonzero(scores):
-            # difflib's ratio is at most rapidfuzz's; the slack covers `_score`'s rounding
-            top = 0.75 * float(scores[i]) / 100 + 1e-4
+        for i in places:
+            top = 0.75 * float(scores[i]) + 1e-4  # at least `_score`'s, rounding included
             for k in self.owners[self.starts[i] : self.starts[i + 1]].tolist():
                 entity, bound = self.ids[k // 2], top * (0.85 if k % 2 else 1.0)
                 if bound > bounds.get(entity, 0.0):

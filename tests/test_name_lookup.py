@@ -4,6 +4,7 @@ backends alike; on Neo4j through the id constraint and the keyword full-text ind
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections.abc import Iterable
 
@@ -204,3 +205,21 @@ def test_a_typo_reads_only_the_entities_near_it() -> None:
     hits = search(store, "Zanzibr Quantm Foundy", 5)
     assert [h.id for h in hits] == ["org-foundry"] and hits[0].score < FUZZY_BELOW
     assert store.read <= 5  # of more than 1,000 entities
+
+
+def test_suggestions_for_a_typo_are_difflibs_over_every_name() -> None:
+    store = MemoryStore()
+    store.load(generate(5_000))
+    organisations = store.nodes(Label.ORGANIZATION)
+    every = sorted({str(n.props["name"]) for n in organisations} | {n.id for n in organisations})
+    by_folded = {normalise(x): x for x in every}
+    rng = random.Random(5)
+    known = {n.id for n in organisations} | {normalise(str(n.props["name"])) for n in organisations}
+    terms = [typo(rng, rng.choice(every)) for _ in range(20)] + ["zzz", "syn"]
+    unknown = [t for t in terms if t not in known and normalise(t) not in known]  # a space added is no typo
+    assert len(unknown) >= 15
+    for term in unknown:
+        close = difflib.get_close_matches(normalise(term), list(by_folded), n=5, cutoff=0.5)
+        with pytest.raises(NotFound) as raised:
+            resolve_organization(store, term)
+        assert raised.value.suggestions == [by_folded[c] for c in close], term
