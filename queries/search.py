@@ -144,13 +144,18 @@ def table_of(nodes: Iterable[Node]) -> NameTable:
 
 
 def _folded(props: Mapping[str, object], cache: dict[str, str]) -> dict[str, bool]:
-    """The folded texts `ranked` scores a node's names by, each True if only a word of a name
-    (empty ones, which score 0, left out)."""
+    """The folded texts `ranked` scores a node's names by (`_texts`), each True if only a word of a
+    name (empty ones, which score 0, left out)."""
+    names = names_in(props, NAME_KEYS)
     found: dict[str, bool] = {}
-    for text, _, weight in _texts(names_in(props, NAME_KEYS)):
-        folded = cache.get(text)
-        if folded is None:
-            folded = cache[text] = normalise(text)
-        if folded:
-            found[folded] = found.get(folded, True) and weight < 1
+    for name in names:
+        for word in WORDS.split(name):
+            folded = cache.get(word)
+            if folded is None:
+                folded = cache[word] = normalise(word)
+            if folded:
+                found[folded] = True
+    for name in names:
+        if folded := normalise(name):
+            found[folded] = False
     return found
