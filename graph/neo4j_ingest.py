@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from graph.neo4j_store import Neo4jStore, identifier
+from graph.neo4j_store import Neo4jStore, PagedRead, identifier
 from graph.target import Fingerprint, Ref
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
@@ -111,19 +111,22 @@ class Neo4jTarget:
         return found
 
     def live(self, dataset: str) -> Iterator[Ref]:
-        for rel_type, match, where, var in self.live_reads():
-            yield from ((i, rel_type) for i in self.store.paged(match, where, var, f"{var}.id", dataset=dataset))
+        for rel_type, read in self.live_reads():
+            yield from ((i, rel_type) for i in self.store.paged(read, dataset=dataset))
 
-    def live_reads(self) -> list[tuple[str | None, str, str, str]]:
-        """What `live` reads, a page at a time through each id index (the constructor made them, so
-        the hints hold): (relationship type or None for nodes, MATCH, condition, variable)."""
-        reads: list[tuple[str | None, str, str, str]] = [
-            (None, f"MATCH (n:{root}) USING INDEX n:{root}(id)", f"{_live('n')} AND NOT n:{Label.SOURCE}", "n")
+    def live_reads(self) -> list[tuple[str | None, PagedRead]]:
+        """What `live` reads (relationship type, or None for nodes), a page at a time through each
+        id index: the constructor made them, so the hints hold."""
+        unended = f"{_live('n')} AND NOT n:{Label.SOURCE}"
+        reads: list[tuple[str | None, PagedRead]] = [
+            (None, PagedRead(f"MATCH (n:{root}) USING INDEX n:{root}(id)", unended, "n", "n.id"))
             for root in self._roots()
         ]
         for rel_type in sorted(self.store.schema.relationships):
             rel = identifier(rel_type, self.store.schema.relationships)
-            reads.append((rel_type, f"MATCH ()-[r:{rel}]->() USING INDEX r:{rel}(id)", _live("r"), "r"))
+            reads.append(
+                (rel_type, PagedRead(f"MATCH ()-[r:{rel}]->() USING INDEX r:{rel}(id)", _live("r"), "r", "r.id"))
+            )
         return reads
 
     def write(self, records: Iterable[Record]) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
@@ -42,13 +42,21 @@ from ontology.schema import Schema, load_schema
 from ontology.vocab import Derived, Prop
 
 
-def page_query(match: str, where: str, var: str, item: str) -> str:
-    """One page of `Neo4jStore.paged`: the `$page` records after id `$after`, collected."""
-    condition = f"{var}.id > $after" + (f" AND {where}" if where else "")
-    return (
-        f"{match} WHERE {condition} WITH {var} ORDER BY {var}.id LIMIT $page "
-        f"RETURN collect({item}) AS found, max({var}.id) AS last"
-    )
+class PagedRead(NamedTuple):
+    """A read of many records a page at a time (`Neo4jStore.paged`)."""
+
+    match: str  # a MATCH whose `var` has a root label or a type: its id index gives the order
+    where: str  # more conditions ('' for none)
+    var: str
+    item: str  # what each record gives: 'n.id', '[labels(n), n {.id, .name}]'
+
+    def query(self) -> str:
+        """One page: the `$page` records after id `$after`, collected, and the last id."""
+        condition = f"{self.var}.id > $after" + (f" AND {self.where}" if self.where else "")
+        return (
+            f"{self.match} WHERE {condition} WITH {self.var} ORDER BY {self.var}.id LIMIT $page "
+            f"RETURN collect({self.item}) AS found, max({self.var}.id) AS last"
+        )
 
 
 def unanswered(uri: str, exc: Exception) -> BackendUnavailable:
@@ -388,27 +396,27 @@ class Neo4jStore:
             return [self.node_from_row(row) for row in self.run(query)]
         # A few fields of many nodes: a page of them per row, since the driver's cost is per row
         # (measured on 55,000 organisations: 10x faster than a row per node with every property).
-        rows = self.paged(*self.projection(label, keys))
+        rows = self.paged(self.projection(label, keys))
         return [self.node_from_row({"labels": lab, "props": _present(props)}) for lab, props in rows]
 
-    def projection(self, label: str, keys: Sequence[str]) -> tuple[str, str, str, str]:
+    def projection(self, label: str, keys: Sequence[str]) -> PagedRead:
         """What `nodes(label, keys=…)` pages through: the nodes of the label's root (whose id index
         gives the order) that hold the label, each as [labels, {id and `keys`}]."""
         on, root = identifier(label, self.schema.classes), self._root_of(label)
         if root is None:
             raise OntologyError(f"'{label}' lies under no root label, so no id index orders its nodes")
         fields = ", ".join(f".`{k.replace('`', '``')}`" for k in dict.fromkeys([Prop.ID, *keys]))
-        return f"MATCH (n:{root})", "" if root == on else f"n:{on}", "n", f"[labels(n), n {{{fields}}}]"
+        return PagedRead(f"MATCH (n:{root})", "" if root == on else f"n:{on}", "n", f"[labels(n), n {{{fields}}}]")
 
-    def paged(self, match: str, where: str, var: str, item: str, **params: Any) -> Iterator[Any]:
-        """`item` of every record `match` and `where` find, in id order, a page (`PAGE`) per read.
+    def paged(self, read: PagedRead, **params: Any) -> Iterator[Any]:
+        """The `item` of every record `read` finds, in id order, a page (`PAGE`) per statement.
 
         A page is one row holding a list, since the driver's cost is per row; one page at a time,
         since one list of them all fills the server's transaction memory (a 512 MB heap refused
-        600,000 organisations' four fields; a page of 20,000 holds about 35 MB). `match` ends
-        with a root label whose id index (a uniqueness constraint's, or a relationship type's)
-        gives the order, so the pages together read that index once."""
-        query, after = page_query(match, where, var, item), ""
+        600,000 organisations' four fields; a page of 20,000 holds about 35 MB). The id index of
+        the root label or type `read` matches (a uniqueness constraint's, or a relationship
+        type's) gives the order, so the pages together read that index once."""
+        query, after = read.query(), ""
         while True:
             (row,) = self.run(query, after=after, page=PAGE, **params)
             yield from row["found"]

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from graph.neo4j_ingest import Neo4jTarget
-from graph.neo4j_store import Neo4jStore, page_query
+from graph.neo4j_store import Neo4jStore
 from graph.neo4j_write import Profile, plan_cost
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate
@@ -139,19 +139,19 @@ def test_paged_reads_seek_one_page_of_the_id_index(writer: Neo4jStore) -> None:
         for record in records.values():
             record.props[Prop.DATASET] = "synthetic"
     writer.load(data)
-    reads = [(m, where, var, f"{var}.id") for _, m, where, var in Neo4jTarget(writer).live_reads()]
+    reads = [read for _, read in Neo4jTarget(writer).live_reads()]
     reads.append(writer.projection(Label.ORGANIZATION, [Prop.NAME, Prop.COUNTRY]))
     checked = 0
-    for match, where, var, item in reads:
-        query = page_query(match, where, var, item)
+    for read in reads:
+        query = read.query()
         everything, all_hits, _ = profile_page(writer, query, after="", page=10**9, dataset="synthetic")
         if everything < 1000:
             continue
         found, hits, operators = profile_page(writer, query, after="", page=100, dataset="synthetic")
         assert found == 100
         # in the id index's order (a seek from $after, or a scan the limit stops), never sorted
-        assert not operators & ORDERING, (match, operators)
-        assert any("IndexSeekByRange" in op or op.endswith("IndexScan") for op in operators), (match, operators)
-        assert 4 * hits <= all_hits, (match, hits, all_hits)  # it stops after the page
+        assert not operators & ORDERING, (read.match, operators)
+        assert any("IndexSeekByRange" in op or op.endswith("IndexScan") for op in operators), (read.match, operators)
+        assert 4 * hits <= all_hits, (read.match, hits, all_hits)  # it stops after the page
         checked += 1
     assert checked >= 3  # the entities, SUPPLIES and the organisations at least
