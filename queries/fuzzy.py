@@ -19,11 +19,17 @@ def near(wanted: str, texts: Sequence[str], least: float) -> tuple[NDArray[np.in
     every text's rapidfuzz ratio (0 to 1) to it: an upper bound of difflib's."""
     if not texts:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
-    cutoff = 100 * least - 1e-6  # whatever the rounding
-    scores = process.cdist([wanted], texts, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32, workers=-1)[0]
+    scores = process.cdist(
+        [wanted], texts, scorer=fuzz.ratio, score_cutoff=_cutoff(least), dtype=np.float32, workers=-1
+    )[0]
     return np.flatnonzero(scores), scores / 100
 
 
 def may_reach(wanted: str, text: str, least: float) -> bool:
     """Whether difflib's ratio of the two may be `least` or more (False: it is not)."""
-    return fuzz.ratio(wanted, text) >= 100 * least - 1e-6
+    return fuzz.ratio(wanted, text) >= _cutoff(least)
+
+
+def _cutoff(least: float) -> float:
+    """`least` as a rapidfuzz score (0 to 100), a hair lower whatever the rounding."""
+    return 100 * least - 1e-6

@@ -21,6 +21,7 @@ from queries.cache import per_version
 
 WORDS = re.compile(r"[\s,()/-]+")
 FUZZY = 0.6  # the least difflib ratio a fuzzy hit has
+READ = 500  # fuzzy candidates read and scored at a time
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -65,12 +66,9 @@ def search(store: GraphStore, q: str, limit: int = 20) -> list[SearchHit]:
     for start in range(0, len(order), READ):
         if len(hits) >= limit and hits[limit - 1].score > bounds[order[start]]:
             break  # the rest score no more than their bound, below the last hit kept
-        found.update(store.nodes_by_id(order[start : start + READ]))
-        hits = ranked(found.values(), wanted)
+        more = store.nodes_by_id(order[start : start + READ])
+        hits = sorted([*hits, *ranked(more.values(), wanted)], key=_rank)
     return hits[:limit]
-
-
-READ = 500  # fuzzy candidates read and scored at a time
 
 
 def _texts(names: list[str]) -> Iterable[tuple[str, str, float]]:
@@ -92,8 +90,13 @@ def ranked(nodes: Iterable[Node], wanted: str) -> list[SearchHit]:
             name = node.props.get(Prop.NAME)
             label = str(name) if name is not None else None
             hits.append(SearchHit(id=node.id, name=label, labels=sorted(node.labels), matched=best[1], score=best[0]))
-    hits.sort(key=lambda h: (-h.score, h.name or "", h.id))
+    hits.sort(key=_rank)
     return hits
+
+
+def _rank(hit: SearchHit) -> tuple[float, str, str]:
+    """Best first; ties by name, then id."""
+    return -hit.score, hit.name or "", hit.id
 
 
 @dataclass(frozen=True)
@@ -146,16 +149,11 @@ def table_of(nodes: Iterable[Node]) -> NameTable:
 def _folded(props: Mapping[str, object], cache: dict[str, str]) -> dict[str, bool]:
     """The folded texts `ranked` scores a node's names by (`_texts`), each True if only a word of a
     name (empty ones, which score 0, left out)."""
-    names = names_in(props, NAME_KEYS)
     found: dict[str, bool] = {}
-    for name in names:
-        for word in WORDS.split(name):
-            folded = cache.get(word)
-            if folded is None:
-                folded = cache[word] = normalise(word)
-            if folded:
-                found[folded] = True
-    for name in names:
-        if folded := normalise(name):
-            found[folded] = False
+    for text, _, weight in _texts(names_in(props, NAME_KEYS)):
+        folded = cache.get(text)
+        if folded is None:
+            folded = cache[text] = normalise(text)
+        if folded:
+            found[folded] = found.get(folded, True) and weight < 1
     return found

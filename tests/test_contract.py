@@ -17,6 +17,7 @@ from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore, native
 from graph.store import GraphStore
 from ontology.errors import BackendUnavailable
+from ontology.vocab import Label
 from queries.chokepoints import chokepoints
 from queries.exposure import exposure
 from queries.exposure_view import exposure_view
@@ -188,7 +189,7 @@ def test_a_few_fields_of_every_node_agree(store: MemoryStore, neo4j_store: Neo4j
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("label", ["Organization", "Entity"])
+@pytest.mark.parametrize("label", [Label.ORGANIZATION, Label.ENTITY])
 def test_a_few_fields_read_a_page_at_a_time_agree(
     store: MemoryStore, neo4j_store: Neo4jStore, label: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
