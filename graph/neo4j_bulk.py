@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +47,7 @@ from ontology.vocab import Prop
 
 ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never in a name, so lists split where they should
 Signature = tuple[tuple[str, str], ...]
+PARALLEL_FROM = 50_000  # records: fewer are written sooner than processes are forked
 Converter = Callable[[Any], Any]
 
 
@@ -131,13 +133,13 @@ class CsvSet:
 class _Files:
     """One open CSV writer per group, its header written on first use."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, prefix: str = "") -> None:
+        self.folder, self.prefix = folder, prefix
         self.open: dict[object, tuple[IO[str], Any, Path]] = {}
 
     def writer(self, key: object, name: str, header: list[str]) -> tuple[Any, Path]:
         if key not in self.open:
-            path = self.folder / f"{name}-{len(self.open):04d}.csv"
+            path = self.folder / f"{name}-{self.prefix}{len(self.open):04d}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
             writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
             writer.writerow(header)
@@ -193,13 +195,14 @@ class CsvWriter:
 
     Each record's group (labels or type, and the shape of its properties: keys and value types) is
     worked out once per shape: the file, its header, the property keys in column order and the
-    columns that need converting to text."""
+    columns that need converting to text. `prefix` begins the number of each file (writers sharing
+    a folder give different ones)."""
 
-    def __init__(self, folder: Path, schema: Schema | None = None) -> None:
+    def __init__(self, folder: Path, schema: Schema | None = None, prefix: str = "") -> None:
         self.schema = schema or load_schema()
         folder.mkdir(parents=True, exist_ok=True)
         self.csvs = CsvSet(folder)
-        self._files = _Files(folder)
+        self._files = _Files(folder, prefix)
         self._nodes: dict[tuple[tuple[str, ...], Signature], Path] = {}
         self._edges: dict[tuple[str, Signature], Path] = {}
         self._groups: dict[tuple[Any, ...], _Group] = {}  # shape -> its group
@@ -272,15 +275,73 @@ class CsvWriter:
         return self.csvs
 
 
-def write_csvs(data: Dataset | Iterable[Node | Edge], folder: Path, schema: Schema | None = None) -> CsvSet:
+def write_csvs(
+    data: Dataset | Iterable[Node | Edge], folder: Path, schema: Schema | None = None, *, processes: int | None = None
+) -> CsvSet:
     """Write a dataset, or records streamed one at a time (nodes and edges in any order), as import
-    CSVs into `folder` (created; must be empty). Only the open files are kept, never the records."""
-    writer = CsvWriter(folder, schema)
+    CSVs into `folder` (created; must be empty). Only the open files are kept, never the records.
+
+    A dataset already in memory is split between `processes` forked writers (by default one per
+    processor, at most 4, from `PARALLEL_FROM` records on, where the platform forks): each writes
+    its own files, which the import reads like any others."""
+    if not isinstance(data, Dataset):
+        return _write_one(data, CsvWriter(folder, schema))
+    whole: list[Node | Edge] = [*data.nodes.values(), *data.edges.values()]
+    count = processes or writers_for(len(whole))
+    if count > 1:
+        return _write_forked(whole, folder, schema or load_schema(), count)
+    return _write_one(whole, CsvWriter(folder, schema))
+
+
+def _write_one(records: Iterable[Node | Edge], writer: CsvWriter) -> CsvSet:
     try:
-        writer.write(chain(data.nodes.values(), data.edges.values()) if isinstance(data, Dataset) else data)
+        writer.write(records)
     finally:
         writer.close()
     return writer.csvs
+
+
+def writers_for(records: int) -> int:
+    """How many processes write `records` records in memory: one per processor (at most 4) from
+    `PARALLEL_FROM` on, on Linux (a forked child reads its share without copying it); else one."""
+    if records < PARALLEL_FROM or sys.platform != "linux":
+        return 1
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+# What the forked writers read, set in the parent just before they fork: (records, folder, schema).
+_FORKED: list[tuple[list[Node | Edge], Path, Schema]] = []
+
+
+def _write_part(part: int, parts: int) -> CsvSet:
+    """In a forked writer: the `part`-th of `parts` slices of the records, as files of its own."""
+    records, folder, schema = _FORKED[-1]
+    size = -(-len(records) // parts)
+    return _write_one(records[part * size : (part + 1) * size], CsvWriter(folder, schema, prefix=f"{part}-"))
+
+
+def _write_forked(records: list[Node | Edge], folder: Path, schema: Schema, parts: int) -> CsvSet:
+    _FORKED.append((records, folder, schema))
+    try:
+        with multiprocessing.get_context("fork").Pool(parts) as pool:
+            found = pool.starmap(_write_part, [(part, parts) for part in range(parts)])
+    finally:
+        _FORKED.pop()
+    return _merged(folder, found)
+
+
+def _merged(folder: Path, parts: list[CsvSet]) -> CsvSet:
+    """One set of the files the writers wrote (a label set or type may have a file from each)."""
+    whole = CsvSet(folder)
+    for part in parts:
+        whole.nodes += part.nodes
+        whole.relationships += part.relationships
+        whole.node_count += part.node_count
+        whole.edge_count += part.edge_count
+        whole.multiline += part.multiline
+        for key, ids in part.empty_lists.items():
+            whole.empty_lists.setdefault(key, []).extend(ids)
+    return whole
 
 
 def _multiline(paths: list[str]) -> list[str]:
@@ -424,9 +485,11 @@ def bulk_load(
     settings: Neo4jSettings,
     *,
     status: Callable[[str], None] | None = None,
+    processes: int | None = None,
 ) -> LoadReport:
-    """Import `data` into the empty database of the server in `config.home`, then build the schema."""
-    csvs = bulk_import(config, settings, lambda folder: write_csvs(data, folder), status=status)
+    """Import `data` into the empty database of the server in `config.home`, then build the schema
+    (the CSVs written by `processes` writers: see `write_csvs`)."""
+    csvs = bulk_import(config, settings, lambda folder: write_csvs(data, folder, processes=processes), status=status)
     return LoadReport(csvs.node_count, csvs.edge_count)
 
 

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -46,6 +47,8 @@ def odd_values() -> Dataset:
         },
     )
     data.nodes[chip.id] = chip
+    bare = Node("org-bare", schema.closure((Label.DISTRIBUTOR,)), {Prop.NAME: "Bare", Prop.ALIASES: []})
+    data.nodes[bare.id] = bare  # the import reads an empty list as no value: it is given back after
     edge = Edge("e-odd", Rel.DESIGNS, "syn-designer-0", chip.id, {Prop.VALID_FROM: dt.date(2024, 2, 29)})
     data.edges[edge.id] = edge
     return data
@@ -81,6 +84,29 @@ def test_only_files_with_a_line_break_in_a_value_are_read_as_multiline(tmp_path:
     assert path.read_text(encoding="utf-8").count("org-odd") == 1
     args = neo4j_bulk.import_arguments(csvs, "neo4j")
     assert "--multiline-fields-format=v2" in args and f"--multiline-fields={path}" in args
+
+
+def test_forked_writers_write_the_rows_one_writer_does(tmp_path: Path) -> None:
+    """A dataset split between three writers: the same rows under the same headers, each writer's
+    files its own, every empty list still to be given back."""
+    data = odd_values()
+    data.nodes.update(generate(2000).nodes)
+    one = neo4j_bulk.write_csvs(data, tmp_path / "one", processes=1)
+    three = neo4j_bulk.write_csvs(data, tmp_path / "three", processes=3)
+
+    def rows(csvs: neo4j_bulk.CsvSet) -> Counter[tuple[str, str]]:
+        found = Counter[tuple[str, str]]()
+        for _, path in [*csvs.nodes, *csvs.relationships]:
+            header, *lines = path.read_text(encoding="utf-8").split("\r\n")
+            found.update((header, line) for line in lines if line)
+        return found
+
+    assert (three.node_count, three.edge_count) == (one.node_count, one.edge_count) == (len(data.nodes), 300 + 1)
+    assert rows(three) == rows(one)
+    assert len({path.name for _, path in three.nodes}) == len(three.nodes) > len(one.nodes)
+    assert three.empty_lists == one.empty_lists == {(Label.ENTITY, Prop.ALIASES): ["org-bare"]}
+    assert [p.name for p in three.multiline] != [] and len(three.multiline) == len(one.multiline)
+    assert neo4j_bulk.writers_for(neo4j_bulk.PARALLEL_FROM - 1) == 1
 
 
 def fingerprint(data: Dataset) -> str:
@@ -128,7 +154,7 @@ def test_bulk_and_batched_paths_write_the_same_graph(
         with pytest.raises(WriteRefused, match="holds data"):
             neo4j_bulk.refuse_unless_empty(store)
         store.clear()
-    report = neo4j_bulk.bulk_load(data, config, settings, status=print)
+    report = neo4j_bulk.bulk_load(data, config, settings, status=print, processes=2)  # files from two writers
     assert (report.nodes, report.edges) == (len(data.nodes), len(data.edges))
     with closing(connect(settings)) as store:
         assert (store.counts(), checksum(store)) == batched
