@@ -7,6 +7,7 @@ from pathlib import Path
 
 from graph import GraphStore, open_store
 from graph.ledger import Ledger
+from graph.memory import MemoryStore
 from loaders import load_paths
 from ontology import load_schema
 from ontology.errors import DataError, Problem
@@ -36,6 +37,11 @@ def _with_ingested(data: Dataset, home: Path) -> Dataset:
     return Dataset(nodes, {**data.edges, **ingested.edges})
 
 
+def _dataset(data: Sequence[Path], home: Path | None) -> Dataset:
+    loaded = load_paths(list(data))
+    return _with_ingested(loaded, home) if home is not None else loaded
+
+
 def open_loaded_store(
     backend: str, data: Sequence[Path], home: Path | None = None, judgements: Sequence[Path] = ()
 ) -> GraphStore:
@@ -44,10 +50,9 @@ def open_loaded_store(
     ingested into `home`, and the SAME_AS edges of the resolution rules and the `judgements` files.
     Raises `DataError` for invalid data or judgements, `BackendUnavailable` if Neo4j does not answer."""
     store = open_store(backend)
-    if backend == "memory":
+    if isinstance(store, MemoryStore):
         try:
-            loaded = load_paths(list(data))
-            store.load(_with_ingested(loaded, home) if home is not None else loaded)
+            store.load(_dataset(data, home), consume=True)  # each record freed once stored
             apply_resolution(store, judgements)
         except BaseException:
             store.close()

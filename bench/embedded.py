@@ -5,8 +5,9 @@
 Each scale runs in a child process of its own: generate the synthetic supply chain
 (loaders/synthetic.py), load it, then time the routes search (supply_paths, as `routes` runs it)
 for random (chip model, province) pairs, the first call of each pair apart (it fills the caches of
-the data version) from the repeated ones. Memory: the child's peak resident set (the generated
-records and the store together), and the store alone — resident memory once the generated records
+the data version) from the repeated ones. The store takes each generated record out of the dataset
+as it stores it, as `chiptrail serve` does. Memory: the child's peak resident set (the generated
+records, then the store as they move into it), and the store alone — resident memory once the generated records
 are freed and returned to the system, less the interpreter's before generating. Prints one table
 with the p95 ratio of each scale to the smallest beside the goal (≤ 10× at 10^6 ÷ 10^4).
 """
@@ -65,7 +66,7 @@ def child(scale: int, count: int) -> dict[str, Any]:
     records = len(data.nodes) + len(data.edges)
     store = MemoryStore()
     start = time.perf_counter()
-    store.load(data)
+    store.load(data, consume=True)  # as `chiptrail serve` loads: each record freed once stored
     load_s = time.perf_counter() - start
     del data
     release()

@@ -138,6 +138,9 @@ def graph(scale: int) -> Dataset:
     return Dataset(nodes={**data.nodes, **synthetic.nodes}, edges={**data.edges, **synthetic.edges})
 
 
+ASKED = ("syn-chip-", "syn-place-p")  # the ids route_queries draws from
+
+
 class Streamed:
     """The bundled records, then the synthetic ones as generated: counted, the generator's time
     kept apart from the writer's, the ids route_queries draws from kept (nothing else)."""
@@ -158,7 +161,7 @@ class Streamed:
             if record is None:
                 return
             self.records += 1
-            if isinstance(record, Node) and record.id.startswith(("syn-chip-", "syn-place-p")):
+            if isinstance(record, Node) and record.id.startswith(ASKED):
                 self.index.nodes[record.id] = record
             yield record
 
@@ -166,12 +169,13 @@ class Streamed:
 def embedded(scale: int, queries: int, wanted: tuple[str, ...] = ANSWERS) -> dict[str, Any]:
     """In a child process: load into the embedded store, time the answers, report peak memory."""
     data = graph(scale)
+    index = Dataset(nodes={i: n for i, n in data.nodes.items() if i.startswith(ASKED)})
+    records = len(data.nodes) + len(data.edges)
     store = MemoryStore()
     start = time.perf_counter()
-    store.load(data)
+    store.load(data, consume=True)  # as `chiptrail serve` loads: each record freed once stored
     seconds = time.perf_counter() - start
-    found = answers(store, data, queries, wanted)
-    records = len(data.nodes) + len(data.edges)
+    found = answers(store, index, queries, wanted)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": records, "records_per_s": records / seconds, "peak_rss_mb": rss_mb, **found}
 

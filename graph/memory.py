@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TypeVar, cast
 
 from graph.spatial import PointIndex, coordinates
@@ -23,6 +23,12 @@ from ontology.records import Dataset, Edge, Node, Props, Value
 T = TypeVar("T")
 MEMO_LIMIT = 20_000
 _NO_EDGES: tuple[Edge, ...] = ()
+
+
+def _drained(records: dict[str, T]) -> Iterator[T]:
+    """The records in order, each taken out of `records` as it is given."""
+    for key in list(records):
+        yield records.pop(key)
 
 
 class _Interner:
@@ -92,21 +98,25 @@ class MemoryStore:
             self.version += 1
             self._memo = {}
 
-    def load(self, data: Dataset, *, progress: Progress | None = None) -> LoadReport:
+    def load(self, data: Dataset, *, progress: Progress | None = None, consume: bool = False) -> LoadReport:
+        """Store the dataset's records. With `consume`, each record is taken out of `data` as it is
+        stored, so the caller's copy is freed as the store fills (the peak is the store's, not the
+        store's and the dataset's); `data` is then left empty."""
+        report = LoadReport(len(data.nodes), len(data.edges))
         self._bump()
         try:
-            for node in data.nodes.values():
+            for node in _drained(data.nodes) if consume else data.nodes.values():
                 self._put_node(node)
             if progress:
-                progress(len(data.nodes))
-            for edge in data.edges.values():
+                progress(report.nodes)
+            for edge in _drained(data.edges) if consume else data.edges.values():
                 self._put_edge(edge)
             if progress:
-                progress(len(data.edges))
+                progress(report.edges)
             self._sorted()
         finally:
             self._bump()
-        return LoadReport(len(data.nodes), len(data.edges))
+        return report
 
     def _put_node(self, node: Node) -> None:
         previous = self._nodes.get(node.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -125,3 +126,22 @@ def test_adjacency_answers_in_id_order_after_loads_in_any_order() -> None:
     store.load(Dataset(edges={"b": Edge("b", Rel.OWNS, "a", "b", {})}))
     assert [e.id for e in store.out_edges("a")] == ["b", "m", "z"]
     assert [e.id for e in store.edges(Rel.SUPPLIES, target="b")] == ["m", "z"]
+
+
+def test_a_consuming_load_stores_the_same_and_frees_each_record(bundled: Dataset) -> None:
+    """`chiptrail serve` loads so: each record leaves the dataset as it is stored, and nothing of it
+    is kept but what the store made of it (its own copy of the properties)."""
+    whole = MemoryStore()
+    whole.load(bundled)
+    taken = Dataset(
+        {i: Node(n.id, n.labels, dict(n.props)) for i, n in bundled.nodes.items()},
+        {i: dataclasses.replace(e, props=dict(e.props)) for i, e in bundled.edges.items()},
+    )
+    props = taken.nodes["chip-nvidia-h100-sxm"].props
+    assert sys.getrefcount(props) == 3  # its record's, this name's and the call's
+    consumed = MemoryStore()
+    report = consumed.load(taken, consume=True)
+    assert (report.nodes, report.edges) == (len(bundled.nodes), len(bundled.edges))
+    assert taken.nodes == {} and taken.edges == {}
+    assert consumed.all_nodes() == whole.all_nodes() and consumed.all_edges() == whole.all_edges()
+    assert sys.getrefcount(props) == 2  # its record is gone, and the store keeps a copy of its own
