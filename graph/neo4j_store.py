@@ -31,7 +31,15 @@ from neo4j.graph import Node as GraphNode
 from neo4j.graph import Path, Relationship
 from neo4j.spatial import Point
 
-from graph.neo4j_write import BatchWriter, Job, Profile, edge_statements, node_statements
+from graph.neo4j_write import (
+    BatchWriter,
+    Job,
+    Profile,
+    edge_statements,
+    memory_message,
+    node_statements,
+    out_of_memory,
+)
 from graph.settings import Neo4jSettings
 from graph.spatial import POINT_LABELS, with_location
 from graph.store import LoadReport, Progress
@@ -62,14 +70,8 @@ class PagedRead(NamedTuple):
 def unanswered(uri: str, exc: Exception) -> BackendUnavailable:
     """The error for a read or write the server did not carry out; one that ran out of the server's
     memory says which setting to raise, since retrying it alone cannot help."""
-    code = str(getattr(exc, "code", "") or "")
-    if "OutOfMemory" in code or "MemoryLimit" in code:
-        said = str(getattr(exc, "message", exc)).rstrip(". ")
-        return BackendUnavailable(
-            f"Neo4j at {uri} ran out of memory for this query: {said}. "
-            "Give the server a larger heap (`chiptrail neo4j start --heap 2g`, or "
-            "server.memory.heap.max_size in neo4j.conf) and run it again."
-        )
+    if out_of_memory(exc):
+        return BackendUnavailable(memory_message(uri, exc, "run it again"))
     return BackendUnavailable(f"Neo4j at {uri} does not answer: {exc}")
 
 

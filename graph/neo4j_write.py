@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from neo4j import Driver, ManagedTransaction, Record
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from ontology.errors import BackendUnavailable, DataError, Problem
 
@@ -100,6 +100,29 @@ def plan_cost(plan: dict[str, Any]) -> tuple[int, frozenset[str]]:
     return sum(int(op.get("dbHits", 0)) for op in _walk(plan)), operators
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether the server refused for want of memory (the same work retried alone cannot help)."""
+    code = str(getattr(exc, "code", "") or "")
+    return "OutOfMemory" in code or "MemoryLimit" in code
+
+
+def memory_message(uri: str, exc: BaseException, then: str) -> str:
+    said = str(getattr(exc, "message", exc)).rstrip(". ")
+    return (
+        f"Neo4j at {uri} ran out of memory for this query: {said}. Give the server a larger heap "
+        f"(`chiptrail neo4j start --heap 2g`, or server.memory.heap.max_size in neo4j.conf) and {then}."
+    )
+
+
+class _NoMemory(Exception):
+    """A batch the server had no memory for, raised out of the transaction function as what the
+    driver does not retry (it retries every transient error, this one included, to no avail)."""
+
+    def __init__(self, refusal: Neo4jError) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
 def _run(
     tx: ManagedTransaction, text: str, rows: list[Row], step: str, what: str, profiles: list[Profile] | None
 ) -> list[Record]:
@@ -118,6 +141,17 @@ def write_batch(
 ) -> None:
     """Update the stored rows, create the rest; raise `DataError` (rolling back) if a row's ends are missing.
     With `profiles`, each statement runs under `PROFILE` and what the server did is appended."""
+    try:
+        _write_batch(tx, statements, batch, profiles)
+    except Neo4jError as exc:
+        if out_of_memory(exc):
+            raise _NoMemory(exc) from exc
+        raise
+
+
+def _write_batch(
+    tx: ManagedTransaction, statements: Statements, batch: Sequence[Row], profiles: list[Profile] | None
+) -> None:
     what = statements.what
     updated = {record["id"] for record in _run(tx, statements.update, list(batch), "update", what, profiles)}
     fresh = [row for row in batch if row["id"] not in updated]
@@ -229,6 +263,9 @@ class BatchWriter:
     def _send(self, session: Any, statements: Statements, batch: list[Row]) -> None:
         try:
             session.execute_write(write_batch, statements, batch, self.profiles)
+        except _NoMemory as exc:
+            then = f"write again, or in smaller batches (NEO4J_BATCH_SIZE, now {self.batch_size})"
+            raise BackendUnavailable(memory_message(self.uri, exc.refusal, then)) from exc.refusal
         except (ServiceUnavailable, SessionExpired, TransientError) as exc:  # retried, in vain
             raise BackendUnavailable(
                 f"Neo4j at {self.uri} did not take a batch of {statements.what} "

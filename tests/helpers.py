@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable
@@ -87,3 +88,16 @@ def cli_ok(env: dict[str, str], *args: object) -> subprocess.CompletedProcess[st
 def cli_json(env: dict[str, str], *args: object) -> Any:
     """The command's `--format json` answer."""
     return json.loads(cli_ok(env, *args, "--format", "json").stdout)
+
+
+MEMORY_UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
+
+
+def transaction_memory(store: Neo4jStore) -> float:
+    """The bytes the server lets its transactions hold together (70 % of the heap unless set)."""
+    setting = "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.memory.transaction.total.max' RETURN value"
+    found = re.fullmatch(r"([0-9.]+)(\w+)", str(store.run(setting)[0]["value"]))
+    assert found is not None and found[2] in MEMORY_UNITS, "the server states its limit in bytes"
+    limit = float(found[1]) * MEMORY_UNITS[found[2]]
+    assert limit > 0, "the server limits its transactions' memory"
+    return limit

@@ -7,7 +7,6 @@ same rows (order aside) and the same routes, leads and restriction decisions (or
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from queries.power_view import power_view
 from queries.routes import find_routes
 from queries.views import Viewer, restriction_view
 from queries.whatif import whatif
-from tests.helpers import checksum, normalised
+from tests.helpers import checksum, normalised, transaction_memory
 
 D = dt.date(2026, 1, 1)
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -200,15 +199,9 @@ def test_a_few_fields_read_a_page_at_a_time_agree(
     assert len(found) > 3 * 7 and neo4j_store.statements - before == len(found) // 7 + 1
 
 
-UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30}
-
-
 @pytest.mark.neo4j
 def test_a_read_past_the_servers_memory_says_to_raise_the_heap(neo4j_store: Neo4jStore) -> None:
-    setting = "SHOW SETTINGS YIELD name, value WHERE name = 'dbms.memory.transaction.total.max' RETURN value"
-    number, unit = re.fullmatch(r"([0-9.]+)(\w+)", neo4j_store.run(setting)[0]["value"]).groups()  # type: ignore[union-attr]
-    limit = float(number) * UNITS[unit]
-    assert limit > 0, "the server limits its transactions' memory (70 % of the heap unless set)"
+    limit = transaction_memory(neo4j_store)
     with pytest.raises(BackendUnavailable, match=r"ran out of memory .*threshold reached\. .*--heap 2g"):
         neo4j_store.run("UNWIND range(1, $n) AS i RETURN size(collect(i)) AS n", n=int(limit // 4))
     assert neo4j_store.run("RETURN 1 AS one") == [{"one": 1}]  # and answers the next read

@@ -10,6 +10,7 @@ row is such a plan; a plan that scans a label or an index costs hits in proporti
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -17,11 +18,13 @@ import pytest
 
 from graph.neo4j_ingest import Neo4jTarget
 from graph.neo4j_store import Neo4jStore
-from graph.neo4j_write import Profile, plan_cost
+from graph.neo4j_write import BatchWriter, Job, Profile, Statements, plan_cost
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate
+from ontology.errors import BackendUnavailable
 from ontology.records import Dataset, Edge, default_edge_id
 from ontology.vocab import Label, Prop, Rel
+from tests.helpers import transaction_memory
 
 pytestmark = pytest.mark.neo4j
 
@@ -155,3 +158,18 @@ def test_paged_reads_seek_one_page_of_the_id_index(writer: Neo4jStore) -> None:
         assert 4 * hits <= all_hits, (read.match, hits, all_hits)  # it stops after the page
         checked += 1
     assert checked >= 3  # the entities, SUPPLIES and the organisations at least
+
+
+def test_a_batch_past_the_servers_memory_fails_at_once_saying_so(writer: Neo4jStore) -> None:
+    """The driver retries every transient error, and running out of memory is one; the writer stops
+    at the first refusal (a retry of the same batch meets the same limit) and names the settings."""
+    limit = int(transaction_memory(writer))
+    hoard = "UNWIND $rows AS row UNWIND range(1, row.n) AS i WITH row, collect(i) AS all RETURN row.id AS id"
+    job = Job(Statements(hoard, "RETURN 0 AS written", "rows"), lambda: [{"id": "x", "n": limit // 4}])
+    s = writer.settings
+    batches = BatchWriter(writer.driver, s.database, s.uri, batch_size=1000, retry_time=60.0)
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable, match=r"ran out of memory .*--heap 2g.*NEO4J_BATCH_SIZE, now 1000"):
+        batches.write([job], None)
+    assert time.monotonic() - started < 30  # not retried for the minute it may retry others
+    assert writer.run("RETURN 1 AS one") == [{"one": 1}]
