@@ -31,6 +31,38 @@ def _drained(records: dict[str, T]) -> Iterator[T]:
         yield records.pop(key)
 
 
+class OneAtATime:
+    """Values computed once at a time per key: a caller that finds the same value being computed
+    waits for that to end and looks again (a table of every name built at start-up is not built a
+    second time by the first search that arrives meanwhile)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[Hashable, threading.Event] = {}
+
+    def get(self, key: Hashable, find: Callable[[], tuple[bool, T]], compute: Callable[[], T]) -> T:
+        """`find()`'s value if it has one (True, value), else `compute()`'s, computed by one caller
+        of `key` at a time (`compute` keeps it where `find` looks)."""
+        while True:
+            found, value = find()
+            if found:
+                return value
+            with self._lock:
+                running = self._running.get(key)
+                mine = running is None
+                if running is None:
+                    running = self._running[key] = threading.Event()
+            if not mine:
+                running.wait()
+                continue  # kept by the caller that computed it, unless a write came between
+            try:
+                return compute()
+            finally:
+                with self._lock:
+                    del self._running[key]
+                running.set()
+
+
 class _Interner:
     """One copy of each repeated value: strings, dates, tuples of labels, lists of strings by content;
     and property keys held once per kind of record (`props`)."""
@@ -88,6 +120,7 @@ class MemoryStore:
         self._intern = _Interner()
         self._memo: dict[Hashable, object] = {}
         self._lock = threading.Lock()
+        self._computing = OneAtATime()
         self.version = 0  # bumped by every change: derived indexes are built once per version
         self._points: dict[str, tuple[int, PointIndex]] = {}
 
@@ -175,17 +208,25 @@ class MemoryStore:
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per data version: the value is dropped by the next write. A value computed
-        while a write ran is returned but not kept."""
+        while a write ran is returned but not kept. Callers of a value being computed wait for it."""
         memo, version = self._memo, self.version
         if key in memo:
             return cast(T, memo[key])
-        value = compute()
-        with self._lock:
-            if self.version == version:
-                if len(self._memo) >= MEMO_LIMIT:  # keys that carry a date or a term: keep the memo bounded
-                    self._memo = {}
-                self._memo[key] = value
-        return value
+
+        def find() -> tuple[bool, T]:
+            kept = self._memo
+            return (True, cast(T, kept[key])) if key in kept and self.version == version else (False, cast(T, None))
+
+        def keep() -> T:
+            value = compute()
+            with self._lock:
+                if self.version == version:
+                    if len(self._memo) >= MEMO_LIMIT:  # keys that carry a date or a term: keep the memo bounded
+                        self._memo = {}
+                    self._memo[key] = value
+            return value
+
+        return self._computing.get((version, key), find, keep)
 
     # --- reads ----------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from graph.memory import MEMO_LIMIT, MemoryStore
+from graph.memory import MEMO_LIMIT, MemoryStore, OneAtATime
 from graph.store import GraphStore, pinned
 
 T = TypeVar("T")
@@ -24,6 +24,7 @@ T = TypeVar("T")
 
 _KEPT: WeakKeyDictionary[GraphStore, tuple[Hashable, dict[Hashable, object]]] = WeakKeyDictionary()
 _LOCK = threading.Lock()
+_COMPUTING = OneAtATime()  # a value being computed is waited for, not computed beside it
 
 
 def per_version(store: GraphStore, key: Hashable, compute: Callable[[], T]) -> T:
@@ -33,15 +34,20 @@ def per_version(store: GraphStore, key: Hashable, compute: Callable[[], T]) -> T
     version = pinned()
     if version is None:
         return compute()
-    with _LOCK:
-        kept_version, kept = _KEPT.get(store, (None, {}))
-        if kept_version == version and key in kept:
-            return cast(T, kept[key])
-    value = compute()
-    with _LOCK:
-        kept_version, kept = _KEPT.get(store, (None, {}))
-        if kept_version != version or len(kept) >= MEMO_LIMIT:  # another version: the old values go
-            kept = {}
-            _KEPT[store] = (version, kept)
-        kept[key] = value
-    return value
+
+    def find() -> tuple[bool, T]:
+        with _LOCK:
+            kept_version, kept = _KEPT.get(store, (None, {}))
+            return (True, cast(T, kept[key])) if kept_version == version and key in kept else (False, cast(T, None))
+
+    def keep() -> T:
+        value = compute()
+        with _LOCK:
+            kept_version, kept = _KEPT.get(store, (None, {}))
+            if kept_version != version or len(kept) >= MEMO_LIMIT:  # another version: the old values go
+                kept = {}
+                _KEPT[store] = (version, kept)
+            kept[key] = value
+        return value
+
+    return _COMPUTING.get((store, version, key), find, keep)

@@ -125,6 +125,13 @@ class NameTable:
         return bounds
 
 
+def prepare(store: GraphStore) -> None:
+    """Build now what the first search of the data version would (the API does at its start, in the
+    background): the look-up of folded names and the table of names and words."""
+    store.named(Label.ENTITY, "")
+    name_table(store)
+
+
 def name_table(store: GraphStore) -> NameTable:
     """The store's `NameTable`, made once per data version (on Neo4j, per API request's version)."""
     return per_version(store, ("search", "names"), lambda: table_of(store.nodes(Label.ENTITY, keys=NAME_KEYS)))

@@ -6,10 +6,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.http.app import create_app
+from api.http.settings import ApiSettings
 from graph.memory import MEMO_LIMIT, MemoryStore
 from loaders import BUNDLED_JUDGEMENTS
 from ontology.records import Dataset, Edge, Node
@@ -145,3 +148,47 @@ def test_a_consuming_load_stores_the_same_and_frees_each_record(bundled: Dataset
     assert taken.nodes == {} and taken.edges == {}
     assert consumed.all_nodes() == whole.all_nodes() and consumed.all_edges() == whole.all_edges()
     assert sys.getrefcount(props) == 2  # its record is gone, and the store keeps a copy of its own
+
+
+def test_a_value_being_computed_is_waited_for_not_computed_beside_it() -> None:
+    store, calls, began, release = MemoryStore(), [], threading.Event(), threading.Event()
+
+    def slow() -> int:
+        calls.append(threading.current_thread().name)
+        began.set()
+        assert release.wait(10)
+        return 42
+
+    found: list[int] = []
+    first = threading.Thread(target=lambda: found.append(store.memo("table", slow)), name="first")
+    first.start()
+    assert began.wait(10)
+    second = threading.Thread(target=lambda: found.append(store.memo("table", slow)), name="second")
+    second.start()
+    second.join(0.2)
+    assert second.is_alive() and found == []  # waiting for the first, not computing
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert found == [42, 42] and calls == ["first"]
+
+
+@pytest.mark.parametrize("prepare", [True, False])
+def test_the_api_builds_the_table_of_names_at_start(prepare: bool) -> None:
+    """`chiptrail serve` (an app that opens its own store) builds the typo search's table in the
+    background as it starts, so the first search does not; a store passed in is left as it is."""
+    with TestClient(create_app(ApiSettings(backend="memory", prepare_search=prepare))) as client:
+        for thread in threading.enumerate():
+            if thread.name == "prepare-search":
+                thread.join(60)
+        store = client.app.state.store  # type: ignore[attr-defined]
+
+        def unbuilt() -> object:
+            raise LookupError("not built")  # not kept: the memo keeps values only
+
+        try:
+            built = store.memo(("search", "names"), unbuilt) is not None
+        except LookupError:
+            built = False
+        assert built == prepare
+        assert client.get("/v1/search", params={"q": "Nvidai"}).json()[0]["id"] == "org-nvidia"

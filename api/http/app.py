@@ -6,6 +6,8 @@ chiptrail serve [--host 127.0.0.1] [--port 8000] [--backend memory|neo4j]
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,12 +32,26 @@ from api.http.routers import (
 )
 from api.http.settings import ApiSettings, get_settings
 from api.stores import open_loaded_store
-from graph.store import GraphStore
+from graph.store import GraphStore, pinned_version
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """A knowledge graph of the AI compute supply chain: which routes connect a restricted
 chip model to a data centre in a region, on what evidence, restricted under which rule in force on
 which date. Every fact carries its sources and a confidence; illustrative (fictional) records are
 marked `illustrative: true`. Errors are RFC 9457 problem objects."""
+
+
+def prepared(store: GraphStore) -> None:
+    """The first search's table of names, built under the data version the API starts on (a search
+    arriving meanwhile waits for it rather than building its own)."""
+    from queries import search  # numpy and rapidfuzz: loaded here, not by every import of the app
+
+    try:
+        with pinned_version(store.data_version()):
+            search.prepare(store)
+    except Exception:  # the first search builds it then; a server that stopped meanwhile is no fault
+        log.warning("the table of names was not built at start", exc_info=True)
 
 
 def create_app(settings: ApiSettings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -47,6 +63,8 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         app.state.store = store or open_loaded_store(
             settings.backend, settings.data, settings.home, settings.judgement_files
         )
+        if store is None and settings.prepare_search:
+            threading.Thread(target=prepared, args=(app.state.store,), name="prepare-search", daemon=True).start()
         try:
             yield
         finally:

@@ -23,6 +23,11 @@ class ApiSettings(ChiptrailSettings):
     export_max_nodes: int = Field(default=5000, ge=1, le=1_000_000)
     cypher_timeout_s: float = Field(default=10.0, gt=0, le=300)
     cypher_row_limit: int = Field(default=1000, ge=1, le=100_000)
+    prepare_search: bool = Field(
+        default=True,
+        description="At start, build the table of names typo search reads, in the background (a store "
+        "the app opens itself only).",
+    )
 
     @field_validator("api_key", mode="before")
     @classmethod
