@@ -127,9 +127,10 @@ class NameTable:
 
 def prepare(store: GraphStore) -> None:
     """Build now what the first search of the data version would (the API does at its start, in the
-    background): the look-up of folded names and the table of names and words."""
-    store.named(Label.ENTITY, "")
+    background): the table of names and words, and the look-up of folded names where the store
+    builds one (the embedded store does; on Neo4j it is an index)."""
     name_table(store)
+    store.named(Label.ENTITY, "prepared")
 
 
 def name_table(store: GraphStore) -> NameTable:

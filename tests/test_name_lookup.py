@@ -10,9 +10,10 @@ from collections.abc import Iterable
 
 import pytest
 
+from api.http.app import prepared
 from graph.memory import MemoryStore
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
+from graph.store import GraphStore, pinned_version
 from loaders.synthetic import generate
 from ontology.errors import NotFound
 from ontology.names import normalise
@@ -20,7 +21,7 @@ from ontology.records import Dataset, Node
 from ontology.schema import load_schema
 from ontology.vocab import Label
 from queries.resolve import resolve_chips, resolve_organization, resolve_place
-from queries.search import FUZZY_BELOW, ranked, search
+from queries.search import FUZZY_BELOW, name_table, ranked, search
 from tests.test_named_plans import operators
 
 SCHEMA = load_schema()
@@ -223,3 +224,16 @@ def test_suggestions_for_a_typo_are_difflibs_over_every_name() -> None:
         with pytest.raises(NotFound) as raised:
             resolve_organization(store, term)
         assert raised.value.suggestions == [by_folded[c] for c in close], term
+
+
+def test_the_table_prepared_at_start_is_the_one_search_reads(
+    named_store: GraphStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What `chiptrail serve` does as it starts, on either backend: under the version it starts on,
+    the table is built once, without a warning, and the first typo search reads it."""
+    with pinned_version(named_store.data_version()):
+        prepared(named_store)
+        table = name_table(named_store)
+        assert table is name_table(named_store) and "extech" in table.texts
+        assert [h.id for h in search(named_store, "Exteck", 1)] == ["org-ext"]
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
