@@ -211,7 +211,7 @@ def on_neo4j(
             "admin_import_rec_s": records / import_s,
             "bulk_rec_s": records / (csv_s + import_s + schema_s),
             "bulk_streamed_rec_s": records / (streamed_s + import_s + schema_s),
-            "csv_writers": neo4j_bulk.writers_for(records) if data is not None else 1,
+            "csv_writers": csvs.writers,
             "csv_s": csv_s,
             "csv_streamed_s": streamed_s,
             "import_s": import_s,

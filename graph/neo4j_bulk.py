@@ -122,6 +122,7 @@ class CsvSet:
     relationships: list[tuple[str, Path]] = field(default_factory=list)
     node_count: int = 0
     edge_count: int = 0
+    writers: int = 1  # the processes that wrote the files
     # The import reads an empty list as no value: (root label or type, property) -> the ids to give [] after.
     empty_lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     # Files with a value that spans lines: only these are read the slow, multiline way.
@@ -330,7 +331,7 @@ def _write_forked(records: list[Node | Edge], folder: Path, schema: Schema, part
 
 def _merged(folder: Path, parts: list[CsvSet]) -> CsvSet:
     """One set of the files the writers wrote (a label set or type may have a file from each)."""
-    whole = CsvSet(folder)
+    whole = CsvSet(folder, writers=len(parts))
     for part in parts:
         whole.nodes += part.nodes
         whole.relationships += part.relationships

@@ -107,6 +107,7 @@ def out_of_memory(exc: BaseException) -> bool:
 
 
 def memory_message(uri: str, exc: BaseException, then: str) -> str:
+    """What to tell of a refusal for want of memory: the server's words, the settings to raise, `then`."""
     said = str(getattr(exc, "message", exc)).rstrip(". ")
     return (
         f"Neo4j at {uri} ran out of memory for this query: {said}. Give the server a larger heap "

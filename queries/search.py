@@ -22,6 +22,7 @@ from queries.cache import per_version
 WORDS = re.compile(r"[\s,()/-]+")
 FUZZY = 0.6  # the least difflib ratio a fuzzy hit has
 READ = 500  # fuzzy candidates read and scored at a time
+TABLE_KEY = ("search", "names")  # the `NameTable` kept per data version
 
 
 def _score(wanted: str, candidate: str) -> float:
@@ -130,12 +131,12 @@ def prepare(store: GraphStore) -> None:
     background): the table of names and words, and the look-up of folded names where the store
     builds one (the embedded store does; on Neo4j it is an index)."""
     name_table(store)
-    store.named(Label.ENTITY, "prepared")
+    store.named(Label.ENTITY, "prepared")  # any term: the embedded store builds its look-up on the first
 
 
 def name_table(store: GraphStore) -> NameTable:
     """The store's `NameTable`, made once per data version (on Neo4j, per API request's version)."""
-    return per_version(store, ("search", "names"), lambda: table_of(store.nodes(Label.ENTITY, keys=NAME_KEYS)))
+    return per_version(store, TABLE_KEY, lambda: table_of(store.nodes(Label.ENTITY, keys=NAME_KEYS)))
 
 
 def table_of(nodes: Iterable[Node]) -> NameTable:

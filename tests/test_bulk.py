@@ -107,6 +107,7 @@ def test_forked_writers_write_the_rows_one_writer_does(tmp_path: Path) -> None:
     assert three.empty_lists == one.empty_lists == {(Label.ENTITY, Prop.ALIASES): ["org-bare"]}
     assert [p.name for p in three.multiline] != [] and len(three.multiline) == len(one.multiline)
     assert neo4j_bulk.writers_for(neo4j_bulk.PARALLEL_FROM - 1) == 1
+    assert (one.writers, three.writers) == (1, 3)
 
 
 def fingerprint(data: Dataset) -> str:

@@ -20,6 +20,7 @@ from ontology.vocab import Label, Prop, Rel
 from queries.policies import Policies
 from queries.routes import find_routes
 from queries.same_as import apply_resolution
+from queries.search import TABLE_KEY
 from tests.helpers import client_for
 
 DAY = dt.date(2026, 1, 1)
@@ -187,7 +188,7 @@ def test_the_api_builds_the_table_of_names_at_start(prepare: bool) -> None:
             raise LookupError("not built")  # not kept: the memo keeps values only
 
         try:
-            built = store.memo(("search", "names"), unbuilt) is not None
+            built = store.memo(TABLE_KEY, unbuilt) is not None
         except LookupError:
             built = False
         assert built == prepare
