@@ -16,8 +16,9 @@ from pathlib import Path
 
 from api.ingest import IngestReport, IngestRequest, Progress, ingest
 from graph import neo4j_bulk
-from graph.neo4j_bulk import CsvSet, CsvWriter
 from graph.neo4j_bulk_ingest import BulkTarget
+from graph.neo4j_csv import CsvSet
+from graph.neo4j_csv_writers import PipedWriters
 from graph.neo4j_server import ServerConfig
 from graph.neo4j_store import Neo4jStore
 from graph.settings import Neo4jSettings
@@ -39,12 +40,13 @@ def write_import(
 ) -> tuple[IngestReport, CsvSet]:
     """The import CSVs of a database holding `curated` and the download, written into `folder`.
     Raises what `ingest` raises (nothing is imported then)."""
-    writer = CsvWriter(folder)
+    writer = PipedWriters(folder)
     try:
         report = ingest(request, BulkTarget(writer, curated), progress=progress)
-    finally:
-        writer.close()
-    return report, writer.csvs
+    except BaseException:
+        writer.abort()
+        raise
+    return report, writer.close()
 
 
 def bulk_ingest(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from graph.neo4j_bulk import CsvWriter
+from graph.neo4j_csv_writers import PipedWriters
 from graph.target import Fingerprint, Ref
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop
@@ -42,7 +42,7 @@ class BulkTarget:
 
     backend = "neo4j"
 
-    def __init__(self, writer: CsvWriter, curated: Dataset) -> None:
+    def __init__(self, writer: PipedWriters, curated: Dataset) -> None:
         self.writer = writer
         self.curated = curated
         self.rewritten: set[str] = set()  # curated ids the ingest wrote anew (ended, changed)

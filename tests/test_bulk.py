@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import multiprocessing
 import secrets
 from collections import Counter
 from collections.abc import Iterator
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from graph import neo4j_bulk, neo4j_server
+from graph import neo4j_bulk, neo4j_csv_writers, neo4j_server
+from graph.neo4j_csv import CsvSet
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate, records
-from ontology.errors import WriteRefused
+from ontology.errors import OntologyError, WriteRefused
 from ontology.records import Dataset, Edge, Node
 from ontology.schema import load_schema
 from ontology.vocab import Label, Prop, Rel
@@ -55,7 +57,7 @@ def odd_values() -> Dataset:
 
 
 def test_csv_headers_type_every_property(tmp_path: Path) -> None:
-    csvs = neo4j_bulk.write_csvs(odd_values(), tmp_path / "csv")
+    csvs = neo4j_csv_writers.write_csvs(odd_values(), tmp_path / "csv")
     headers = {}
     for _, path in [*csvs.nodes, *csvs.relationships]:
         with path.open(newline="", encoding="utf-8") as handle:
@@ -74,12 +76,12 @@ def test_csv_headers_type_every_property(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["on two\nlines", "on two\r\nlines", "a lone\rreturn"])
 def test_only_files_with_a_line_break_in_a_value_are_read_as_multiline(tmp_path: Path, name: str) -> None:
     data = generate(300)
-    plain = neo4j_bulk.write_csvs(data, tmp_path / "plain")
+    plain = neo4j_csv_writers.write_csvs(data, tmp_path / "plain")
     assert plain.multiline == []
     assert "--multiline-fields=false" in neo4j_bulk.import_arguments(plain, "neo4j")
     odd = Node("org-odd", load_schema().closure((Label.DISTRIBUTOR,)), {Prop.NAME: name, "note": "x"})
     data.nodes[odd.id] = odd
-    csvs = neo4j_bulk.write_csvs(data, tmp_path / "odd")
+    csvs = neo4j_csv_writers.write_csvs(data, tmp_path / "odd")
     [path] = csvs.multiline
     assert path.read_text(encoding="utf-8").count("org-odd") == 1
     args = neo4j_bulk.import_arguments(csvs, "neo4j")
@@ -91,23 +93,65 @@ def test_forked_writers_write_the_rows_one_writer_does(tmp_path: Path) -> None:
     files its own, every empty list still to be given back."""
     data = odd_values()
     data.nodes.update(generate(2000).nodes)
-    one = neo4j_bulk.write_csvs(data, tmp_path / "one", processes=1)
-    three = neo4j_bulk.write_csvs(data, tmp_path / "three", processes=3)
-
-    def rows(csvs: neo4j_bulk.CsvSet) -> Counter[tuple[str, str]]:
-        found = Counter[tuple[str, str]]()
-        for _, path in [*csvs.nodes, *csvs.relationships]:
-            header, *lines = path.read_text(encoding="utf-8").split("\r\n")
-            found.update((header, line) for line in lines if line)
-        return found
+    one = neo4j_csv_writers.write_csvs(data, tmp_path / "one", processes=1)
+    three = neo4j_csv_writers.write_csvs(data, tmp_path / "three", processes=3)
 
     assert (three.node_count, three.edge_count) == (one.node_count, one.edge_count) == (len(data.nodes), 300 + 1)
-    assert rows(three) == rows(one)
+    assert rows_of(three) == rows_of(one)
     assert len({path.name for _, path in three.nodes}) == len(three.nodes) > len(one.nodes)
     assert three.empty_lists == one.empty_lists == {(Label.ENTITY, Prop.ALIASES): ["org-bare"]}
     assert [p.name for p in three.multiline] != [] and len(three.multiline) == len(one.multiline)
-    assert neo4j_bulk.writers_for(neo4j_bulk.PARALLEL_FROM - 1) == 1
+    assert neo4j_csv_writers.writers_for(neo4j_csv_writers.PARALLEL_FROM - 1) == 1
     assert (one.writers, three.writers) == (1, 3)
+
+
+def rows_of(csvs: CsvSet) -> Counter[tuple[str, str]]:
+    """Each row under its file's header (files from several writers number in another order)."""
+    found = Counter[tuple[str, str]]()
+    for _, path in [*csvs.nodes, *csvs.relationships]:
+        header, *lines = path.read_text(encoding="utf-8").split("\r\n")
+        found.update((header, line) for line in lines if line)
+    return found
+
+
+def piped(records: Iterator[Node | Edge] | list[Node | Edge], folder: Path, processes: int) -> CsvSet:
+    """Records streamed through `processes` piped writers from the hundredth on."""
+    writer = neo4j_csv_writers.PipedWriters(folder, processes=processes, start_at=100)
+    writer.write(records)
+    return writer.close()
+
+
+def test_piped_writers_write_the_rows_one_writer_does(tmp_path: Path) -> None:
+    """A stream sent in batches to three forked writers: the same rows under the same headers, each
+    writer's files its own, the empty lists and the multiline files found as one writer finds them."""
+    data = odd_values()
+    stream = [*data.nodes.values(), *data.edges.values()]
+    one = piped(stream, tmp_path / "one", processes=1)
+    three = piped(iter(stream), tmp_path / "three", processes=3)
+    assert (one.writers, three.writers) == (1, 3)
+    assert (three.node_count, three.edge_count) == (one.node_count, one.edge_count) == (len(data.nodes), 301)
+    assert rows_of(three) == rows_of(one)
+    assert len({path.name for _, path in [*three.nodes, *three.relationships]}) == len(three.nodes) + len(
+        three.relationships
+    )
+    assert three.empty_lists == one.empty_lists == {(Label.ENTITY, Prop.ALIASES): ["org-bare"]}
+    assert len(three.multiline) == len(one.multiline) == 1
+    assert multiprocessing.active_children() == []
+
+
+def test_a_short_stream_is_written_without_forking(tmp_path: Path) -> None:
+    csvs = neo4j_csv_writers.write_csvs(records(2000), tmp_path / "csv", processes=2)
+    assert csvs.writers == 1 and csvs.edge_count == 2000
+    assert multiprocessing.active_children() == []
+
+
+def test_a_piped_writer_that_fails_stops_them_all_and_says_why(tmp_path: Path) -> None:
+    """A record the ontology does not declare, met by a forked writer: its error reaches the
+    producer, and no writer is left running."""
+    stream = [*records(1000), Edge("e-bad", "OWNS_A_YACHT", "syn-chip-0", "syn-chip-1", {}), *records(500, seed=3)]
+    with pytest.raises(OntologyError, match="'OWNS_A_YACHT' is not declared by the ontology"):
+        piped(stream, tmp_path / "csv", processes=2)
+    assert multiprocessing.active_children() == []
 
 
 def fingerprint(data: Dataset) -> str:
@@ -127,11 +171,11 @@ def test_the_generator_streams_the_graph_it_always_gave() -> None:
 
 
 def test_streamed_records_write_the_same_csvs(tmp_path: Path) -> None:
-    whole = neo4j_bulk.write_csvs(generate(2000), tmp_path / "whole")
-    streamed = neo4j_bulk.write_csvs(records(2000), tmp_path / "streamed")
+    whole = neo4j_csv_writers.write_csvs(generate(2000), tmp_path / "whole")
+    streamed = neo4j_csv_writers.write_csvs(records(2000), tmp_path / "streamed")
     assert (streamed.node_count, streamed.edge_count) == (whole.node_count, whole.edge_count)
 
-    def rows(csvs: neo4j_bulk.CsvSet) -> set[str]:  # each file's header and rows; files number in another order
+    def rows(csvs: CsvSet) -> set[str]:  # each file's header and rows; files number in another order
         return {path.read_text(encoding="utf-8") for _, path in [*csvs.nodes, *csvs.relationships]}
 
     assert rows(streamed) == rows(whole)

@@ -89,10 +89,11 @@ def load(
 
 def _bulk(data: Dataset, home: Path, csv_dir: Path | None) -> None:
     from graph import neo4j_bulk, neo4j_server
+    from graph.neo4j_csv_writers import write_csvs
     from graph.settings import Neo4jSettings
 
     if csv_dir is not None:
-        csvs = neo4j_bulk.write_csvs(data, csv_dir)
+        csvs = write_csvs(data, csv_dir)
         out.print(
             f"wrote {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships as import CSVs in {csv_dir}\n"
             f"{neo4j_bulk.docker_steps(csvs, csv_dir, Neo4jSettings().database)}\n"
