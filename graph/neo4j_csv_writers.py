@@ -156,7 +156,8 @@ class PipedWriters:
         self, folder: Path, schema: Schema | None = None, *, processes: int | None = None, start_at: int = PARALLEL_FROM
     ) -> None:
         self.folder, self.schema = folder, schema or load_schema()
-        self.processes, self.start_at = processes or writers_for(PARALLEL_FROM), start_at
+        self.processes = writers_for(PARALLEL_FROM) if processes is None else processes
+        self.start_at = start_at
         self._waiting: list[Node | Edge] = []
         self._batch: list[tuple[Any, ...]] = []
         self._writers: list[tuple[BaseProcess, Connection]] = []
@@ -166,7 +167,7 @@ class PipedWriters:
 
     def write(self, records: Iterable[Node | Edge]) -> None:
         records = iter(records)
-        if self.processes == 1:
+        if self.processes <= 1:
             self._own().write(records)
             return
         if not self._writers:

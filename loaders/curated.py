@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +22,7 @@ from loaders.yamlevents import LINE, LINES
 from loaders.yamlfile import read_yaml
 from ontology.criteria import EXPECTED, EXPECTED_ELIGIBILITY, read_criteria, read_eligibility
 from ontology.errors import DataError, Problem
-from ontology.records import Dataset, Edge, Node, Origin, Props, default_edge_id
+from ontology.records import Dataset, Edge, Node, Origin, Props, collector_paused, default_edge_id
 from ontology.schema import PropertySpec, Schema, load_schema
 from ontology.vocab import CONFIDENCE_LEVELS, Label, Prop
 
@@ -316,18 +314,6 @@ def _check_ids(record: Node | Edge, key: str, label: str, data: Dataset, problem
             )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Records are many small acyclic objects: the cyclic collector's passes over them are wasted work."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
     """Read, validate and cross-check every YAML file under `paths`; raise `DataError` listing all problems."""
     schema = schema or load_schema()
@@ -343,7 +329,7 @@ def load_paths(paths: Iterable[Path], schema: Schema | None = None) -> Dataset:
             problems.extend(exc.problems)
             continue
         reader = _FileReader(path, schema)
-        with _collector_paused():
+        with collector_paused():
             nodes, edges = reader.read(document)
         problems.extend(reader.problems)
         records: list[Node | Edge] = [*nodes, *edges]

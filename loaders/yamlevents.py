@@ -13,10 +13,11 @@ slow, reference way, which gives the error message or the unusual construction.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from typing import Any
 
 import yaml
+
+from ontology.records import collector_paused
 
 LINE = "__line__"
 LINES = "__lines__"
@@ -68,16 +69,13 @@ def build(text: str, loader: type[yaml.SafeLoader]) -> Any:
     """The document in `text`, as `yaml.load` with a line-recording `loader` would build it; raise
     `Unusual` when that cannot be promised."""
     parser = loader(text)
-    collecting = gc.isenabled()
-    gc.disable()  # the walk makes hundreds of thousands of containers and no cycles: skip the collector's passes
     try:
-        return _walk(parser, _Scalars(loader))
+        with collector_paused():  # the walk makes hundreds of thousands of containers and no cycles
+            return _walk(parser, _Scalars(loader))
     except yaml.YAMLError as exc:
         raise Unusual from exc
     finally:
         parser.dispose()
-        if collecting:
-            gc.enable()
 
 
 def _special(event: Any, anchors: dict[str, tuple[Any, int]], scalars: _Scalars) -> tuple[Any, int]:

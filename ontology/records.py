@@ -6,6 +6,9 @@ They live beside the schema, at the bottom layer, because every layer passes the
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ontology.vocab import Prop
@@ -72,3 +75,16 @@ def valid_on(props: Props, day: dt.date | None) -> bool:
     if isinstance(start, dt.date) and day < start:
         return False
     return not (isinstance(end, dt.date) and day > end)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Records are many small acyclic objects: while they are built or written, the cyclic
+    collector's passes over them (and over whatever else the process holds) are wasted work."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import secrets
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -114,7 +114,7 @@ def rows_of(csvs: CsvSet) -> Counter[tuple[str, str]]:
     return found
 
 
-def piped(records: Iterator[Node | Edge] | list[Node | Edge], folder: Path, processes: int) -> CsvSet:
+def piped(records: Iterable[Node | Edge], folder: Path, processes: int) -> CsvSet:
     """Records streamed through `processes` piped writers from the hundredth on."""
     writer = neo4j_csv_writers.PipedWriters(folder, processes=processes, start_at=100)
     writer.write(records)
@@ -125,7 +125,7 @@ def test_piped_writers_write_the_rows_one_writer_does(tmp_path: Path) -> None:
     """A stream sent in batches to three forked writers: the same rows under the same headers, each
     writer's files its own, the empty lists and the multiline files found as one writer finds them."""
     data = odd_values()
-    stream = [*data.nodes.values(), *data.edges.values()]
+    stream: list[Node | Edge] = [*data.nodes.values(), *data.edges.values()]
     one = piped(stream, tmp_path / "one", processes=1)
     three = piped(iter(stream), tmp_path / "three", processes=3)
     assert (one.writers, three.writers) == (1, 3)
@@ -148,7 +148,8 @@ def test_a_short_stream_is_written_without_forking(tmp_path: Path) -> None:
 def test_a_piped_writer_that_fails_stops_them_all_and_says_why(tmp_path: Path) -> None:
     """A record the ontology does not declare, met by a forked writer: its error reaches the
     producer, and no writer is left running."""
-    stream = [*records(1000), Edge("e-bad", "OWNS_A_YACHT", "syn-chip-0", "syn-chip-1", {}), *records(500, seed=3)]
+    bad = Edge("e-bad", "OWNS_A_YACHT", "syn-chip-0", "syn-chip-1", {})
+    stream: list[Node | Edge] = [*records(1000), bad, *records(500, seed=3)]
     with pytest.raises(OntologyError, match="'OWNS_A_YACHT' is not declared by the ontology"):
         piped(stream, tmp_path / "csv", processes=2)
     assert multiprocessing.active_children() == []
