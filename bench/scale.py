@@ -438,19 +438,19 @@ def _bulk_rows(n: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     def rate(key: str) -> str:
         return f"{n[key]:,.0f} (admin ÷ this {n['admin_import_rec_s'] / n[key]:.1f}×)"
 
+    def piped(writers: int) -> str:
+        return f"CSVs streamed through {writers} piped writers" if writers > 1 else "CSVs streamed by one writer"
+
+    streamed = n.get("csv_s") == n.get("csv_streamed_s")  # where the scale was only streamed
     writers = n.get("csv_writers", 1)
-    rows = [
-        (
-            "load rec/s: chiptrail load --bulk (CSVs + import + schema)",
-            "",
-            rate("bulk_rec_s") + (f"; CSVs by {writers} writers" if writers > 1 else ""),
-            GOALS["bulk_vs_admin"],
-        )
-    ]
-    if n.get("bulk_streamed_rec_s") and n.get("csv_s") != n.get("csv_streamed_s"):
-        piped = n.get("csv_streamed_writers", 1)
-        how = f"through {piped} piped writers" if piped > 1 else "by one writer"
-        rows.append((f"load rec/s: the same, CSVs streamed {how}", "", rate("bulk_streamed_rec_s"), ""))
+    if streamed:
+        first = f"{rate('bulk_rec_s')}; {piped(n.get('csv_streamed_writers', 1))}"
+    else:
+        first = rate("bulk_rec_s") + (f"; CSVs by {writers} writers" if writers > 1 else "")
+    rows = [("load rec/s: chiptrail load --bulk (CSVs + import + schema)", "", first, GOALS["bulk_vs_admin"])]
+    if n.get("bulk_streamed_rec_s") and not streamed:
+        label = f"load rec/s: the same, {piped(n.get('csv_streamed_writers', 1))}"
+        rows.append((label, "", rate("bulk_streamed_rec_s"), ""))
     return rows
 
 

@@ -155,6 +155,21 @@ def test_a_piped_writer_that_fails_stops_them_all_and_says_why(tmp_path: Path) -
     assert multiprocessing.active_children() == []
 
 
+def test_a_stream_that_fails_stops_the_writers_at_once(tmp_path: Path) -> None:
+    """The producer fails (a bad row in a download) with writers forked: `abort` leaves none running."""
+
+    def failing() -> Iterator[Node | Edge]:
+        yield from records(1000)
+        raise ValueError("row 1,251: no id")
+
+    writer = neo4j_csv_writers.PipedWriters(tmp_path / "csv", processes=2, start_at=100)
+    with pytest.raises(ValueError, match="row 1,251"):
+        writer.write(failing())
+    assert len(multiprocessing.active_children()) == 2
+    writer.abort()
+    assert multiprocessing.active_children() == []
+
+
 def fingerprint(data: Dataset) -> str:
     digest = hashlib.sha256()
     for key in sorted(data.nodes):
