@@ -254,11 +254,13 @@ class PipedWriters:
         return WriteRefused(f"a CSV writer process stopped (exit code {process.exitcode}) writing into {self.folder}")
 
     def abort(self) -> None:
-        """Stop the writers (at once if they are still writing) and close the pipes."""
+        """Stop the writers (at once if they are still writing); close the pipes and the files left open."""
         for process, conn in self._writers:
             conn.close()
             process.join(timeout=5)
             if process.is_alive():
                 process.terminate()
                 process.join()
+        if self._here is not None:
+            self._here.abort()
         self._writers, self._waiting, self._batch = [], [], []
