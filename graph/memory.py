@@ -31,36 +31,59 @@ def _drained(records: dict[str, T]) -> Iterator[T]:
         yield records.pop(key)
 
 
-class OneAtATime:
-    """Values computed once at a time per key: a caller that finds the same value being computed
-    waits for that to end and looks again (a table of every name built at start-up is not built a
-    second time by the first search that arrives meanwhile)."""
+class KeptPerVersion:
+    """Values derived from the data, kept for one data version at a time (at most `MEMO_LIMIT`: keys
+    that carry a date or a term keep it bounded), each computed by one caller at a time: a caller
+    that finds its value being computed waits for it and looks again (a table of every name built
+    at start-up is not built a second time by the first search that arrives meanwhile)."""
 
     def __init__(self) -> None:
+        self._kept: tuple[Hashable, dict[Hashable, object]] = (None, {})  # replaced whole, read without the lock
         self._lock = threading.Lock()
         self._running: dict[Hashable, threading.Event] = {}
 
-    def get(self, key: Hashable, find: Callable[[], tuple[bool, T]], compute: Callable[[], T]) -> T:
-        """`find()`'s value if it has one (True, value), else `compute()`'s, computed by one caller
-        of `key` at a time (`compute` keeps it where `find` looks)."""
+    def __len__(self) -> int:
+        return len(self._kept[1])
+
+    def drop(self) -> None:
+        """Let every kept value go (the data changed)."""
+        with self._lock:
+            self._kept = (None, {})
+
+    def get(
+        self, version: Hashable, key: Hashable, compute: Callable[[], T], current: Callable[[], Hashable] | None = None
+    ) -> T:
+        """`compute()`'s value, kept under `version`; not kept if `current()`, the data version once it
+        is computed, is another (a write ran meanwhile)."""
+        running_key = (version, key)
         while True:
-            found, value = find()
-            if found:
-                return value
+            kept_version, kept = self._kept
+            if kept_version == version and key in kept:
+                return cast(T, kept[key])
             with self._lock:
-                running = self._running.get(key)
+                running = self._running.get(running_key)
                 mine = running is None
                 if running is None:
-                    running = self._running[key] = threading.Event()
+                    running = self._running[running_key] = threading.Event()
             if not mine:
                 running.wait()
                 continue  # kept by the caller that computed it, unless a write came between
             try:
-                return compute()
+                return self._keep(version, key, compute(), current)
             finally:
                 with self._lock:
-                    del self._running[key]
+                    del self._running[running_key]
                 running.set()
+
+    def _keep(self, version: Hashable, key: Hashable, value: T, current: Callable[[], Hashable] | None) -> T:
+        with self._lock:
+            if current is None or current() == version:
+                kept_version, kept = self._kept
+                if kept_version != version or len(kept) >= MEMO_LIMIT:  # another version: the old values go
+                    kept = {}
+                    self._kept = (version, kept)
+                kept[key] = value
+        return value
 
 
 class _Interner:
@@ -118,9 +141,8 @@ class MemoryStore:
         self._in: dict[str, list[Edge]] = {}
         self._unsorted: set[str] = set()  # nodes whose adjacency lists need sorting by edge id
         self._intern = _Interner()
-        self._memo: dict[Hashable, object] = {}
+        self._memo = KeptPerVersion()
         self._lock = threading.Lock()
-        self._computing = OneAtATime()
         self.version = 0  # bumped by every change: derived indexes are built once per version
         self._points: dict[str, tuple[int, PointIndex]] = {}
 
@@ -129,7 +151,7 @@ class MemoryStore:
     def _bump(self) -> None:
         with self._lock:
             self.version += 1
-            self._memo = {}
+        self._memo.drop()
 
     def load(self, data: Dataset, *, progress: Progress | None = None, consume: bool = False) -> LoadReport:
         """Store the dataset's records. With `consume`, each record is taken out of `data` as it is
@@ -209,24 +231,7 @@ class MemoryStore:
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """`compute()` once per data version: the value is dropped by the next write. A value computed
         while a write ran is returned but not kept. Callers of a value being computed wait for it."""
-        memo, version = self._memo, self.version
-        if key in memo:
-            return cast(T, memo[key])
-
-        def find() -> tuple[bool, T]:
-            kept = self._memo
-            return (True, cast(T, kept[key])) if key in kept and self.version == version else (False, cast(T, None))
-
-        def keep() -> T:
-            value = compute()
-            with self._lock:
-                if self.version == version:
-                    if len(self._memo) >= MEMO_LIMIT:  # keys that carry a date or a term: keep the memo bounded
-                        self._memo = {}
-                    self._memo[key] = value
-            return value
-
-        return self._computing.get((version, key), find, keep)
+        return self._memo.get(self.version, key, compute, current=self.data_version)
 
     # --- reads ----------------------------------------------------------------------------------
 

@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar, cast
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
-from graph.memory import MEMO_LIMIT, MemoryStore, OneAtATime
+from graph.memory import KeptPerVersion, MemoryStore
 from graph.store import GraphStore, pinned
 
 T = TypeVar("T")
 
 
-_KEPT: WeakKeyDictionary[GraphStore, tuple[Hashable, dict[Hashable, object]]] = WeakKeyDictionary()
+_KEPT: WeakKeyDictionary[GraphStore, KeptPerVersion] = WeakKeyDictionary()
 _LOCK = threading.Lock()
-_COMPUTING = OneAtATime()  # a value being computed is waited for, not computed beside it
 
 
 def per_version(store: GraphStore, key: Hashable, compute: Callable[[], T]) -> T:
@@ -34,20 +33,8 @@ def per_version(store: GraphStore, key: Hashable, compute: Callable[[], T]) -> T
     version = pinned()
     if version is None:
         return compute()
-
-    def find() -> tuple[bool, T]:
-        with _LOCK:
-            kept_version, kept = _KEPT.get(store, (None, {}))
-            return (True, cast(T, kept[key])) if kept_version == version and key in kept else (False, cast(T, None))
-
-    def keep() -> T:
-        value = compute()
-        with _LOCK:
-            kept_version, kept = _KEPT.get(store, (None, {}))
-            if kept_version != version or len(kept) >= MEMO_LIMIT:  # another version: the old values go
-                kept = {}
-                _KEPT[store] = (version, kept)
-            kept[key] = value
-        return value
-
-    return _COMPUTING.get((store, version, key), find, keep)
+    with _LOCK:
+        kept = _KEPT.get(store)
+        if kept is None:
+            kept = _KEPT[store] = KeptPerVersion()
+    return kept.get(version, key, compute)
