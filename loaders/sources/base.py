@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from ontology.errors import Problem
 from ontology.records import Edge, Node, Origin
@@ -100,6 +100,27 @@ class Source(Protocol):
         """Stream the rows of `path`. Raises `DataError` when the file as a whole is unreadable
         (wrong format, not UTF-8, truncated envelope); yields `Invalid` for a bad row."""
         ...
+
+
+class ByLine(Protocol):
+    """The rows of a download whose every line is one row, mapped on its own (after whatever first
+    pass the source makes): the staging shares such lines between processes. A source offers it
+    by defining `by_line(path, options) -> ByLine | None` (None for a file of another layout)."""
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        """(line number, text) of every line that is a row. Raises `DataError` like `read`."""
+        ...
+
+    def __call__(self, number: int, text: str) -> Row:
+        """What the line becomes (never an exception for a bad line: an `Invalid`)."""
+        ...
+
+
+def by_line(source: Source, path: Path, options: ReadOptions) -> ByLine | None:
+    """The source's line-by-line reading of `path`, where it has one."""
+    offer = getattr(source, "by_line", None)
+    found = offer(path, options) if callable(offer) else None
+    return cast(ByLine, found) if found is not None else None
 
 
 def default_dataset(source: Source, path: Path) -> str:

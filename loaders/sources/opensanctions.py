@@ -30,6 +30,7 @@ from loaders.sources.ftm_statements import statement_entities
 from loaders.sources.opensanctions_links import FieldProblem, ownership, sanction
 from loaders.sources.opensanctions_parties import AddressBook, node_id, party
 from ontology.errors import Problem
+from ontology.records import Origin
 from ontology.vocab import Label
 
 ORGANIZATION_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
@@ -94,9 +95,32 @@ class OpenSanctionsSource:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Row]:
         """Stream the file twice: Address entities first, then every entity as a row."""
+        lines = self.by_line(path, options)
+        if lines is not None:
+            yield from (lines(number, text) for number, text in lines.lines())
+            return
         book = collect_addresses(path)
         for parsed in entities(path):
             yield Invalid(parsed) if isinstance(parsed, Problem) else map_entity(parsed, book, options)
+
+    def by_line(self, path: Path, options: ReadOptions) -> EntityLines | None:
+        """JSON lines, one entity a line (after the first pass that collects the addresses); a
+        statements CSV spreads an entity over several lines, so it is read whole."""
+        return None if path.name.lower().endswith(".csv") else EntityLines(path, collect_addresses(path), options)
+
+
+class EntityLines:
+    """The rows of an entities file, line by line (`base.ByLine`)."""
+
+    def __init__(self, path: Path, book: AddressBook, options: ReadOptions) -> None:
+        self.path, self.book, self.options = path, book, options
+
+    def lines(self) -> Iterator[tuple[int, str]]:
+        return ftm.lines(self.path)
+
+    def __call__(self, number: int, text: str) -> Row:
+        parsed = ftm.parse_entity(text, Origin(str(self.path), number))
+        return Invalid(parsed) if isinstance(parsed, Problem) else map_entity(parsed, self.book, self.options)
 
 
 OPENSANCTIONS = OpenSanctionsSource()

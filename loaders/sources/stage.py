@@ -16,8 +16,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source, default_dataset
+from loaders.sources import forked
+from loaders.sources.base import (
+    ByLine,
+    Invalid,
+    Mapped,
+    ReadOptions,
+    Row,
+    Skipped,
+    Source,
+    by_line,
+    default_dataset,
+)
 from loaders.sources.check import edge_problems, node_problems
 from ontology.errors import DataError, Problem
 from ontology.recordjson import Record, date_properties, digest, dumps, loads
@@ -130,17 +142,26 @@ def _by_ids(db: sqlite3.Connection, columns: str, ids: Iterable[str]) -> Iterato
         yield from db.execute(query, chunk)
 
 
-def _stamp(record: Record, staged: Staged, key: str, origin: Origin) -> Record:
+class _Stamps(NamedTuple):
+    """What stamping and checking a row's records reads (the same in every forked process)."""
+
+    schema: Schema
+    confidence: str
+    dataset: str
+    source_id: str
+
+
+def _stamp(record: Record, stamps: _Stamps, key: str, origin: Origin) -> Record:
     props: Props = {
-        Prop.CONFIDENCE: staged.source.info.confidence,
+        Prop.CONFIDENCE: stamps.confidence,
         **record.props,
-        Prop.DATASET: staged.dataset,
+        Prop.DATASET: stamps.dataset,
         Prop.RECORD_KEY: key,
         Prop.ORIGIN: str(origin),
-        Prop.SOURCES: [staged.source_id],
+        Prop.SOURCES: [stamps.source_id],
     }
     if isinstance(record, Node):
-        return Node(record.id, staged.schema.closure(record.labels), props, origin)
+        return Node(record.id, stamps.schema.closure(record.labels), props, origin)
     return Edge(record.id, record.type, record.source, record.target, props, origin)
 
 
@@ -179,19 +200,10 @@ class _Reader:
         if len(self.staged.problems) < SHOWN_PROBLEMS:
             self.staged.problems.append(problem)
 
-    def mapped(self, row: Mapped) -> None:
-        staged, schema = self.staged, self.staged.schema
-        made: list[Record] = [*row.nodes, *row.edges]
-        records = [_stamp(r, staged, row.key, row.origin) for r in made]
-        found = [
-            p
-            for r in records
-            for p in (
-                node_problems(r, schema, row.origin) if isinstance(r, Node) else edge_problems(r, schema, row.origin)
-            )
-        ]
-        if found:
-            for problem in found[:3]:
+    def mapped(self, row: Mapped, settled: Settled) -> None:
+        staged = self.staged
+        if settled.problems:
+            for problem in settled.problems[:3]:
                 self.problem(problem)
             return
         staged.tallies.update(row.tallies)
@@ -202,8 +214,7 @@ class _Reader:
                 staged.warnings[same] = (staged.warnings[same][0], staged.warnings[same][1] + 1)
             elif len(staged.warnings) < SHOWN_PROBLEMS:
                 staged.warnings[same] = (warning, 1)
-        for record in records:
-            self.pending.append(_row(record, str(row.origin)))
+        self.pending.extend(settled.rows)
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -232,20 +243,74 @@ class _Reader:
         rows = _by_ids(self.staged.db, "id, origin, digest", sorted(ids))
         return {str(i): (str(origin), str(fingerprint)) for i, origin, fingerprint in rows}
 
-    def read(self, options: ReadOptions) -> None:
-        db = self.staged.db
+    def read(self, options: ReadOptions, processes: int | None = None) -> None:
+        staged, db = self.staged, self.staged.db
         db.execute("BEGIN")
-        for row in self.staged.source.read(self.staged.path, options):
-            self.staged.rows += 1
+        for row, settled in _settled_rows(staged, options, processes):
+            staged.rows += 1
             if isinstance(row, Invalid):
                 self.problem(row.problem)
             elif isinstance(row, Skipped):
-                self.staged.skipped[row.reason] += 1
+                staged.skipped[row.reason] += 1
                 db.executemany("INSERT OR IGNORE INTO skipped VALUES (?)", [(i,) for i in row.ids])
-            else:
-                self.mapped(row)
+            elif settled is not None:
+                self.mapped(row, settled)
         self.flush()
         db.execute("COMMIT")
+
+
+class Settled(NamedTuple):
+    """A mapped row's records as staging rows, or the problems that keep the row out."""
+
+    rows: list[StageRow]
+    problems: list[Problem]
+
+
+def _settled_rows(staged: Staged, options: ReadOptions, processes: int | None) -> Iterator[tuple[Row, Settled | None]]:
+    """Every row of the download, each mapped row with its records stamped, checked and encoded.
+    A download read line by line (`base.ByLine`) shares its lines with forked processes
+    (`forked.in_order`); any other is read in this process."""
+    stamps = _Stamps(staged.schema, staged.source.info.confidence, staged.dataset, staged.source_id)
+    lines = by_line(staged.source, staged.path, options)
+    if lines is None:
+        for row in staged.source.read(staged.path, options):
+            yield row, _settle(row, stamps) if isinstance(row, Mapped) else None
+        return
+    for _, answer in forked.in_order(lines.lines(), _settle_lines, (lines, stamps), processes=processes):
+        yield answer
+
+
+def _settle_lines(given: tuple[ByLine, _Stamps], lines: list[tuple[int, str]]) -> list[tuple[Row, Settled | None]]:
+    """What each line becomes, settled; a mapped row comes back without its records (its staging
+    rows hold them), so only text crosses between processes."""
+    read, stamps = given
+    answers: list[tuple[Row, Settled | None]] = []
+    for number, text in lines:
+        row = read(number, text)
+        if isinstance(row, Mapped):
+            answers.append(
+                (Mapped(row.key, row.origin, tallies=row.tallies, warnings=row.warnings), _settle(row, stamps))
+            )
+        else:
+            answers.append((row, None))
+    return answers
+
+
+def _settle(row: Mapped, stamps: _Stamps) -> Settled:
+    made: list[Record] = [*row.nodes, *row.edges]
+    records = [_stamp(r, stamps, row.key, row.origin) for r in made]
+    found = [
+        p
+        for r in records
+        for p in (
+            node_problems(r, stamps.schema, row.origin)
+            if isinstance(r, Node)
+            else edge_problems(r, stamps.schema, row.origin)
+        )
+    ]
+    if found:
+        return Settled([], found)
+    return Settled([_row(record, str(row.origin)) for record in records], [])
 
 
 def namespace(dataset: str) -> str:
