@@ -11,7 +11,7 @@ from typing import NamedTuple
 import pytest
 
 from loaders.sources import forked
-from loaders.sources.base import ReadOptions, by_line
+from loaders.sources.base import ReadOptions, pieces
 from loaders.sources.opensanctions import OPENSANCTIONS
 from loaders.sources.stage import Staged, stage
 from ontology import load_schema
@@ -110,9 +110,10 @@ def test_an_entities_file_staged_by_forked_processes_is_staged_as_by_one(
     assert [line for _, _, line, _, _ in alone.problems] == [7, 8]  # each bad line named where it is
 
 
-def test_a_statements_csv_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert by_line(OPENSANCTIONS, STATEMENTS, ReadOptions()) is None
-    assert by_line(OPENSANCTIONS, FIRST, ReadOptions()) is not None
+def test_a_statements_csv_staged_by_forked_processes_is_staged_as_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert pieces(OPENSANCTIONS, STATEMENTS, ReadOptions()) is not None
     assert contents(staged_as(tmp_path, STATEMENTS, 2, monkeypatch)) == contents(
         staged_as(tmp_path, STATEMENTS, 0, monkeypatch)
     )

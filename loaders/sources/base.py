@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from ontology.errors import Problem
 from ontology.records import Edge, Node, Origin
@@ -102,25 +102,27 @@ class Source(Protocol):
         ...
 
 
-class ByLine(Protocol):
-    """The rows of a download whose every line is one row, mapped on its own (after whatever first
-    pass the source makes): the staging shares such lines between processes. A source offers it
-    by defining `by_line(path, options) -> ByLine | None` (None for a file of another layout)."""
+class Pieces(Protocol):
+    """A download read in two steps: its pieces (a line of JSON, the statements of one entity), cut
+    in the reading process, and what each piece becomes, mapped on its own (after whatever first
+    pass the source makes). The staging shares the pieces between processes, so a piece and a row
+    cross between them: plain values, cheap to pickle. A source offers it by defining
+    `pieces(path, options) -> Pieces | None` (None for a file it reads whole)."""
 
-    def lines(self) -> Iterator[tuple[int, str]]:
-        """(line number, text) of every line that is a row. Raises `DataError` like `read`."""
+    def cut(self) -> Iterator[object]:
+        """Every piece, in the file's order. Raises `DataError` like `read`."""
         ...
 
-    def __call__(self, number: int, text: str) -> Row:
-        """What the line becomes (never an exception for a bad line: an `Invalid`)."""
+    def __call__(self, piece: Any) -> Row:
+        """What the piece becomes (never an exception for a bad piece: an `Invalid`)."""
         ...
 
 
-def by_line(source: Source, path: Path, options: ReadOptions) -> ByLine | None:
-    """The source's line-by-line reading of `path`, where it has one."""
-    offer = getattr(source, "by_line", None)
+def pieces(source: Source, path: Path, options: ReadOptions) -> Pieces | None:
+    """The source's reading of `path` piece by piece, where it has one."""
+    offer = getattr(source, "pieces", None)
     found = offer(path, options) if callable(offer) else None
-    return cast(ByLine, found) if found is not None else None
+    return cast(Pieces, found) if found is not None else None
 
 
 def default_dataset(source: Source, path: Path) -> str:

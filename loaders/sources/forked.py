@@ -1,12 +1,12 @@
 """Work on a long stream of small items shared with forked processes, the answers in the stream's order.
 
-Staging a download whose rows are its lines (`base.ByLine`) costs the reading, mapping, stamping,
-checking and encoding of every line. `in_order` hands chunks of lines to forked processes while
-the caller goes on reading, and gives back each item with its answer in the order the items
-came, so what is staged, and every problem reported, is the same as when one process does it all.
-Only the items (lines of text) and the answers (text to stage) travel between processes: the
-work and what it reads (a source's first-pass tables, the schema) reach the processes by the
-fork itself, never pickled.
+Staging a download read piece by piece (`base.Pieces`) costs the reading, mapping, stamping,
+checking and encoding of every piece. `in_order` hands chunks of pieces to forked processes
+while the caller goes on cutting them, and gives back each item with its answer in the order the
+items came, so what is staged, and every problem reported, is the same as when one process does
+it all. Only the items (a line of text, the statements of an entity) and the answers (text to
+stage) travel between processes: the work and what it reads (a source's first-pass tables, the
+schema) reach the processes by the fork itself, never pickled.
 
 The first `START_AT` items are worked on in-process, so a short download forks nothing; no more
 than two chunks per process wait at any time, so memory stays bounded whatever the download's

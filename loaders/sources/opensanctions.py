@@ -95,32 +95,30 @@ class OpenSanctionsSource:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Row]:
         """Stream the file twice: Address entities first, then every entity as a row."""
-        lines = self.by_line(path, options)
-        if lines is not None:
-            yield from (lines(number, text) for number, text in lines.lines())
-            return
-        book = collect_addresses(path)
-        for parsed in entities(path):
-            yield Invalid(parsed) if isinstance(parsed, Problem) else map_entity(parsed, book, options)
+        read = self.pieces(path, options)
+        yield from (read(piece) for piece in read.cut())
 
-    def by_line(self, path: Path, options: ReadOptions) -> EntityLines | None:
-        """JSON lines, one entity a line (after the first pass that collects the addresses); a
-        statements CSV spreads an entity over several lines, so it is read whole."""
-        return None if path.name.lower().endswith(".csv") else EntityLines(path, collect_addresses(path), options)
+    def pieces(self, path: Path, options: ReadOptions) -> EntityPieces:
+        """The entities, one a piece: a JSON line (parsed where it is mapped), or the contiguous
+        statements of one entity (grouped as they are read), after the addresses' first pass."""
+        return EntityPieces(path, collect_addresses(path), options)
 
 
-class EntityLines:
-    """The rows of an entities file, line by line (`base.ByLine`)."""
+class EntityPieces:
+    """The rows of an entities or statements file, piece by piece (`base.Pieces`)."""
 
     def __init__(self, path: Path, book: AddressBook, options: ReadOptions) -> None:
         self.path, self.book, self.options = path, book, options
+        self.statements = path.name.lower().endswith(".csv")
 
-    def lines(self) -> Iterator[tuple[int, str]]:
-        return ftm.lines(self.path)
+    def cut(self) -> Iterator[tuple[int, str] | Entity | Problem]:
+        return statement_entities(self.path) if self.statements else ftm.lines(self.path)
 
-    def __call__(self, number: int, text: str) -> Row:
-        parsed = ftm.parse_entity(text, Origin(str(self.path), number))
-        return Invalid(parsed) if isinstance(parsed, Problem) else map_entity(parsed, self.book, self.options)
+    def __call__(self, piece: tuple[int, str] | Entity | Problem) -> Row:
+        if isinstance(piece, tuple):
+            number, text = piece
+            piece = ftm.parse_entity(text, Origin(str(self.path), number))
+        return Invalid(piece) if isinstance(piece, Problem) else map_entity(piece, self.book, self.options)
 
 
 OPENSANCTIONS = OpenSanctionsSource()

@@ -20,15 +20,15 @@ from typing import NamedTuple
 
 from loaders.sources import forked
 from loaders.sources.base import (
-    ByLine,
     Invalid,
     Mapped,
+    Pieces,
     ReadOptions,
     Row,
     Skipped,
     Source,
-    by_line,
     default_dataset,
+    pieces,
 )
 from loaders.sources.check import edge_problems, node_problems
 from ontology.errors import DataError, Problem
@@ -268,29 +268,28 @@ class Settled(NamedTuple):
 
 def _settled_rows(staged: Staged, options: ReadOptions, processes: int | None) -> Iterator[tuple[Row, Settled | None]]:
     """Every row of the download, each mapped row with its records stamped, checked and encoded.
-    A download read line by line (`base.ByLine`) shares its lines with forked processes
+    A download read piece by piece (`base.Pieces`) shares its pieces with forked processes
     (`forked.in_order`); any other is read in this process."""
     stamps = _Stamps(staged.schema, staged.source.info.confidence, staged.dataset, staged.source_id)
-    lines = by_line(staged.source, staged.path, options)
-    if lines is None:
+    read = pieces(staged.source, staged.path, options)
+    if read is None:
         for row in staged.source.read(staged.path, options):
             yield row, _settle(row, stamps) if isinstance(row, Mapped) else None
         return
-    for _, answer in forked.in_order(lines.lines(), _settle_lines, (lines, stamps), processes=processes):
+    for _, answer in forked.in_order(read.cut(), _settle_pieces, (read, stamps), processes=processes):
         yield answer
 
 
-def _settle_lines(given: tuple[ByLine, _Stamps], lines: list[tuple[int, str]]) -> list[tuple[Row, Settled | None]]:
-    """What each line becomes, settled; a mapped row comes back without its records (its staging
-    rows hold them), so only text crosses between processes."""
+def _settle_pieces(given: tuple[Pieces, _Stamps], batch: list[object]) -> list[tuple[Row, Settled | None]]:
+    """What each piece becomes, settled; a mapped row comes back without its records (its staging
+    rows hold them), so only plain values cross between processes."""
     read, stamps = given
     answers: list[tuple[Row, Settled | None]] = []
-    for number, text in lines:
-        row = read(number, text)
+    for piece in batch:
+        row = read(piece)
         if isinstance(row, Mapped):
-            answers.append(
-                (Mapped(row.key, row.origin, tallies=row.tallies, warnings=row.warnings), _settle(row, stamps))
-            )
+            slim = Mapped(row.key, row.origin, tallies=row.tallies, warnings=row.warnings)
+            answers.append((slim, _settle(row, stamps)))
         else:
             answers.append((row, None))
     return answers
