@@ -51,6 +51,14 @@ def test_an_error_in_a_forked_process_reaches_the_caller_and_stops_every_process
     assert multiprocessing.active_children() == []
 
 
+def test_a_caller_that_stops_reading_stops_every_process() -> None:
+    answers = forked.in_order(range(10_000), tagged, 1, processes=2, start_at=0, chunk=10)
+    assert [next(answers)[1][1] for _ in range(25)] == list(range(25))
+    assert len(multiprocessing.active_children()) == 2
+    answers.close()
+    assert multiprocessing.active_children() == []
+
+
 def staged_as(tmp_path: Path, path: Path, processes: int, monkeypatch: pytest.MonkeyPatch) -> Staged:
     monkeypatch.setattr(forked, "processes_here", lambda: processes)
     monkeypatch.setattr(forked, "START_AT", 3)

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, TypeVar
 
@@ -46,7 +47,7 @@ def in_order(
     processes: int | None = None,
     start_at: int | None = None,
     chunk: int | None = None,
-) -> Iterator[tuple[T, R]]:
+) -> Generator[tuple[T, R], None, None]:
     """Each item with its answer from `work(context, chunk)`, in the items' order. `processes`,
     `start_at` and `chunk` default to `processes_here()`, `START_AT` and `CHUNK`; one process
     or none works in-process throughout."""
@@ -68,8 +69,11 @@ _GIVEN: tuple[Callable[[Any, list[Any]], list[Any]], Any] | None = None  # in a 
 
 
 def _given(work: Callable[[Any, list[Any]], list[Any]], context: object) -> None:
+    """Each forked process's start: the work, and Ctrl-C left to the caller (which then stops
+    every process), not a traceback from each of them."""
     global _GIVEN  # set once in each forked process, before any chunk
     _GIVEN = (work, context)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(batch: list[Any]) -> list[Any]:

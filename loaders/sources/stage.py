@@ -13,7 +13,8 @@ import hashlib
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -246,15 +247,16 @@ class _Reader:
     def read(self, options: ReadOptions, processes: int | None = None) -> None:
         staged, db = self.staged, self.staged.db
         db.execute("BEGIN")
-        for row, settled in _settled_rows(staged, options, processes):
-            staged.rows += 1
-            if isinstance(row, Invalid):
-                self.problem(row.problem)
-            elif isinstance(row, Skipped):
-                staged.skipped[row.reason] += 1
-                db.executemany("INSERT OR IGNORE INTO skipped VALUES (?)", [(i,) for i in row.ids])
-            elif settled is not None:
-                self.mapped(row, settled)
+        with closing(_settled_rows(staged, options, processes)) as rows:  # closed: no process outlives a failure
+            for row, settled in rows:
+                staged.rows += 1
+                if isinstance(row, Invalid):
+                    self.problem(row.problem)
+                elif isinstance(row, Skipped):
+                    staged.skipped[row.reason] += 1
+                    db.executemany("INSERT OR IGNORE INTO skipped VALUES (?)", [(i,) for i in row.ids])
+                elif settled is not None:
+                    self.mapped(row, settled)
         self.flush()
         db.execute("COMMIT")
 
@@ -266,7 +268,9 @@ class Settled(NamedTuple):
     problems: list[Problem]
 
 
-def _settled_rows(staged: Staged, options: ReadOptions, processes: int | None) -> Iterator[tuple[Row, Settled | None]]:
+def _settled_rows(
+    staged: Staged, options: ReadOptions, processes: int | None
+) -> Generator[tuple[Row, Settled | None], None, None]:
     """Every row of the download, each mapped row with its records stamped, checked and encoded.
     A download read piece by piece (`base.Pieces`) shares its pieces with forked processes
     (`forked.in_order`); any other is read in this process."""
