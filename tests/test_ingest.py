@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from api.ingest import IngestReport, IngestRequest, ingest, open_ledger
 from api.stores import open_loaded_store
 from graph.ledger import Ledger
 from graph.store import GraphStore
+from graph.target import Fingerprint
 from loaders import BUNDLED_DATA, load_paths
 from loaders.sources import Invalid, Mapped, ReadOptions, Row, Skipped, SourceInfo
 from ontology import load_schema
@@ -178,6 +180,25 @@ def test_a_delta_adds_changes_and_ends_without_losing_history(side: Backend, tmp
     assert [(c.id, c.fields) for c in delta.changed] == [("tst-sub", [Prop.NAME])]
     verdicts = {v.party.id: (v.before, v.after) for v in delta.verdicts}
     assert verdicts == {"tst-trader": ("affiliate", "clear"), "tst-sub": ("affiliate", "clear")}
+
+
+def test_a_delta_asks_the_graph_once_what_it_holds_of_each_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    side = Backend("memory", tmp_path)
+    side.ingest(_first(tmp_path), S1)
+    asked: Counter[str] = Counter()
+    ask = Ledger.fingerprints
+
+    def counted(ledger: Ledger, refs: list[tuple[str, str | None]]) -> dict[str, Fingerprint]:
+        asked.update(record_id for record_id, _ in refs)
+        return ask(ledger, refs)
+
+    monkeypatch.setattr(Ledger, "fingerprints", counted)
+    report = side.ingest(_second(tmp_path), S2)
+    assert (report.counts["added"], report.counts["changed"], report.counts["ended"]) == (1, 1, 1)
+    assert {"tst-parent", "tst-sub", "tst-new", LISTING} <= asked.keys()  # the staged records
+    assert set(asked.values()) == {1}  # the ownership check's answers serve the comparison too
 
 
 @pytest.mark.neo4j

@@ -127,6 +127,16 @@ class Staged:
         """Which of these ids the download holds."""
         return {str(i) for (i,) in _by_ids(self.db, "id", ids)}
 
+    def keep_held(self, held: Iterable[Held]) -> None:
+        """Remember what the graph holds under some of the download's ids, as (id, dataset, digest,
+        ended), so that applying the download reads it here, not from the graph once more."""
+        self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)", held)
+
+    def held(self, ids: Iterable[str]) -> dict[str, Held]:
+        """What `keep_held` was told of these ids (an id it was not told of is not held)."""
+        rows = _by_ids(self.db, "id, dataset, digest, ended", ids, table="held")
+        return {str(i): (str(i), _text(ds), _text(d), bool(ended)) for i, ds, d, ended in rows}
+
     def close(self) -> None:
         """Drop the staging file."""
         self.db.close()
@@ -134,12 +144,22 @@ class Staged:
         self.folder.rmdir()
 
 
-def _by_ids(db: sqlite3.Connection, columns: str, ids: Iterable[str]) -> Iterator[tuple[object, ...]]:
-    """The `columns` of the staged records among `ids`, looked up 500 at a time."""
+# What the graph holds under an id of the download: (id, dataset, digest, ended).
+Held = tuple[str, str | None, str | None, bool]
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _by_ids(
+    db: sqlite3.Connection, columns: str, ids: Iterable[str], table: str = "stage"
+) -> Iterator[tuple[object, ...]]:
+    """The `columns` of the rows of `table` (the staged records) among `ids`, looked up 500 at a time."""
     wanted = list(ids)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        query = f"SELECT {columns} FROM stage WHERE id IN ({', '.join('?' * len(chunk))})"  # noqa: S608 - placeholders only
+        query = f"SELECT {columns} FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})"  # noqa: S608 - placeholders only
         yield from db.execute(query, chunk)
 
 
@@ -188,6 +208,7 @@ def _open(folder: Path) -> sqlite3.Connection:
         "origin TEXT, source TEXT, target TEXT)"
     )
     db.execute("CREATE TABLE skipped (id TEXT PRIMARY KEY)")
+    db.execute("CREATE TABLE held (id TEXT PRIMARY KEY, dataset TEXT, digest TEXT, ended INTEGER)")
     return db
 
 
