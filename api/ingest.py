@@ -126,7 +126,7 @@ def _check_ownership(staged: Staged, target: IngestTarget) -> bool:
     first = True
     for batch in staged.refs():
         held = target.fingerprints([(record_id, rel_type) for record_id, rel_type, _ in batch])
-        staged.keep_held((i, f.dataset, f.digest, f.ended) for i, f in held.items())  # read once
+        staged.keep_held(held)  # read once: the comparison below reads them from the staging file
         first = first and not held
         elsewhere = target.known({record_id for record_id, rel_type, _ in batch if rel_type is None} - set(held))
         for record_id, _, origin in batch:
@@ -152,7 +152,7 @@ def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress:
         target.write([end(old, staged.snapshot, staged.source_id) for old in ended])
     report.counts[Op.ENDED] = len(gone)
     for batch in staged.records():
-        held = {} if first else {i: Fingerprint(*f[1:]) for i, f in staged.held(r.id for r, _ in batch).items()}
+        held = {} if first else {i: Fingerprint(*f) for i, f in staged.held(r.id for r, _ in batch).items()}
         same = {i for i, f in held.items() if not f.ended and f.digest is not None}
         todo = [(r, fp) for r, fp in batch if not (r.id in same and held[r.id].digest == fp)]
         report.counts[Op.UNCHANGED] += len(batch) - len(todo)

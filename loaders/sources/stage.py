@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,15 +127,16 @@ class Staged:
         """Which of these ids the download holds."""
         return {str(i) for (i,) in _by_ids(self.db, "id", ids)}
 
-    def keep_held(self, held: Iterable[Held]) -> None:
-        """Remember what the graph holds under some of the download's ids, as (id, dataset, digest,
-        ended), so that applying the download reads it here, not from the graph once more."""
-        self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)", held)
+    def keep_held(self, held: Mapping[str, Held]) -> None:
+        """Remember what the graph holds under some of the download's ids, so that applying the
+        download reads it here, not from the graph once more."""
+        rows = ((i, dataset, fingerprint, ended) for i, (dataset, fingerprint, ended) in held.items())
+        self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)", rows)
 
     def held(self, ids: Iterable[str]) -> dict[str, Held]:
         """What `keep_held` was told of these ids (an id it was not told of is not held)."""
         rows = _by_ids(self.db, "id, dataset, digest, ended", ids, table="held")
-        return {str(i): (str(i), _text(ds), _text(d), bool(ended)) for i, ds, d, ended in rows}
+        return {str(i): (_text(dataset), _text(fingerprint), bool(ended)) for i, dataset, fingerprint, ended in rows}
 
     def close(self) -> None:
         """Drop the staging file."""
@@ -144,8 +145,8 @@ class Staged:
         self.folder.rmdir()
 
 
-# What the graph holds under an id of the download: (id, dataset, digest, ended).
-Held = tuple[str, str | None, str | None, bool]
+# What the graph holds under an id of the download: its dataset, digest and whether it ended.
+Held = tuple[str | None, str | None, bool]
 
 
 def _text(value: object) -> str | None:
@@ -265,10 +266,10 @@ class _Reader:
         rows = _by_ids(self.staged.db, "id, origin, digest", sorted(ids))
         return {str(i): (str(origin), str(fingerprint)) for i, origin, fingerprint in rows}
 
-    def read(self, options: ReadOptions, processes: int | None = None) -> None:
+    def read(self, options: ReadOptions) -> None:
         staged, db = self.staged, self.staged.db
         db.execute("BEGIN")
-        with closing(_settled_rows(staged, options, processes)) as rows:  # closed: no process outlives a failure
+        with closing(_settled_rows(staged, options)) as rows:  # closed: no process outlives a failure
             for row, settled in rows:
                 staged.rows += 1
                 if isinstance(row, Invalid):
@@ -289,9 +290,7 @@ class Settled(NamedTuple):
     problems: list[Problem]
 
 
-def _settled_rows(
-    staged: Staged, options: ReadOptions, processes: int | None
-) -> Generator[tuple[Row, Settled | None], None, None]:
+def _settled_rows(staged: Staged, options: ReadOptions) -> Generator[tuple[Row, Settled | None], None, None]:
     """Every row of the download, each mapped row with its records stamped, checked and encoded.
     A download read piece by piece (`base.Pieces`) shares its pieces with forked processes
     (`forked.in_order`); any other is read in this process."""
@@ -301,7 +300,7 @@ def _settled_rows(
         for row in staged.source.read(staged.path, options):
             yield row, _settle(row, stamps) if isinstance(row, Mapped) else None
         return
-    for _, answer in forked.in_order(read.cut(), _settle_pieces, (read, stamps), processes=processes):
+    for _, answer in forked.in_order(read.cut(), _settle_pieces, (read, stamps)):
         yield answer
 
 
