@@ -152,9 +152,9 @@ def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress:
         target.write([end(old, staged.snapshot, staged.source_id) for old in ended])
     report.counts[Op.ENDED] = len(gone)
     for batch in staged.records():
-        held = {} if first else {i: Fingerprint(*f) for i, f in staged.held(r.id for r, _ in batch).items()}
+        held = {} if first else {i: Fingerprint(*f) for i, f in staged.held(i for i, _, _ in batch).items()}
         same = {i for i, f in held.items() if not f.ended and f.digest is not None}
-        todo = [(r, fp) for r, fp in batch if not (r.id in same and held[r.id].digest == fp)]
+        todo = [(staged.record(text), fp) for i, fp, text in batch if not (i in same and held[i].digest == fp)]
         report.counts[Op.UNCHANGED] += len(batch) - len(todo)
         stored = target.stored([ref(record) for record, _ in todo if record.id in held]) if held else {}
         writes = []

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
@@ -106,12 +107,20 @@ class Staged:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM stage").fetchone()[0])
 
-    def records(self) -> Iterator[list[tuple[Record, str]]]:
-        """Every staged record with its digest, in batches, nodes first."""
-        dates = date_properties(self.schema)
-        cursor = self.db.execute("SELECT body, digest FROM stage ORDER BY kind DESC, id")
+    def records(self) -> Iterator[list[tuple[str, str, str]]]:
+        """Every staged record's id, digest and text (`record` reads it), in batches, nodes first:
+        a delta reads only the records whose digest differs from the graph's."""
+        cursor = self.db.execute("SELECT id, digest, body FROM stage ORDER BY kind DESC, id")
         while batch := cursor.fetchmany(BATCH):
-            yield [(loads(body, dates), fingerprint) for body, fingerprint in batch]
+            yield batch
+
+    def record(self, text: str) -> Record:
+        """The record a staged text says."""
+        return loads(text, self._dates)
+
+    @cached_property
+    def _dates(self) -> frozenset[str]:
+        return date_properties(self.schema)
 
     def refs(self) -> Iterator[list[tuple[str, str | None, str]]]:
         """Every staged record's id, relationship type (None for a node) and origin, in batches,
