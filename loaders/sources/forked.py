@@ -33,10 +33,11 @@ CHUNK = 1_000  # items a process is given at once
 
 
 def processes_here() -> int:
-    """One process per processor, at most 4; none where processes cannot be forked."""
+    """One process per processor this process may run on, at most 4; none where processes cannot
+    be forked."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 0
-    return min(4, os.cpu_count() or 1)
+    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def in_order(
