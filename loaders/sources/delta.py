@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from loaders.sources.stage import STAMPS
+from loaders.sources.stamped import STAMPS
 from ontology.recordjson import Record, digest
 from ontology.records import Edge, Node, Props
 from ontology.vocab import Prop

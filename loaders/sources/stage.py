@@ -13,47 +13,19 @@ import hashlib
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
-from loaders.sources import forked
-from loaders.sources.base import (
-    Invalid,
-    Mapped,
-    Pieces,
-    ReadOptions,
-    Row,
-    Skipped,
-    Source,
-    default_dataset,
-    pieces,
-)
-from loaders.sources.check import edge_problems, node_problems
+from loaders.sources.base import Invalid, Mapped, ReadOptions, Skipped, Source, default_dataset
+from loaders.sources.stamped import Settled, StageRow, Stamps, settled_rows, staging_row
 from ontology.errors import DataError, Problem
-from ontology.recordjson import Record, date_properties, digest, dumps, loads
-from ontology.records import Edge, Node, Origin, Props
+from ontology.recordjson import Record, date_properties, loads
+from ontology.records import Edge, Node
 from ontology.schema import Schema
-from ontology.vocab import Prop
 
-# Properties the ingest stamps: they say where and when a record was seen, not what it says.
-STAMPS = frozenset(
-    {
-        Prop.SOURCES,
-        Prop.DATASET,
-        Prop.RECORD_KEY,
-        Prop.ORIGIN,
-        Prop.FIRST_SEEN,
-        Prop.LAST_SEEN,
-        Prop.CHANGED_IN,
-        Prop.CHANGED_FIELDS,
-        Prop.ENDED_IN,
-        Prop.DIGEST,
-    }
-)
 SHOWN_PROBLEMS = 50
 BATCH = 5_000
 DROPPED = "relationship to a record not loaded"
@@ -173,42 +145,6 @@ def _by_ids(
         yield from db.execute(query, chunk)
 
 
-class _Stamps(NamedTuple):
-    """What stamping and checking a row's records reads (the same in every forked process)."""
-
-    schema: Schema
-    confidence: str
-    dataset: str
-    source_id: str
-
-
-def _stamp(record: Record, stamps: _Stamps, key: str, origin: Origin) -> Record:
-    props: Props = {
-        Prop.CONFIDENCE: stamps.confidence,
-        **record.props,
-        Prop.DATASET: stamps.dataset,
-        Prop.RECORD_KEY: key,
-        Prop.ORIGIN: str(origin),
-        Prop.SOURCES: [stamps.source_id],
-    }
-    if isinstance(record, Node):
-        return Node(record.id, stamps.schema.closure(record.labels), props, origin)
-    return Edge(record.id, record.type, record.source, record.target, props, origin)
-
-
-StageRow = tuple[str, str, str, str, str, str | None, str | None]
-
-
-def _row(record: Record, origin: str) -> StageRow:
-    """A staging row: the record with its digest stamped in, and what the checks look up."""
-    fingerprint = digest(record, STAMPS)
-    props = {**record.props, Prop.DIGEST: fingerprint}
-    if isinstance(record, Node):
-        return (record.id, "node", fingerprint, dumps(Node(record.id, record.labels, props)), origin, None, None)
-    stamped = Edge(record.id, record.type, record.source, record.target, props)
-    return (record.id, "edge", fingerprint, dumps(stamped), origin, record.source, record.target)
-
-
 def _open(folder: Path) -> sqlite3.Connection:
     db = sqlite3.connect(folder / "stage.sqlite", isolation_level=None)
     db.execute("PRAGMA journal_mode=OFF")
@@ -278,7 +214,10 @@ class _Reader:
     def read(self, options: ReadOptions) -> None:
         staged, db = self.staged, self.staged.db
         db.execute("BEGIN")
-        with closing(_settled_rows(staged, options)) as rows:  # closed: no process outlives a failure
+        stamps = Stamps(staged.schema, staged.source.info.confidence, staged.dataset, staged.source_id)
+        with closing(
+            settled_rows(staged.source, staged.path, options, stamps)
+        ) as rows:  # closed: no process outlives a failure
             for row, settled in rows:
                 staged.rows += 1
                 if isinstance(row, Invalid):
@@ -290,59 +229,6 @@ class _Reader:
                     self.mapped(row, settled)
         self.flush()
         db.execute("COMMIT")
-
-
-class Settled(NamedTuple):
-    """A mapped row's records as staging rows, or the problems that keep the row out."""
-
-    rows: list[StageRow]
-    problems: list[Problem]
-
-
-def _settled_rows(staged: Staged, options: ReadOptions) -> Generator[tuple[Row, Settled | None], None, None]:
-    """Every row of the download, each mapped row with its records stamped, checked and encoded.
-    A download read piece by piece (`base.Pieces`) shares its pieces with forked processes
-    (`forked.in_order`); any other is read in this process."""
-    stamps = _Stamps(staged.schema, staged.source.info.confidence, staged.dataset, staged.source_id)
-    read = pieces(staged.source, staged.path, options)
-    if read is None:
-        for row in staged.source.read(staged.path, options):
-            yield row, _settle(row, stamps) if isinstance(row, Mapped) else None
-        return
-    for _, answer in forked.in_order(read.cut(), _settle_pieces, (read, stamps)):
-        yield answer
-
-
-def _settle_pieces(given: tuple[Pieces, _Stamps], batch: list[object]) -> list[tuple[Row, Settled | None]]:
-    """What each piece becomes, settled; a mapped row comes back without its records (its staging
-    rows hold them), so only plain values cross between processes."""
-    read, stamps = given
-    answers: list[tuple[Row, Settled | None]] = []
-    for piece in batch:
-        row = read(piece)
-        if isinstance(row, Mapped):
-            slim = Mapped(row.key, row.origin, tallies=row.tallies, warnings=row.warnings)
-            answers.append((slim, _settle(row, stamps)))
-        else:
-            answers.append((row, None))
-    return answers
-
-
-def _settle(row: Mapped, stamps: _Stamps) -> Settled:
-    made: list[Record] = [*row.nodes, *row.edges]
-    records = [_stamp(r, stamps, row.key, row.origin) for r in made]
-    found = [
-        p
-        for r in records
-        for p in (
-            node_problems(r, stamps.schema, row.origin)
-            if isinstance(r, Node)
-            else edge_problems(r, stamps.schema, row.origin)
-        )
-    ]
-    if found:
-        return Settled([], found)
-    return Settled([_row(record, str(row.origin)) for record in records], [])
 
 
 def namespace(dataset: str) -> str:
@@ -381,7 +267,7 @@ def _namespace(staged: Staged) -> None:
     while batch := cursor.fetchmany(BATCH):
         for body, origin in batch:
             record = _renamed(loads(body, dates), prefix, own)
-            db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", _row(record, origin))
+            db.execute("INSERT INTO stage VALUES (?, ?, ?, ?, ?, ?, ?)", staging_row(record, origin))
     db.execute("UPDATE skipped SET id = ? || id", (prefix,))
     db.execute("DROP TABLE unnamed")
     db.execute("COMMIT")
