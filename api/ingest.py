@@ -175,9 +175,11 @@ def ingest(
     *,
     schema: Schema | None = None,
     progress: Callable[[int], None] | None = None,
+    read: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Apply one download to `target`. Raises `DataError` (bad rows, nothing written), `Refused`
-    (an older snapshot than the dataset's latest), `NotFound` (unknown source)."""
+    (an older snapshot than the dataset's latest), `NotFound` (unknown source). `read` is told the
+    rows read so far while the file is staged, `progress` the records compared and written."""
     source = request.source
     if not request.path.is_file() and not request.path.is_dir():  # a folder for sources of several files (eto)
         raise DataError([Problem("no such file", file=str(request.path))])
@@ -196,6 +198,7 @@ def ingest(
         known=target.known,
         options=ReadOptions(include_individuals=request.include_individuals),
         skip_invalid=request.skip_invalid,
+        read=read,
     )
     try:
         report.rows, report.skipped, report.invalid_rows = staged.rows, staged.skipped, staged.invalid_rows

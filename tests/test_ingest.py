@@ -201,6 +201,20 @@ def test_a_delta_asks_the_graph_once_what_it_holds_of_each_record(
     assert set(asked.values()) == {1}  # the ownership check's answers serve the comparison too
 
 
+def test_the_ingest_tells_the_rows_read_then_the_records_written(tmp_path: Path) -> None:
+    rows = [{"key": f"p{i:04d}", "name": f"Example Party {i}"} for i in range(2_500)]
+    request = IngestRequest(LinesSource(), _write(tmp_path / "many.jsonl", rows), snapshot=S1)
+    read: list[int] = []
+    written: list[int] = []
+    ledger = open_ledger(tmp_path, [BUNDLED_DATA])
+    try:
+        report = ingest(request, ledger, read=read.append, progress=written.append)
+    finally:
+        ledger.close()
+    assert read == [1_000, 2_000, 2_500]
+    assert sum(written) == report.counts["added"] == 2_502  # the parties, the listing and its AMENDS edge
+
+
 @pytest.mark.neo4j
 def test_a_delta_finds_what_it_ends_a_page_at_a_time(
     neo4j_store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

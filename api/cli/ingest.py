@@ -128,8 +128,17 @@ def ingest_command(
             return
         target, resolve_on = _target(backend, stack)
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=err, transient=True) as bar:
-            task = bar.add_task(f"ingesting {path.name}", total=None)
-            report = ingest(request, target, progress=lambda n: bar.advance(task, n))
+            reading = bar.add_task(f"reading {path.name} (rows)", total=None)
+            writing = bar.add_task(f"comparing and writing {path.name} (records)", total=None, visible=False)
+
+            def read(rows: int) -> None:
+                bar.update(reading, completed=rows)
+
+            def written(records: int) -> None:
+                bar.update(reading, visible=False)
+                bar.update(writing, visible=True, advance=records)
+
+            report = ingest(request, target, progress=written, read=read)
         warn(report)
         out.print(summary(report, backend.value))
         if resolve_on is not None and not report.already:

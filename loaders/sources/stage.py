@@ -28,6 +28,7 @@ from ontology.schema import Schema
 
 SHOWN_PROBLEMS = 50
 BATCH = 5_000
+READ_STEP = 1_000  # rows between two reports of the rows read
 DROPPED = "relationship to a record not loaded"
 
 Known = Callable[[set[str]], set[str]]  # which of these node ids the graph already holds
@@ -211,7 +212,7 @@ class _Reader:
         rows = _by_ids(self.staged.db, "id, origin, digest", sorted(ids))
         return {str(i): (str(origin), str(fingerprint)) for i, origin, fingerprint in rows}
 
-    def read(self, options: ReadOptions) -> None:
+    def read(self, options: ReadOptions, told: Callable[[int], None] | None = None) -> None:
         staged, db = self.staged, self.staged.db
         db.execute("BEGIN")
         stamps = Stamps(staged.schema, staged.source.info.confidence, staged.dataset, staged.source_id)
@@ -220,6 +221,8 @@ class _Reader:
         ) as rows:  # closed: no process outlives a failure
             for row, settled in rows:
                 staged.rows += 1
+                if told and staged.rows % READ_STEP == 0:
+                    told(staged.rows)
                 if isinstance(row, Invalid):
                     self.problem(row.problem)
                 elif isinstance(row, Skipped):
@@ -229,6 +232,8 @@ class _Reader:
                     self.mapped(row, settled)
         self.flush()
         db.execute("COMMIT")
+        if told:
+            told(staged.rows)
 
 
 def namespace(dataset: str) -> str:
@@ -321,14 +326,16 @@ def stage(
     options: ReadOptions,
     skip_invalid: bool = False,
     workdir: Path | None = None,
+    read: Callable[[int], None] | None = None,
 ) -> Staged:
     """Read `path` whole into a staging file. Raises `DataError` naming every bad row (the first
-    fifty) unless `skip_invalid`, in which case they are counted in `invalid_rows` and left out."""
+    fifty) unless `skip_invalid`, in which case they are counted in `invalid_rows` and left out.
+    `read` is told how many rows have been read, every `READ_STEP` rows and at the end."""
     folder = Path(tempfile.mkdtemp(prefix="chiptrail-stage-", dir=workdir))
     db = _open(folder)
     staged = Staged(source, dataset, snapshot, path, file_sha256(path), schema, db, folder)
     try:
-        _Reader(staged).read(options)
+        _Reader(staged).read(options, read)
         if dataset != default_dataset(source, path):
             _namespace(staged)
         _check_ends(staged, known)
