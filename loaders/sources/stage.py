@@ -113,7 +113,9 @@ class Staged:
         """Remember what the graph holds under some of the download's ids, so that applying the
         download reads it here, not from the graph once more."""
         rows = ((i, dataset, fingerprint, ended) for i, (dataset, fingerprint, ended) in held.items())
+        self.db.execute("BEGIN")  # one transaction: a commit per row cost 1 s per 10^5 ids
         self.db.executemany("INSERT OR REPLACE INTO held VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
 
     def held(self, ids: Iterable[str]) -> dict[str, Held]:
         """What `keep_held` was told of these ids (an id it was not told of is not held)."""
