@@ -9,11 +9,12 @@ from ontology.records import Edge
 from ontology.vocab import CONFIDENCE_LEVELS, Prop
 
 _RANKS = {level: i for i, level in enumerate(CONFIDENCE_LEVELS)}
+_UNKNOWN = len(CONFIDENCE_LEVELS)  # the rank of a value that is no level
 
 
 def rank(confidence: str) -> int:
     """Position in CONFIDENCE_LEVELS (0 = strongest); unknown values sort last."""
-    return _RANKS.get(confidence, len(CONFIDENCE_LEVELS))
+    return _RANKS.get(confidence, _UNKNOWN)
 
 
 def weakest(edges: Iterable[Edge]) -> str:
@@ -24,6 +25,19 @@ def weakest(edges: Iterable[Edge]) -> str:
         if (level := rank(confidence)) > worst:
             found, worst = confidence, level
     return found
+
+
+def weakest_rank(edges: Iterable[Edge]) -> int:
+    """`rank(weakest(edges))`, read without the confidence's text (routes are sorted by it)."""
+    worst = -1
+    for edge in edges:
+        try:
+            level = _RANKS.get(edge.props.get(Prop.CONFIDENCE), _UNKNOWN)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable value is no level
+            level = _UNKNOWN
+        if level > worst:
+            worst = level
+    return worst if worst >= 0 else _UNKNOWN
 
 
 def hop_date(edge: Edge) -> dt.date | None:

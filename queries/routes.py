@@ -19,7 +19,7 @@ from ontology.vocab import Prop
 from queries import named, prefetch
 from queries.cache import per_version
 from queries.decide import decide
-from queries.evidence import hop_date, rank, weakest
+from queries.evidence import hop_date, rank, weakest, weakest_rank
 from queries.gap_fill import deciding_chip
 from queries.places import countries_of, country_of
 from queries.policies import Policies
@@ -75,7 +75,14 @@ def time_respecting(edges: tuple[Edge, ...]) -> bool:
 
 
 def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
-    return rank(route.weakest), len(route.edges), route.nodes, tuple(e.id for e in route.edges)
+    """Strongest weakest-confidence first, then shorter, then by node ids and edge ids."""
+    edges = route.edges
+    return (
+        weakest_rank(edges),
+        len(edges),
+        (edges[0].source, *[e.target for e in edges]),
+        tuple([e.id for e in edges]),
+    )
 
 
 class _Restrictions:

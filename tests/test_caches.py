@@ -17,6 +17,8 @@ from graph.memory import MEMO_LIMIT, MemoryStore
 from loaders import BUNDLED_JUDGEMENTS
 from ontology.records import Dataset, Edge, Node
 from ontology.vocab import Label, Prop, Rel
+from queries import named
+from queries.places import countries_of
 from queries.policies import Policies
 from queries.routes import find_routes
 from queries.same_as import apply_resolution
@@ -193,3 +195,26 @@ def test_the_api_builds_the_table_of_names_at_start(prepare: bool) -> None:
             built = False
         assert built == prepare
         assert client.get("/v1/search", params={"q": "Nvidai"}).json()[0]["id"] == "org-nvidia"
+
+
+def test_a_sites_country_is_read_once_per_version_and_again_after_a_write(
+    fresh: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[list[str]] = []
+    run = named.run
+
+    def counted(store: MemoryStore, name: str, **params: object) -> list[dict[str, object]]:
+        if name == "countries":
+            asked.append(list(params["node_ids"]))  # type: ignore[call-overload]
+        return run(store, name, **params)
+
+    monkeypatch.setattr(named, "run", counted)
+    site = find_routes(fresh, "H100", "Xinjiang", as_of=DAY).routes[0].edges[-1].target
+    located = fresh.edges(Rel.LOCATED_IN, source=site)[0]
+    assert any(site in ids for ids in asked)  # the routes answer asked for the countries of its sites
+    asked.clear()
+    assert countries_of(fresh, {site}) == {site: "CN"}
+    assert countries_of(fresh, {site, located.target}) == {site: "CN", located.target: "CN"}
+    assert asked == [[located.target]]  # only what this version had not been asked
+    assert fresh.delete_edges(Rel.LOCATED_IN, [located.id]) == 1
+    assert countries_of(fresh, {site}) == {site: None}  # the write is seen

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from graph.store import GraphStore
 from ontology.errors import InvalidParameter, NotFound
+from ontology.records import Edge
+from ontology.vocab import CONFIDENCE_LEVELS, Prop, Rel
+from queries.evidence import rank, weakest, weakest_rank
 from queries.routes import find_routes
 from tests.conftest import GraphFrom
 
@@ -190,3 +195,17 @@ def test_unknown_names_raise_with_suggestions(build: Build) -> None:
     with pytest.raises(NotFound) as region:
         find_routes(store, "Alpha", "Xinjang")
     assert "Xinjiang" in region.value.suggestions
+
+
+def test_the_weakest_rank_is_the_rank_of_the_weakest_confidence() -> None:
+    """Routes sort by `weakest_rank`: it agrees with `rank(weakest(…))` on every level, on a value
+    that is no level, on none and on a list."""
+    values: list[Any] = [*CONFIDENCE_LEVELS, "unheard-of", None, ["confirmed"]]
+    for first, second in itertools.product(values, repeat=2):
+        edges = tuple(
+            Edge(f"e{i}", Rel.SUPPLIES, "a", "b", {} if v is None else {Prop.CONFIDENCE: v})
+            for i, v in enumerate((first, second))
+        )
+        assert weakest_rank(edges) == rank(weakest(edges)), (first, second)
+    assert weakest_rank((Edge("e", Rel.SUPPLIES, "a", "b", {Prop.CONFIDENCE: "confirmed"}),)) == 0
+    assert weakest_rank(()) == rank(weakest(())) == len(CONFIDENCE_LEVELS)

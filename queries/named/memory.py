@@ -78,14 +78,24 @@ def _carries(edge: Edge, chip_id: str) -> bool:
     return isinstance(carried, list) and chip_id in carried
 
 
+# A carrying edge as the backward walk reads it: its source's fewest hops from the origins, its
+# source, the first and last day it holds (None: open) and the edge.
+Step = tuple[int, str, dt.date | None, dt.date | None, Edge]
+
+
 class _Reach:
     """What the forward walk from a chip's origins finds: each node's fewest SUPPLIES hops carrying the
-    chip (on any date), and the carrying edges by the node they enter (so the backward walk from a
-    region reads only these, not every relationship into each node)."""
+    chip (on any date), and the carrying edges by the node they enter, each with what the backward
+    walk tests (so the walk from a region reads only these, not every relationship into each node,
+    and no property of theirs)."""
 
     def __init__(self, origins: tuple[str, ...]) -> None:
         self.hops = dict.fromkeys(origins, 0)
-        self.into: dict[str, list[Edge]] = {}
+        self.into: dict[str, list[Step]] = {}
+
+
+def _dated(value: object) -> dt.date | None:
+    return value if isinstance(value, dt.date) else None
 
 
 def _reach(store: MemoryStore, chip_id: str) -> _Reach:
@@ -102,7 +112,8 @@ def _reach(store: MemoryStore, chip_id: str) -> _Reach:
             for edge in store.out_edges(here):
                 if not _carries(edge, chip_id):
                     continue
-                into.setdefault(edge.target, []).append(edge)
+                start, end = _dated(edge.props.get(Prop.VALID_FROM)), _dated(edge.props.get(Prop.VALID_TO))
+                into.setdefault(edge.target, []).append((level - 1, here, start, end, edge))
                 if edge.target not in hops:
                     hops[edge.target] = level
                     step.append(edge.target)
@@ -130,16 +141,19 @@ def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_h
     region's sites. A node's fewest hops stay exact: every node on its shortest way to a site passes
     the same test. Every edge that passes it is kept as a step the forward search may take."""
     found = _Towards(sites)
-    hops, frontier, out = found.hops, sites, found.out
-    unreached, origin_hops, into, none = max_hops + 1, reach.hops, reach.into, list[Edge]()
+    hops, frontier, out, none = found.hops, sites, found.out, list[Step]()
     for level in range(1, max_hops + 1):
-        step = []
+        step, left = [], max_hops - level  # a source must lie within `left` hops of an origin
         for here in frontier:
-            for edge in into.get(here, none):
-                source = edge.source
-                if origin_hops.get(source, unreached) + level > max_hops or not valid_on(edge.props, as_of):
+            for source_hops, source, start, end, edge in reach.into.get(here, none):
+                if source_hops > left:
                     continue
-                out.setdefault(source, []).append(edge)
+                if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
+                    continue
+                if (kept := out.get(source)) is None:
+                    out[source] = [edge]
+                else:
+                    kept.append(edge)
                 if source not in hops:
                     hops[source] = level
                     step.append(source)
@@ -176,21 +190,26 @@ def supply_edge_paths(
     hops, region, no_edges = towards.hops, sites_in(store, region_id), list[Edge]()
     paths: list[tuple[Edge, ...]] = []
 
-    def walk(here: str, path: tuple[Edge, ...], seen: frozenset[str]) -> None:
+    seen: set[str] = set()  # the nodes on the path walked
+
+    def walk(here: str, path: tuple[Edge, ...]) -> None:
         left = max_hops - len(path) - 1  # hops left after the next one
         if left < 0:
             return
+        seen.add(here)
         for edge in towards.out.get(here, no_edges):
-            if edge.target in seen or hops[edge.target] > left:
+            target = edge.target
+            if target in seen or hops[target] > left:
                 continue
             step = (*path, edge)
-            if edge.target in region:
+            if target in region:
                 paths.append(step)
-            walk(edge.target, step, seen | {edge.target})
+            walk(target, step)
+        seen.discard(here)
 
     for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
         if origin in hops:
-            walk(origin, (), frozenset({origin}))
+            walk(origin, ())
     return paths
 
 
