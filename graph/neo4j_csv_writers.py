@@ -71,10 +71,10 @@ _FORKED: list[tuple[list[Node | Edge], Path, Schema]] = []
 
 
 def _write_part(part: int, parts: int) -> CsvSet:
-    """In a forked writer: the `part`-th of `parts` slices of the records, as files of its own."""
+    """In a forked writer: every `parts`-th record from the `part`-th on, as files of its own (so
+    each writer gets its share of the nodes, which take longer to write than relationships)."""
     records, folder, schema = _FORKED[-1]
-    size = -(-len(records) // parts)
-    return _write_one(records[part * size : (part + 1) * size], CsvWriter(folder, schema, prefix=f"{part}-"))
+    return _write_one(records[part::parts], CsvWriter(folder, schema, prefix=f"{part}-"))
 
 
 def _write_forked(records: list[Node | Edge], folder: Path, schema: Schema, parts: int) -> CsvSet:

@@ -53,13 +53,20 @@ def neo4j_distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def with_location(props: Mapping[str, Any]) -> dict[str, Any]:
     """Properties as Neo4j stores them: plus a WGS-84 `location` point where latitude and longitude
     are both given (derived on every write, so it never disagrees with them)."""
+    stored = {k: v for k, v in props.items() if k != Derived.LOCATION}
+    if (point := location_of(props)) is not None:
+        stored[Derived.LOCATION] = point
+    return stored
+
+
+def location_of(props: Mapping[str, Any]) -> Any:
+    """The WGS-84 point Neo4j stores as `location` for a record with both coordinates, else None."""
+    found = coordinates(props)
+    if found is None:
+        return None
     from neo4j.spatial import WGS84Point  # only a Neo4j store writes points
 
-    found = coordinates(props)
-    stored = {k: v for k, v in props.items() if k != Derived.LOCATION}
-    if found is not None:
-        stored[Derived.LOCATION] = WGS84Point((found[1], found[0]))
-    return stored
+    return WGS84Point((found[1], found[0]))
 
 
 def _unit_vectors(points: np.ndarray[Any, np.dtype[np.float64]]) -> np.ndarray[Any, np.dtype[np.float64]]:
