@@ -8,7 +8,6 @@ registry pairs each file with its twin and checks their parameters agree.
 from __future__ import annotations
 
 import datetime as dt
-from operator import attrgetter
 
 from graph.memory import MemoryStore
 from graph.store import SITE_LABELS
@@ -121,7 +120,13 @@ def _reach(store: MemoryStore, chip_id: str) -> _Reach:
     return found
 
 
-_edge_id = attrgetter("id")
+# A step the forward search may take: the fewest hops from its target to a site of the region
+# (0: the target is one), the target and the edge.
+Ahead = tuple[int, str, Edge]
+
+
+def _edge_id(ahead: Ahead) -> str:
+    return ahead[2].id
 
 
 class _Towards:
@@ -130,7 +135,7 @@ class _Towards:
 
     def __init__(self, sites: list[str]) -> None:
         self.hops = dict.fromkeys(sites, 0)
-        self.out: dict[str, list[Edge]] = {}
+        self.out: dict[str, list[Ahead]] = {}
 
 
 def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_hops: int) -> _Towards:
@@ -151,9 +156,9 @@ def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_h
                 if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
                     continue
                 if (kept := out.get(source)) is None:
-                    out[source] = [edge]
+                    out[source] = [(level - 1, here, edge)]  # `here` is `level - 1` hops from a site
                 else:
-                    kept.append(edge)
+                    kept.append((level - 1, here, edge))
                 if source not in hops:
                     hops[source] = level
                     step.append(source)
@@ -187,9 +192,8 @@ def supply_edge_paths(
         ("reached sites", chip_id, region_id, max_hops), lambda: _reached_sites(store, reach, region_id, max_hops)
     )
     towards = _towards_sites(sites, reach, as_of, max_hops)
-    hops, region, no_edges = towards.hops, sites_in(store, region_id), list[Edge]()
+    out, none = towards.out, list[Ahead]()
     paths: list[tuple[Edge, ...]] = []
-
     seen: set[str] = set()  # the nodes on the path walked
 
     def walk(here: str, path: tuple[Edge, ...]) -> None:
@@ -197,18 +201,17 @@ def supply_edge_paths(
         if left < 0:
             return
         seen.add(here)
-        for edge in towards.out.get(here, no_edges):
-            target = edge.target
-            if target in seen or hops[target] > left:
+        for target_hops, target, edge in out.get(here, none):
+            if target_hops > left or target in seen:
                 continue
             step = (*path, edge)
-            if target in region:
+            if target_hops == 0:  # a site of the region (every node 0 hops from one is one)
                 paths.append(step)
             walk(target, step)
         seen.discard(here)
 
     for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
-        if origin in hops:
+        if origin in towards.hops:
             walk(origin, ())
     return paths
 
