@@ -39,7 +39,7 @@ class Route:
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        return (self.edges[0].source, *(e.target for e in self.edges))
+        return (self.edges[0].source, *[e.target for e in self.edges])
 
     @property
     def weakest(self) -> str:
@@ -80,7 +80,7 @@ def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
     return (
         weakest_rank(edges),
         len(edges),
-        (edges[0].source, *[e.target for e in edges]),
+        route.nodes,
         tuple([e.id for e in edges]),
     )
 
