@@ -28,6 +28,7 @@ from ontology.vocab import Prop
 ARRAY_DELIMITER = "\x1f"  # the ASCII unit separator: never in a name, so lists split where they should
 Signature = tuple[tuple[str, str], ...]
 Converter = Callable[[Any], Any]
+Column = tuple[str, type, Converter | None]  # a property's key, its value type, how it becomes text
 
 
 def csv_type(value: Any) -> str:
@@ -115,15 +116,14 @@ class _Files:
         self.folder, self.prefix = folder, prefix
         self.open: dict[object, tuple[IO[str], Any, Path]] = {}
 
-    def writer(self, key: object, name: str, header: list[str]) -> tuple[Any, Path]:
+    def writer(self, key: object, name: str, header: list[str]) -> tuple[IO[str], Any, Path]:
         if key not in self.open:
             path = self.folder / f"{name}-{self.prefix}{len(self.open):04d}.csv"
             handle = path.open("w", newline="", encoding="utf-8")
             writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
             writer.writerow(header)
             self.open[key] = (handle, writer, path)
-        _, writer, path = self.open[key]
-        return writer, path
+        return self.open[key]
 
     def close(self) -> None:
         for handle, _, _ in self.open.values():
@@ -145,25 +145,52 @@ def _header(head: list[str], signature: Signature) -> list[str]:
     return head + [f"{k}:{t}" for k, t in signature]
 
 
+def _quoting(kinds: Sequence[type], converters: Sequence[Converter | None]) -> list[bool] | None:
+    """Which columns `csv.QUOTE_NONNUMERIC` quotes, where every column is text (a string, or a value
+    a converter makes text) or an integer; None where a column holds anything else."""
+    quoted = []
+    for kind, convert in zip(kinds, converters, strict=True):
+        if convert is None and kind is not int and not issubclass(kind, str):
+            return None
+        quoted.append(convert is not None or kind is not int)
+    return quoted
+
+
+def _line(row: list[Any], quoted: list[bool]) -> str:
+    """`row` as `csv.writer(quoting=QUOTE_NONNUMERIC)` writes it (the excel dialect): text quoted,
+    its quotes doubled, integers bare, CR LF at the end; in half the time `writerow` takes."""
+    cells = ['"' + v.replace('"', '""') + '"' if q else str(v) for v, q in zip(row, quoted, strict=True)]
+    return ",".join(cells) + "\r\n"
+
+
 class _Group:
     """One group's file: its writer, the getter of its property values in column order, the columns
-    a converter turns into text (index in the row, converter) and the rows written."""
+    a converter turns into text (index in the row, converter), which columns are quoted (None: the
+    csv writer writes the rows) and the rows written."""
 
-    __slots__ = ("converting", "path", "rows", "values", "writer")
+    __slots__ = ("converting", "path", "put", "quoted", "rows", "values", "writer")
 
-    def __init__(self, writer: Any, path: Path, columns: Sequence[tuple[str, Converter | None]], skip: int) -> None:
-        self.writer, self.path, self.rows = writer, path, 0
-        keys = [k for k, _ in columns]
+    def __init__(self, file: tuple[IO[str], Any, Path], head: Sequence[type], columns: Sequence[Column]) -> None:
+        """`head`: the types of the values before the properties (ids: text); `columns`: each property's
+        key, value type and converter, in column order."""
+        handle, self.writer, self.path = file
+        self.put, self.rows = handle.write, 0
+        keys = [k for k, _, _ in columns]
         self.values: Callable[[dict[str, Any]], Sequence[Any]] = (
             itemgetter(*keys) if len(keys) > 1 else (lambda props: [props[keys[0]]] if keys else [])
         )
-        self.converting = [(skip + i, f) for i, (_, f) in enumerate(columns) if f is not None]
+        skip = len(head)
+        self.converting = [(skip + i, f) for i, (_, _, f) in enumerate(columns) if f is not None]
+        self.quoted = _quoting([*head, *(t for _, t, _ in columns)], [*[None] * skip, *(f for _, _, f in columns)])
 
     def write(self, head: list[Any], props: dict[str, Any]) -> None:
         row = [*head, *self.values(props)]
         for i, f in self.converting:
             row[i] = f(row[i])
-        self.writer.writerow(row)
+        if self.quoted is None:
+            self.writer.writerow(row)
+        else:
+            self.put(_line(row, self.quoted))
         self.rows += 1
 
 
@@ -224,10 +251,10 @@ class CsvWriter:
         """The group of a new shape (a file per labels or type and signature, kept in `files`);
         `shape` is the labels or type, the property keys and their value types."""
         sig = key[1]
-        writer, path = self._files.writer(key, name, _header(head, sig))
-        files[key] = path
-        columns = [(k, converter(type(props[k]))) for k, _ in sig]
-        group = self._groups[shape] = _Group(writer, path, columns, len(head))
+        file = self._files.writer(key, name, _header(head, sig))
+        files[key] = file[2]
+        columns = [(k, type(props[k]), converter(type(props[k]))) for k, _ in sig]
+        group = self._groups[shape] = _Group(file, [str] * len(head), columns)
         return group
 
     def _empty_lists(self, on: str, row: dict[str, Any]) -> None:

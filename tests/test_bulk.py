@@ -9,16 +9,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
+import itertools
 import multiprocessing
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import closing
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from graph import neo4j_bulk, neo4j_csv_writers, neo4j_server
+from graph import neo4j_bulk, neo4j_csv, neo4j_csv_writers, neo4j_server
 from graph.neo4j_csv import CsvSet
 from graph.settings import Neo4jSettings
 from loaders.synthetic import generate, records
@@ -238,3 +241,22 @@ def test_an_initial_password_may_start_with_a_dash(tmp_path: Path) -> None:
     neo4j_server.write_config(config)
     neo4j_server.set_initial_password(config, "-p" + secrets.token_hex(8))
     assert (config.home / "data" / "dbms" / "auth.ini").read_text().startswith("neo4j:")
+
+
+ODD_TEXT = ["", "plain", 'a "quoted" word', "comma, inside", "two\nlines", "cr\rlf\r\n", "nul\x00", "é 新疆", '"']
+
+
+def test_a_row_is_written_as_the_csv_module_writes_it() -> None:
+    """The writers build each line themselves (in half the time of `csv.writer.writerow`): the same
+    text, quotes doubled, integers bare, for every odd value."""
+    for text, number in itertools.product(ODD_TEXT, (0, -12, 10**30)):
+        row = ["id-1", text, number, text + "\x1f" + text]
+        expected = io.StringIO()
+        csv.writer(expected, quoting=csv.QUOTE_NONNUMERIC).writerow(row)
+        assert neo4j_csv._line(row, [True, True, False, True]) == expected.getvalue(), (text, number)
+
+
+def test_only_text_and_integers_are_written_without_the_csv_module() -> None:
+    text = neo4j_csv.converter(float)
+    assert neo4j_csv._quoting([str, int, float], [None, None, text]) == [True, False, True]
+    assert neo4j_csv._quoting([str, Decimal], [None, None]) is None  # written by csv.writer
