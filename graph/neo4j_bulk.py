@@ -99,7 +99,7 @@ def is_empty(store: Neo4jStore) -> bool:
     return store.run("MATCH (n) RETURN count(n) > 0 AS any")[0]["any"] is False
 
 
-LOAD_INSTEAD = "load without --bulk to merge, or --replace to start again"
+LOAD_INSTEAD = "load without --bulk to merge, or add --replace to import in its place"
 
 
 def refuse_unless_empty(store: Neo4jStore, instead: str = LOAD_INSTEAD) -> None:
@@ -118,9 +118,10 @@ def bulk_import(
     *,
     status: Callable[[str], None] | None = None,
     instead: str = LOAD_INSTEAD,
+    replace: bool = False,
 ) -> CsvSet:
     """Import the CSVs `write` puts in the folder it is given into the empty database of the server
-    in `config.home`, then build the schema.
+    in `config.home` (with `replace`, in place of whatever it holds), then build the schema.
 
     `write` runs while the server still runs, so whatever it raises (a download that fails its
     checks) leaves the database as it was. The server is then stopped for the import and started
@@ -129,8 +130,9 @@ def bulk_import(
     password = settings.checked_password()
     if neo4j_server.running_pid(config) is None:
         raise BackendUnavailable(f"no Neo4j server started from {config.home} is running (chiptrail neo4j start)")
-    with closing(Neo4jStore.connect(settings)) as store:
-        refuse_unless_empty(store, instead)
+    if not replace:
+        with closing(Neo4jStore.connect(settings)) as store:
+            refuse_unless_empty(store, instead)
     folder = config.home / "import" / "bulk"
     shutil.rmtree(folder, ignore_errors=True)
     try:
@@ -175,10 +177,18 @@ def bulk_load(
     *,
     status: Callable[[str], None] | None = None,
     processes: int | None = None,
+    replace: bool = False,
 ) -> LoadReport:
-    """Import `data` into the empty database of the server in `config.home`, then build the schema
-    (the CSVs written by `processes` writers: see `write_csvs`)."""
-    csvs = bulk_import(config, settings, lambda folder: write_csvs(data, folder, processes=processes), status=status)
+    """Import `data` into the empty database of the server in `config.home` (with `replace`, in place
+    of whatever it holds), then build the schema (the CSVs written by `processes` writers: see
+    `write_csvs`)."""
+    csvs = bulk_import(
+        config,
+        settings,
+        lambda folder: write_csvs(data, folder, processes=processes),
+        status=status,
+        replace=replace,
+    )
     return LoadReport(csvs.node_count, csvs.edge_count)
 
 

@@ -233,6 +233,25 @@ def test_bulk_and_batched_paths_write_the_same_graph(
 
 
 @pytest.mark.neo4j
+def test_a_bulk_load_with_replace_imports_in_place_of_what_the_database_holds(
+    own_server: tuple[neo4j_server.ServerConfig, Neo4jSettings],
+) -> None:
+    config, settings = own_server
+    old, new = odd_values(), generate(300, seed=2)
+    with closing(connect(settings)) as store:
+        store.load(old)
+    report = neo4j_bulk.bulk_load(new, config, settings, replace=True)
+    assert (report.nodes, report.edges) == (len(new.nodes), len(new.edges))
+    with closing(connect(settings)) as store:
+        assert store.node("chip-odd") is None
+        found = store.run("MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS edges")[0]
+        assert (found["nodes"], found["edges"]) == (len(new.nodes), len(new.edges))
+        assert "supplies_id" in {
+            row["name"] for row in store.run("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE'")
+        }
+
+
+@pytest.mark.neo4j
 def test_an_initial_password_may_start_with_a_dash(tmp_path: Path) -> None:
     """`--` ends the admin tool's options: without it the password below is read as an unknown option."""
     if not neo4j_server.jars_present():

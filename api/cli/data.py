@@ -50,13 +50,16 @@ def validate(
 def load(
     paths: PathsArg = None,
     backend: BackendOpt = Backend.neo4j,
-    replace: Annotated[bool, typer.Option("--replace", help="Delete everything in the database first.")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option("--replace", help="Delete everything in the database first (with --bulk: import in its place)."),
+    ] = False,
     bulk: Annotated[
         bool,
         typer.Option(
             "--bulk",
             help="First load into an empty database with neo4j-admin import (the server in --home is stopped, "
-            "imported into and started again). Refused on a database that holds data.",
+            "imported into and started again). Refused on a database that holds data, unless --replace.",
         ),
     ] = False,
     home: HomeOpt = Path(".chiptrail/neo4j"),
@@ -75,7 +78,7 @@ def load(
     with user_errors(), ExitStack() as stack:
         data = load_paths(data_paths(paths))
         if csv_dir is not None or bulk:
-            _bulk(data, home, csv_dir)
+            _bulk(data, home, csv_dir, replace=replace)
             return
         store = stack.enter_context(closing(open_store(backend.value)))
         if replace:
@@ -87,7 +90,7 @@ def load(
         render.print_counts(out, store.counts(), set(load_schema().classes))
 
 
-def _bulk(data: Dataset, home: Path, csv_dir: Path | None) -> None:
+def _bulk(data: Dataset, home: Path, csv_dir: Path | None, *, replace: bool) -> None:
     from graph import neo4j_bulk, neo4j_server
     from graph.neo4j_csv_writers import write_csvs
     from graph.settings import Neo4jSettings
@@ -104,7 +107,7 @@ def _bulk(data: Dataset, home: Path, csv_dir: Path | None) -> None:
         return
     config = neo4j_server.ServerConfig.saved(home.resolve())
     with out.status("bulk load") as status:
-        report = neo4j_bulk.bulk_load(data, config, Neo4jSettings(), status=lambda s: status.update(s))
+        report = neo4j_bulk.bulk_load(data, config, Neo4jSettings(), status=lambda s: status.update(s), replace=replace)
     out.print(f"imported {report.nodes:,} nodes and {report.edges:,} relationships into neo4j ({config.bolt_uri})")
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from api.cli.console import err, fail, loaded
-from api.cli.options import Backend, DataOpt, check_date, parse_date
+from api.cli.options import Backend, BackendOpt, DataOpt, check_date, parse_date
 from graph.formats import FORMATS, ExportFormat
 from ontology.errors import ExportTooLarge
 from queries.export import DEFAULT_MAX_NODES, subgraph
@@ -49,9 +49,7 @@ def export(
         int, typer.Option("--max-nodes", min=1, help="Refuse subgraphs with more nodes than this.")
     ] = DEFAULT_MAX_NODES,
     data: DataOpt = None,
-    backend: Annotated[
-        Backend, typer.Option("--backend", help="memory: load data/ in process (default); neo4j: NEO4J_URI.")
-    ] = Backend.memory,
+    backend: BackendOpt = Backend.memory,
 ) -> None:
     """Export the subgraph around seed nodes for networkx, Gephi or Cytoscape, with every edge's evidence."""
     if output is None and fmt is ExportFormat.csv and sys.stdout.isatty():

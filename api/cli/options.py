@@ -54,7 +54,7 @@ AsOfOpt = Annotated[
 ]
 BackendOpt = Annotated[
     Backend,
-    typer.Option("--backend", help="memory: load data/ in process (default); neo4j: query the database at NEO4J_URI."),
+    typer.Option("--backend", help="memory: load the data files in process; neo4j: query the database at NEO4J_URI."),
 ]
 HomeOpt = Annotated[
     Path, typer.Option("--home", help="With --bulk: the folder of the server `chiptrail neo4j start` runs.")
