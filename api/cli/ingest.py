@@ -115,8 +115,9 @@ def ingest_command(
 ) -> None:
     """Load one download as a dated snapshot: adds what is new, updates what changed, ends what is gone.
 
-    Memory backend: kept in CHIPTRAIL_HOME and loaded by every later command. The whole file is
-    checked before anything is written; an older snapshot than the dataset's latest is refused."""
+    The whole file is checked before anything is written; an older snapshot than the latest is refused.
+
+    Memory backend: what it ingests is kept in CHIPTRAIL_HOME and loaded by every later command."""
     with user_errors(), ExitStack() as stack:
         request = IngestRequest(
             source_named(source), path, dataset, parse_date(snapshot), include_individuals, skip_invalid
