@@ -6,6 +6,7 @@ chiptrail serve [--host 127.0.0.1] [--port 8000] [--backend memory|neo4j]
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -63,13 +64,16 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         app.state.store = store or open_loaded_store(
             settings.backend, settings.data, settings.home, settings.judgement_files
         )
-        if store is None and settings.prepare_search:
-            threading.Thread(target=prepared, args=(app.state.store,), name="prepare-search", daemon=True).start()
+        if store is None:
+            gc.freeze()  # the graph lives as long as the app: full collections skip it (1 s pauses at 10^6)
+            if settings.prepare_search:
+                threading.Thread(target=prepared, args=(app.state.store,), name="prepare-search", daemon=True).start()
         try:
             yield
         finally:
             if store is None:
                 app.state.store.close()
+                gc.unfreeze()
 
     app = FastAPI(title="chiptrail", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.dependency_overrides[get_settings] = lambda: settings
