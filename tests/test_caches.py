@@ -12,6 +12,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
+from api.http import collector
 from api.http.app import create_app
 from api.http.settings import ApiSettings
 from graph.memory import MEMO_LIMIT, MemoryStore
@@ -210,6 +211,19 @@ def test_the_api_keeps_the_graph_it_opens_out_of_full_collections() -> None:
         assert not any(held is node.props for held in gc.get_objects())  # in no generation a collection walks
         assert client.get("/v1/entities/org-nvidia").status_code == 200
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("slow_s", [0.0, 3600.0])
+def test_what_outlives_a_slow_full_collection_is_frozen_too(slow_s: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values built by the first requests (a region's sites, a chip model's origins) live as long as
+    the graph: after a full collection slower than the threshold, what survived it is frozen too."""
+    monkeypatch.setattr(collector, "SLOW_FULL_S", slow_s)
+    with TestClient(create_app(ApiSettings(backend="memory", prepare_search=False))):
+        built_later = [[n] for n in range(1000)]
+        gc.collect()
+        walked = any(held is built_later for held in gc.get_objects())
+        assert walked == (slow_s > 0)
+    assert not any(isinstance(watcher, collector.FreezeAfterSlowFull) for watcher in gc.callbacks)
 
 
 def test_a_sites_country_is_read_once_per_version_and_again_after_a_write(

@@ -6,11 +6,10 @@ chiptrail serve [--host 127.0.0.1] [--port 8000] [--backend memory|neo4j]
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -18,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.http import errors
 from api.http.browser import PREFIX, browser_app
 from api.http.cache import AnswerCache
+from api.http.collector import long_lived_frozen
 from api.http.routers import (
     chips,
     datasets,
@@ -64,16 +64,14 @@ def create_app(settings: ApiSettings | None = None, store: GraphStore | None = N
         app.state.store = store or open_loaded_store(
             settings.backend, settings.data, settings.home, settings.judgement_files
         )
-        if store is None:
-            gc.freeze()  # the graph lives as long as the app: full collections skip it (1 s pauses at 10^6)
-            if settings.prepare_search:
-                threading.Thread(target=prepared, args=(app.state.store,), name="prepare-search", daemon=True).start()
+        if store is None and settings.prepare_search:
+            threading.Thread(target=prepared, args=(app.state.store,), name="prepare-search", daemon=True).start()
         try:
-            yield
+            with long_lived_frozen() if store is None else nullcontext():  # the store lives as long as the app
+                yield
         finally:
             if store is None:
                 app.state.store.close()
-                gc.unfreeze()
 
     app = FastAPI(title="chiptrail", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.dependency_overrides[get_settings] = lambda: settings
