@@ -120,13 +120,14 @@ def _reach(store: MemoryStore, chip_id: str) -> _Reach:
     return found
 
 
-# A step the forward search may take: the fewest hops from its target to a site of the region
-# (0: the target is one), the target and the edge.
-Ahead = tuple[int, str, Edge]
+# A step the forward search may take: the fewest hops from its target to a site of the region on
+# any date (0: the target is one), the target, the first and last day the edge holds (None: open)
+# and the edge.
+Ahead = tuple[int, str, dt.date | None, dt.date | None, Edge]
 
 
 def _edge_id(ahead: Ahead) -> str:
-    return ahead[2].id
+    return ahead[4].id
 
 
 class _Towards:
@@ -138,13 +139,14 @@ class _Towards:
         self.out: dict[str, list[Ahead]] = {}
 
 
-def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_hops: int) -> _Towards:
-    """Fewest usable SUPPLIES hops from each node to a site of the region, up to `max_hops`, walked
-    backwards from the sites that the chip's origins reach within the bound, along the edges that
-    carry the chip (`reach.into`), entering only nodes the origins reach in the hops left: the walk
-    covers the nodes on some walk from an origin into the region, not the whole upstream cone of the
-    region's sites. A node's fewest hops stay exact: every node on its shortest way to a site passes
-    the same test. Every edge that passes it is kept as a step the forward search may take."""
+def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
+    """Fewest SUPPLIES hops carrying the chip (on any date) from each node to a site of the region,
+    up to `max_hops`, walked backwards from the sites that the chip's origins reach within the bound,
+    along the edges that carry the chip (`reach.into`), entering only nodes the origins reach in the
+    hops left: the walk covers the nodes on some walk from an origin into the region, not the whole
+    upstream cone of the region's sites. A node's fewest hops stay exact: every node on its shortest
+    way to a site passes the same test. Every edge that passes it is kept as a step the forward
+    search may take. No date enters (the search tests each step's), so it is kept per data version."""
     found = _Towards(sites)
     hops, frontier, out, none = found.hops, sites, found.out, list[Step]()
     for level in range(1, max_hops + 1):
@@ -153,12 +155,10 @@ def _towards_sites(sites: list[str], reach: _Reach, as_of: dt.date | None, max_h
             for source_hops, source, start, end, edge in reach.into.get(here, none):
                 if source_hops > left:
                     continue
-                if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
-                    continue
                 if (kept := out.get(source)) is None:
-                    out[source] = [(level - 1, here, edge)]  # `here` is `level - 1` hops from a site
+                    out[source] = [(level - 1, here, start, end, edge)]  # `here` is `level - 1` hops from a site
                 else:
-                    kept.append((level - 1, here, edge))
+                    kept.append((level - 1, here, start, end, edge))
                 if source not in hops:
                     hops[source] = level
                     step.append(source)
@@ -188,10 +188,10 @@ def supply_edge_paths(
 ) -> list[tuple[Edge, ...]]:
     """`supply_paths` as the store's own edge records, in the same order (no rows to build and read back)."""
     reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
-    sites = store.memo(
-        ("reached sites", chip_id, region_id, max_hops), lambda: _reached_sites(store, reach, region_id, max_hops)
+    towards = store.memo(
+        ("towards", chip_id, region_id, max_hops),
+        lambda: _towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops),
     )
-    towards = _towards_sites(sites, reach, as_of, max_hops)
     out, none = towards.out, list[Ahead]()
     paths: list[tuple[Edge, ...]] = []
     seen: set[str] = set()  # the nodes on the path walked
@@ -201,8 +201,10 @@ def supply_edge_paths(
         if left < 0:
             return
         seen.add(here)
-        for target_hops, target, edge in out.get(here, none):
+        for target_hops, target, start, end, edge in out.get(here, none):
             if target_hops > left or target in seen:
+                continue
+            if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
                 continue
             step = (*path, edge)
             if target_hops == 0:  # a site of the region (every node 0 hops from one is one)
