@@ -14,6 +14,7 @@ from loaders.synthetic import generate
 from ontology.records import Dataset, Edge, valid_on
 from ontology.vocab import ORIGIN_RELS, Prop, Rel
 from queries import named
+from queries.named import memory
 from queries.named.memory import sites_in
 
 
@@ -72,3 +73,23 @@ def test_a_write_is_seen_by_the_next_search() -> None:
     fresh.load(Dataset(edges={shortcut.id: shortcut}))
     after = named.route_paths(fresh, chip, region, 6, None)
     assert [p for p in after if p not in before] == [(shortcut,)]
+
+
+@pytest.mark.parametrize("kept", [0, 1_000_000])
+def test_a_walk_too_large_to_keep_is_walked_per_answer_and_answers_the_same(
+    kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backward walk of a (chip model, region, bound) is kept per data version only up to
+    `TOWARDS_KEPT` steps (a country's may hold most of the graph); above, each answer walks it."""
+    monkeypatch.setattr(memory, "TOWARDS_KEPT", kept)
+    fresh = MemoryStore()
+    fresh.load(generate(6_000, seed=3))
+    chip, region = "syn-chip-0", "syn-place-p0"
+    compared = 0
+    for day in (None, dt.date(2024, 3, 1), None):
+        expected = plain(fresh, chip, region, 6, day)
+        assert named.route_paths(fresh, chip, region, 6, day) == expected
+        compared += len(expected)
+    assert compared  # routes to compare, not only empty answers
+    held = fresh.memo(("towards", chip, region, 6), lambda: None)
+    assert (held is not None) == (kept > 0)

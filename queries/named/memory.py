@@ -137,6 +137,7 @@ class _Towards:
     def __init__(self, sites: list[str]) -> None:
         self.hops = dict.fromkeys(sites, 0)
         self.out: dict[str, list[Ahead]] = {}
+        self.steps = 0  # how many steps `out` holds
 
 
 def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
@@ -164,9 +165,28 @@ def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
                     step.append(source)
         frontier = step
     for edges in found.out.values():
+        found.steps += len(edges)
         if len(edges) > 1:
             edges.sort(key=_edge_id)
     return found
+
+
+TOWARDS_KEPT = 20_000  # steps: a walk up to this size (about 4 MB) is kept per data version
+
+
+def _kept_towards(store: MemoryStore, reach: _Reach, chip_id: str, region_id: str, max_hops: int) -> _Towards:
+    """The backward walk of a (chip model, region, bound), kept per data version when it holds at most
+    `TOWARDS_KEPT` steps (a province's hundreds; a large country's may hold most of the graph)."""
+    built: list[_Towards] = []
+
+    def walk() -> _Towards | None:
+        built.append(_towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops))
+        return built[0] if built[0].steps <= TOWARDS_KEPT else None
+
+    kept = store.memo(("towards", chip_id, region_id, max_hops), walk)
+    if kept is not None:
+        return kept
+    return built[0] if built else _towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops)
 
 
 def _reached_sites(store: MemoryStore, reach: _Reach, region_id: str, max_hops: int) -> list[str]:
@@ -188,10 +208,7 @@ def supply_edge_paths(
 ) -> list[tuple[Edge, ...]]:
     """`supply_paths` as the store's own edge records, in the same order (no rows to build and read back)."""
     reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
-    towards = store.memo(
-        ("towards", chip_id, region_id, max_hops),
-        lambda: _towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops),
-    )
+    towards = _kept_towards(store, reach, chip_id, region_id, max_hops)
     out, none = towards.out, list[Ahead]()
     paths: list[tuple[Edge, ...]] = []
     seen: set[str] = set()  # the nodes on the path walked
