@@ -177,16 +177,17 @@ TOWARDS_KEPT = 20_000  # steps: a walk up to this size (about 4 MB) is kept per 
 def _kept_towards(store: MemoryStore, reach: _Reach, chip_id: str, region_id: str, max_hops: int) -> _Towards:
     """The backward walk of a (chip model, region, bound), kept per data version when it holds at most
     `TOWARDS_KEPT` steps (a province's hundreds; a large country's may hold most of the graph)."""
-    built: list[_Towards] = []
+    built: list[_Towards] = []  # the walk this call made, kept or not
 
-    def walk() -> _Towards | None:
+    def walk() -> _Towards:
         built.append(_towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops))
-        return built[0] if built[0].steps <= TOWARDS_KEPT else None
+        return built[-1]
 
-    kept = store.memo(("towards", chip_id, region_id, max_hops), walk)
-    if kept is not None:
-        return kept
-    return built[0] if built else _towards_sites(_reached_sites(store, reach, region_id, max_hops), reach, max_hops)
+    def small() -> _Towards | None:
+        return found if (found := walk()).steps <= TOWARDS_KEPT else None
+
+    kept = store.memo(("towards", chip_id, region_id, max_hops), small)
+    return kept if kept is not None else built[-1] if built else walk()
 
 
 def _reached_sites(store: MemoryStore, reach: _Reach, region_id: str, max_hops: int) -> list[str]:
