@@ -26,7 +26,6 @@ class FreezeAfterSlowFull:
 
     def __init__(self) -> None:
         self.started = 0.0
-        self.frozen = 0  # how many slow full collections were followed by a freeze
 
     def __call__(self, phase: str, info: dict[str, int]) -> None:
         if info["generation"] != 2:
@@ -35,7 +34,6 @@ class FreezeAfterSlowFull:
             self.started = time.perf_counter()
         elif time.perf_counter() - self.started > SLOW_FULL_S:
             gc.freeze()  # the collection is over: what it left is alive, and was long enough to notice
-            self.frozen += 1
 
 
 @contextmanager
