@@ -27,17 +27,31 @@ def weakest(edges: Iterable[Edge]) -> str:
     return found
 
 
+def edge_rank(edge: Edge) -> int:
+    """`rank` of an edge's confidence, read without its text (an unhashable value is no level)."""
+    try:
+        return _RANKS.get(edge.props.get(Prop.CONFIDENCE), _UNKNOWN)  # type: ignore[arg-type]
+    except TypeError:
+        return _UNKNOWN
+
+
 def weakest_rank(edges: Iterable[Edge]) -> int:
     """`rank(weakest(edges))`, read without the confidence's text (routes are sorted by it)."""
-    worst = -1
-    for edge in edges:
-        try:
-            level = _RANKS.get(edge.props.get(Prop.CONFIDENCE), _UNKNOWN)  # type: ignore[arg-type]
-        except TypeError:  # an unhashable value is no level
-            level = _UNKNOWN
-        if level > worst:
-            worst = level
-    return worst if worst >= 0 else _UNKNOWN
+    return max(map(edge_rank, edges), default=_UNKNOWN)
+
+
+RouteOrder = tuple[int, int, tuple[str, ...], tuple[str, ...]]
+
+
+def route_order(edges: tuple[Edge, ...]) -> RouteOrder:
+    """Where a route's edges sort among routes: strongest weakest-confidence first, then shorter,
+    then by node ids and edge ids."""
+    return (
+        weakest_rank(edges),
+        len(edges),
+        (edges[0].source, *[e.target for e in edges]),
+        tuple([e.id for e in edges]),
+    )
 
 
 def hop_date(edge: Edge) -> dt.date | None:

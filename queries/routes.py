@@ -19,7 +19,7 @@ from ontology.vocab import Prop
 from queries import named, prefetch
 from queries.cache import per_version
 from queries.decide import decide
-from queries.evidence import hop_date, rank, weakest, weakest_rank
+from queries.evidence import RouteOrder, hop_date, rank, route_order, weakest
 from queries.gap_fill import deciding_chip
 from queries.places import countries_of, country_of
 from queries.policies import Policies
@@ -74,15 +74,9 @@ def time_respecting(edges: tuple[Edge, ...]) -> bool:
     return all(a <= b for a, b in pairwise(dates))
 
 
-def sort_key(route: Route) -> tuple[int, int, tuple[str, ...], tuple[str, ...]]:
+def sort_key(route: Route) -> RouteOrder:
     """Strongest weakest-confidence first, then shorter, then by node ids and edge ids."""
-    edges = route.edges
-    return (
-        weakest_rank(edges),
-        len(edges),
-        route.nodes,
-        tuple([e.id for e in edges]),
-    )
+    return route_order(route.edges)
 
 
 class _Restrictions:
@@ -116,8 +110,11 @@ class _Restrictions:
         return decide(deciding_chip(self.store, chip), self.rules, country, self.day)
 
 
-def _leads(store: GraphStore, chips: list[Node], region_id: str, day: dt.date, routes: list[Route]) -> list[Lead]:
-    reached = {(r.chip.id, r.edges[-1].target) for r in routes}
+def _leads(
+    store: GraphStore, chips: list[Node], region_id: str, day: dt.date, reached: set[tuple[str, str]]
+) -> list[Lead]:
+    """Deployments of the chip models in the region at a site no route of the model reaches
+    (`reached`: the (chip model, site) pairs the routes end at)."""
     leads = [
         Lead(chip, e.source, e)
         for chip in chips
@@ -160,10 +157,12 @@ def find_routes(
         for path in named.route_paths(store, c.id, place.id, max_hops, day)
         if not time_respecting_only or time_respecting(path)
     ]
-    restriction.prefetch({path[-1].target for _, path in found})
+    reached = {(c.id, path[-1].target) for c, path in found}
+    restriction.prefetch({site for _, site in reached})
     routes = [Route(c, path, restriction(c, path[-1].target)) for c, path in found]
-    routes.sort(key=sort_key)
-    leads = _leads(store, chips, place.id, day, routes)
+    if len(chips) > 1:  # each chip model's paths come in route order: the models' are interleaved
+        routes.sort(key=sort_key)
+    leads = _leads(store, chips, place.id, day, reached)
     truncated = limit is not None and len(routes) > limit
     shown = routes[:limit] if limit is not None else routes
     if screen:

@@ -1,6 +1,6 @@
 """The embedded route search prunes (reach from the chip's origins, hops to the region) and still
-answers exactly what a plain depth-first enumeration of the route rules answers, in the same order,
-on seeded synthetic supply chains with cycles."""
+answers exactly what a plain depth-first enumeration of the route rules answers, in route order,
+on seeded synthetic supply chains with cycles (and parallel relationships)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from loaders.synthetic import generate
 from ontology.records import Dataset, Edge, valid_on
 from ontology.vocab import ORIGIN_RELS, Prop, Rel
 from queries import named
+from queries.evidence import route_order
 from queries.named import memory
 from queries.named.memory import sites_in
 
@@ -26,8 +27,8 @@ def store() -> MemoryStore:
 
 
 def plain(store: MemoryStore, chip: str, region: str, max_hops: int, day: dt.date | None) -> list[tuple[Edge, ...]]:
-    """Every node-simple path of usable SUPPLIES edges from an origin (in id order), each node's
-    out-edges in id order, recorded where it reaches a site of the region: no pruning at all."""
+    """Every node-simple path of usable SUPPLIES edges from an origin, recorded where it reaches a site
+    of the region (no pruning at all), in route order."""
     sites = sites_in(store, region)
     origins = sorted({e.source for e in store.in_edges(chip) if e.type in ORIGIN_RELS})
     found: list[tuple[Edge, ...]] = []
@@ -46,7 +47,7 @@ def plain(store: MemoryStore, chip: str, region: str, max_hops: int, day: dt.dat
 
     for origin in origins:
         walk(origin, ())
-    return found
+    return sorted(found, key=route_order)
 
 
 REGIONS = ("syn-place-p0", "syn-place-p2", "syn-place-p1-f3", "syn-place-p0-f1-c2", "syn-place-cn")
@@ -60,6 +61,28 @@ def test_pruned_search_answers_as_the_plain_enumeration(store: MemoryStore, chip
         assert named.route_paths(store, chip, region, max_hops, day) == expected, (region, max_hops, day)
         compared += len(expected)
     assert compared >= 10  # the graph holds routes to compare, not only empty answers
+
+
+def test_parallel_relationships_keep_route_order() -> None:
+    """Two relationships from one supplier into one customer, of different confidence and ids, make
+    routes that share their nodes: the order falls back to the edge ids and the confidence."""
+    chip, region = "syn-chip-0", "syn-place-p0"
+    fresh = MemoryStore()
+    fresh.load(generate(6_000, seed=3))
+    paths = plain(fresh, chip, region, 6, None)
+    doubled = {
+        f"{edge.id}-again": Edge(
+            f"{edge.id}-again", edge.type, edge.source, edge.target, {**edge.props, Prop.CONFIDENCE: level}
+        )
+        for path, level in zip(paths[:40], itertools.cycle(["alleged", "confirmed", "reported"]), strict=False)
+        for edge in path[-2:]
+    }
+    fresh.load(Dataset(edges=doubled))
+    expected = plain(fresh, chip, region, 6, None)
+    assert len(expected) > len(paths)
+    assert named.route_paths(fresh, chip, region, 6, None) == expected
+    shared = [(a, b) for a, b in itertools.pairwise(expected) if route_order(a)[2] == route_order(b)[2]]
+    assert shared  # routes through the same nodes, ordered by their edges
 
 
 def test_a_write_is_seen_by_the_next_search() -> None:

@@ -19,6 +19,7 @@ from graph.store import CypherStore, GraphStore
 from ontology.errors import ConfigurationError, OntologyError
 from ontology.records import Edge
 from ontology.schema import load_schema
+from queries.evidence import route_order
 from queries.named import memory, memory_policy, memory_spatial
 from queries.named.registry import CYPHER, NamedQuery, parse_folder
 from queries.named.rows import TWINS, Row, Twin, to_edge
@@ -84,14 +85,15 @@ def run(store: GraphStore, name: str, **params: Any) -> list[Row]:
 def route_paths(
     store: GraphStore, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[tuple[Edge, ...]]:
-    """Route candidates for one chip model, as edge tuples (supply_paths.cypher). The embedded store's
-    twin hands over its own edge records, the rows it would build for `run` skipped."""
+    """Route candidates for one chip model, as edge tuples (supply_paths.cypher), in route order
+    (`evidence.route_order`). The embedded store's twin hands over its own edge records, in that
+    order as it walks (the rows it would build for `run` skipped)."""
     params: dict[str, Any] = {"chip_id": chip_id, "region_id": region_id, "max_hops": max_hops, "as_of": as_of}
     if store.backend == "memory":
         registry()["supply_paths"].check(params)
         return memory.supply_edge_paths(cast(MemoryStore, store), **params)
     rows = run(store, "supply_paths", **params)
-    return [tuple(to_edge(e) for e in row["edges"]) for row in rows]
+    return sorted((tuple(to_edge(e) for e in row["edges"]) for row in rows), key=route_order)
 
 
 def deployment_edges(store: GraphStore, chip_id: str, region_id: str, as_of: dt.date | None) -> list[Edge]:

@@ -8,11 +8,13 @@ registry pairs each file with its twin and checks their parameters agree.
 from __future__ import annotations
 
 import datetime as dt
+from operator import itemgetter
 
 from graph.memory import MemoryStore
 from graph.store import SITE_LABELS
 from ontology.records import Edge, Node, valid_on
 from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
+from queries.evidence import edge_rank, route_order
 from queries.named.rows import Row, edge_map, node_map, twin
 
 
@@ -78,8 +80,8 @@ def _carries(edge: Edge, chip_id: str) -> bool:
 
 
 # A carrying edge as the backward walk reads it: its source's fewest hops from the origins, its
-# source, the first and last day it holds (None: open) and the edge.
-Step = tuple[int, str, dt.date | None, dt.date | None, Edge]
+# source, the first and last day it holds (None: open), the rank of its confidence and the edge.
+Step = tuple[int, str, dt.date | None, dt.date | None, int, Edge]
 
 
 class _Reach:
@@ -112,7 +114,7 @@ def _reach(store: MemoryStore, chip_id: str) -> _Reach:
                 if not _carries(edge, chip_id):
                     continue
                 start, end = _dated(edge.props.get(Prop.VALID_FROM)), _dated(edge.props.get(Prop.VALID_TO))
-                into.setdefault(edge.target, []).append((level - 1, here, start, end, edge))
+                into.setdefault(edge.target, []).append((level - 1, here, start, end, edge_rank(edge), edge))
                 if edge.target not in hops:
                     hops[edge.target] = level
                     step.append(edge.target)
@@ -121,23 +123,25 @@ def _reach(store: MemoryStore, chip_id: str) -> _Reach:
 
 
 # A step the forward search may take: the fewest hops from its target to a site of the region on
-# any date (0: the target is one), the target, the first and last day the edge holds (None: open)
-# and the edge.
-Ahead = tuple[int, str, dt.date | None, dt.date | None, Edge]
+# any date (0: the target is one), the target, the first and last day the edge holds (None: open),
+# the rank of its confidence and the edge.
+Ahead = tuple[int, str, dt.date | None, dt.date | None, int, Edge]
 
 
-def _edge_id(ahead: Ahead) -> str:
-    return ahead[4].id
+def _by_target(ahead: Ahead) -> tuple[str, str]:
+    return ahead[1], ahead[5].id
 
 
 class _Towards:
     """What the backward walk finds: each node's fewest usable hops to a site of the region, and each
-    node's usable out-edges that can lie on a route (in id order, as the store holds them)."""
+    node's usable out-edges that can lie on a route, by target and then edge id; `parallel`: whether
+    a node has two of them into the same target."""
 
     def __init__(self, sites: list[str]) -> None:
         self.hops = dict.fromkeys(sites, 0)
         self.out: dict[str, list[Ahead]] = {}
         self.steps = 0  # how many steps `out` holds
+        self.parallel = False
 
 
 def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
@@ -153,13 +157,13 @@ def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
     for level in range(1, max_hops + 1):
         step, left = [], max_hops - level  # a source must lie within `left` hops of an origin
         for here in frontier:
-            for source_hops, source, start, end, edge in reach.into.get(here, none):
+            for source_hops, source, start, end, rank, edge in reach.into.get(here, none):
                 if source_hops > left:
                     continue
                 if (kept := out.get(source)) is None:
-                    out[source] = [(level - 1, here, start, end, edge)]  # `here` is `level - 1` hops from a site
+                    out[source] = [(level - 1, here, start, end, rank, edge)]  # `here` is `level - 1` hops from a site
                 else:
-                    kept.append((level - 1, here, start, end, edge))
+                    kept.append((level - 1, here, start, end, rank, edge))
                 if source not in hops:
                     hops[source] = level
                     step.append(source)
@@ -167,7 +171,8 @@ def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
     for edges in found.out.values():
         found.steps += len(edges)
         if len(edges) > 1:
-            edges.sort(key=_edge_id)
+            edges.sort(key=_by_target)
+            found.parallel = found.parallel or len({ahead[1] for ahead in edges}) < len(edges)
     return found
 
 
@@ -198,8 +203,8 @@ def _reached_sites(store: MemoryStore, reach: _Reach, region_id: str, max_hops: 
 def supply_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[Row]:
-    """Depth first from the chip's origins (in id order), each node's usable out-edges in id order,
-    stepping only where a site of the region lies within the hops left."""
+    """Depth first from the chip's origins, stepping only where a site of the region lies within the
+    hops left; in route order."""
     paths = supply_edge_paths(store, chip_id=chip_id, region_id=region_id, max_hops=max_hops, as_of=as_of)
     return [{"edges": [edge_map(e) for e in path]} for path in paths]
 
@@ -207,33 +212,44 @@ def supply_paths(
 def supply_edge_paths(
     store: MemoryStore, *, chip_id: str, region_id: str, max_hops: int, as_of: dt.date | None
 ) -> list[tuple[Edge, ...]]:
-    """`supply_paths` as the store's own edge records, in the same order (no rows to build and read back)."""
+    """`supply_paths` as the store's own edge records, in route order (`evidence.route_order`).
+
+    The walk goes depth first from the origins in id order, each node's steps by target id, so the
+    paths come out ordered by their node ids; each carries its weakest rank, and a stable sort by
+    (weakest rank, length) puts them in route order without reading an edge again. Where a node has
+    two steps into the same target (parallel relationships), the edge ids decide too: sorted by
+    `route_order`."""
     reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
     towards = _kept_towards(store, reach, chip_id, region_id, max_hops)
     out, none = towards.out, list[Ahead]()
-    paths: list[tuple[Edge, ...]] = []
+    found: list[tuple[int, tuple[Edge, ...]]] = []  # (weakest rank · 64 + length, path)
     seen: set[str] = set()  # the nodes on the path walked
 
-    def walk(here: str, path: tuple[Edge, ...]) -> None:
-        left = max_hops - len(path) - 1  # hops left after the next one
-        if left < 0:
-            return
+    def walk(here: str, path: tuple[Edge, ...], worst: int, left: int) -> None:
+        """`left`: the hops left after the next one."""
         seen.add(here)
-        for target_hops, target, start, end, edge in out.get(here, none):
+        for target_hops, target, start, end, rank, edge in out.get(here, none):
             if target_hops > left or target in seen:
                 continue
             if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
                 continue
-            step = (*path, edge)
+            step, weakest = (*path, edge), rank if rank > worst else worst
             if target_hops == 0:  # a site of the region (every node 0 hops from one is one)
-                paths.append(step)
-            walk(target, step)
+                found.append((weakest * _LONGEST + len(step), step))
+            if left and target in out:  # a node with no step ahead ends no longer route
+                walk(target, step, weakest, left - 1)
         seen.discard(here)
 
     for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
         if origin in towards.hops:
-            walk(origin, ())
-    return paths
+            walk(origin, (), -1, max_hops - 1)
+    if towards.parallel:
+        return sorted((path for _, path in found), key=route_order)
+    found.sort(key=itemgetter(0))
+    return [path for _, path in found]
+
+
+_LONGEST = 64  # more hops than any route has (supply_paths.cypher bounds them far below)
 
 
 @twin("deployments")
