@@ -11,8 +11,8 @@ import pytest
 
 from graph.memory import MemoryStore
 from loaders.synthetic import generate
-from ontology.records import Dataset, Edge, valid_on
-from ontology.vocab import ORIGIN_RELS, Prop, Rel
+from ontology.records import Dataset, Edge, Node, valid_on
+from ontology.vocab import ORIGIN_RELS, Label, Prop, Rel
 from queries import named
 from queries.evidence import route_order
 from queries.named import memory
@@ -83,6 +83,31 @@ def test_parallel_relationships_keep_route_order() -> None:
     assert named.route_paths(fresh, chip, region, 6, None) == expected
     shared = [(a, b) for a, b in itertools.pairwise(expected) if route_order(a)[2] == route_order(b)[2]]
     assert shared  # routes through the same nodes, ordered by their edges
+
+
+def test_a_path_back_into_a_chain_is_no_route() -> None:
+    """O → X → B → S, and B → Y → X back into the chain: X and Y have one step ahead each, so the
+    search takes O → X → B and B → Y → X → B as runs; the second comes back to B and is no route."""
+    org = (Label.ENTITY, Label.ORGANIZATION)
+    nodes = [
+        Node("chip", (Label.CHIP_MODEL,), {}),
+        Node("o", (*org, Label.CHIP_DESIGNER), {}),
+        *(Node(i, org, {}) for i in ("x", "b", "y")),
+        Node("s", (Label.ENTITY, Label.DATA_CENTER), {}),
+        Node("region", (Label.PLACE, Label.PROVINCE), {}),
+    ]
+    carries = {Prop.CHIPS: ["chip"], Prop.CONFIDENCE: "reported"}
+    hops = [("o", "x"), ("x", "b"), ("b", "s"), ("b", "y"), ("y", "x")]
+    edges = [
+        Edge("designs", Rel.DESIGNS, "o", "chip", {}),
+        Edge("located", Rel.LOCATED_IN, "s", "region", {}),
+        *(Edge(f"{a}-{b}", Rel.SUPPLIES, a, b, carries) for a, b in hops),
+    ]
+    tiny = MemoryStore()
+    tiny.load(Dataset(nodes={n.id: n for n in nodes}, edges={e.id: e for e in edges}))
+    found = named.route_paths(tiny, "chip", "region", 6, None)
+    assert [[e.id for e in path] for path in found] == [["o-x", "x-b", "b-s"]]
+    assert found == plain(tiny, "chip", "region", 6, None)
 
 
 def test_a_write_is_seen_by_the_next_search() -> None:

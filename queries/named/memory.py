@@ -132,15 +132,23 @@ def _by_target(ahead: Ahead) -> tuple[str, str]:
     return ahead[1], ahead[5].id
 
 
+# Steps the forward search takes at once: from a node along nodes that are no site of the region
+# and have one step ahead each, up to the first that is a site or has more (most of a supply chain's
+# nodes have one). The fewest hops from its first target to a site of the region, its last node,
+# whether that is a site of the region, the latest first day and the earliest last day of its edges
+# (None: open), the weakest rank of theirs, its edges and the runs from its last node (None: none).
+Run = tuple[int, str, bool, dt.date | None, dt.date | None, int, tuple[Edge, ...], "list[Run] | None"]
+
+
 class _Towards:
-    """What the backward walk finds: each node's fewest usable hops to a site of the region, and each
-    node's usable out-edges that can lie on a route, by target and then edge id; `parallel`: whether
-    a node has two of them into the same target."""
+    """What the backward walk finds: each node's fewest usable hops to a site of the region, and the
+    runs from each node that can lie on a route, by the target of their first step and then its edge
+    id; `parallel`: whether a node has two steps into the same target."""
 
     def __init__(self, sites: list[str]) -> None:
         self.hops = dict.fromkeys(sites, 0)
-        self.out: dict[str, list[Ahead]] = {}
-        self.steps = 0  # how many steps `out` holds
+        self.runs: dict[str, list[Run]] = {}
+        self.steps = 0  # how many steps (edges usable from a node) the walk found
         self.parallel = False
 
 
@@ -153,7 +161,8 @@ def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
     way to a site passes the same test. Every edge that passes it is kept as a step the forward
     search may take. No date enters (the search tests each step's), so it is kept per data version."""
     found = _Towards(sites)
-    hops, frontier, out, none = found.hops, sites, found.out, list[Step]()
+    hops, frontier, none = found.hops, sites, list[Step]()
+    out: dict[str, list[Ahead]] = {}  # each node's steps
     for level in range(1, max_hops + 1):
         step, left = [], max_hops - level  # a source must lie within `left` hops of an origin
         for here in frontier:
@@ -168,12 +177,30 @@ def _towards_sites(sites: list[str], reach: _Reach, max_hops: int) -> _Towards:
                     hops[source] = level
                     step.append(source)
         frontier = step
-    for edges in found.out.values():
+    for edges in out.values():
         found.steps += len(edges)
         if len(edges) > 1:
             edges.sort(key=_by_target)
             found.parallel = found.parallel or len({ahead[1] for ahead in edges}) < len(edges)
+    runs: dict[str, list[Run]] = {node: [] for node in out}
+    for node, steps in out.items():
+        runs[node].extend(_run(out, runs, step) for step in steps)
+    found.runs = runs
     return found
+
+
+def _run(out: dict[str, list[Ahead]], runs: dict[str, list[Run]], step: Ahead) -> Run:
+    """The run that begins with `step`: on through every node that is no site and has one step ahead
+    (`runs`: each node's, filled in place, so a run can hold its last node's before they are made)."""
+    first_hops, last, start, end, rank, edge = step
+    hops, edges = first_hops, [edge]
+    while hops and len(ahead := out[last]) == 1:  # a node 1 or more hops from a site has a step ahead
+        hops, last, begins, ends, level, edge = ahead[0]
+        edges.append(edge)
+        start = begins if start is None or (begins is not None and begins > start) else start
+        end = ends if end is None or (ends is not None and ends < end) else end
+        rank = max(rank, level)
+    return (first_hops, last, not hops, start, end, rank, tuple(edges), runs.get(last))
 
 
 TOWARDS_KEPT = 20_000  # steps: a walk up to this size (about 4 MB) is kept per data version
@@ -218,31 +245,35 @@ def supply_edge_paths(
     paths come out ordered by their node ids; each carries its weakest rank, and a stable sort by
     (weakest rank, length) puts them in route order without reading an edge again. Where a node has
     two steps into the same target (parallel relationships), the edge ids decide too: sorted by
-    `route_order`."""
+    `route_order`. Where a node has one step ahead the walk takes it with the step before (a `Run`):
+    its hops fall by one a step, so the first step's hops bound the run's, and every edge of the
+    run holds on a date where the latest first day and the earliest last day allow it. The nodes
+    inside a run need no test of their own to keep a path node-simple: each has one step ahead and
+    is no site, so a path that comes back to one follows the same edges to the same last node, which
+    it has passed already (only origins and the last nodes of runs are walked from)."""
     reach = store.memo(("reach", chip_id), lambda: _reach(store, chip_id))
     towards = _kept_towards(store, reach, chip_id, region_id, max_hops)
-    out, none = towards.out, list[Ahead]()
     found: list[tuple[int, tuple[Edge, ...]]] = []  # (weakest rank · 64 + length, path)
     seen: set[str] = set()  # the nodes on the path walked
 
-    def walk(here: str, path: tuple[Edge, ...], worst: int, left: int) -> None:
+    def walk(here: str, runs: list[Run], path: tuple[Edge, ...], worst: int, left: int) -> None:
         """`left`: the hops left after the next one."""
         seen.add(here)
-        for target_hops, target, start, end, rank, edge in out.get(here, none):
-            if target_hops > left or target in seen:
+        for first_hops, last, site, start, end, rank, edges, ahead in runs:
+            if first_hops > left or last in seen:
                 continue
             if as_of is not None and ((start is not None and as_of < start) or (end is not None and as_of > end)):
                 continue
-            step, weakest = (*path, edge), rank if rank > worst else worst
-            if target_hops == 0:  # a site of the region (every node 0 hops from one is one)
+            step, weakest, rest = path + edges, rank if rank > worst else worst, left - len(edges)
+            if site:
                 found.append((weakest * _LONGEST + len(step), step))
-            if left and target in out:  # a node with no step ahead ends no longer route
-                walk(target, step, weakest, left - 1)
+            if rest >= 0 and ahead is not None:
+                walk(last, ahead, step, weakest, rest)
         seen.discard(here)
 
     for origin in store.memo(("origins", chip_id), lambda: _origins(store, chip_id)):
-        if origin in towards.hops:
-            walk(origin, (), -1, max_hops - 1)
+        if (runs := towards.runs.get(origin)) is not None:
+            walk(origin, runs, (), -1, max_hops - 1)
     if towards.parallel:
         return sorted((path for _, path in found), key=route_order)
     found.sort(key=itemgetter(0))
