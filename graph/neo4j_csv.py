@@ -163,12 +163,23 @@ def _line(row: list[Any], quoted: list[bool]) -> str:
     return ",".join(cells) + "\r\n"
 
 
+def _template(quoted: list[bool]) -> str:
+    """The `%` template of a row whose cells are all text, none holding a quote: what `_line` writes."""
+    return ",".join('"%s"' if q else "%s" for q in quoted) + "\r\n"
+
+
+def _plain(row: list[str]) -> bool:
+    """Whether no cell holds a quote (which `_line` doubles): one test of the row joined, in C."""
+    return '"' not in "".join(row)
+
+
 class _Group:
     """One group's file: its writer, the getter of its property values in column order, the columns
     a converter turns into text (index in the row, converter), which columns are quoted (None: the
-    csv writer writes the rows) and the rows written."""
+    csv writer writes the rows), the template of a row whose text needs no quote doubled (integers
+    made text too) and the rows written."""
 
-    __slots__ = ("converting", "path", "put", "quoted", "rows", "values", "writer")
+    __slots__ = ("converting", "path", "put", "quoted", "rows", "template", "values", "writer")
 
     def __init__(self, file: tuple[IO[str], Any, Path], head: Sequence[type], columns: Sequence[Column]) -> None:
         """`head`: the types of the values before the properties (ids: text); `columns`: each property's
@@ -182,6 +193,11 @@ class _Group:
         skip = len(head)
         self.converting = [(skip + i, f) for i, (_, _, f) in enumerate(columns) if f is not None]
         self.quoted = _quoting([*head, *(t for _, t, _ in columns)], [*[None] * skip, *(f for _, _, f in columns)])
+        # `%s` writes a str subclass as its `__str__` says, which may not be its text: plain str only
+        plain = self.quoted is not None and all(f is not None or t in (str, int) for _, t, f in columns)
+        self.template = _template(self.quoted) if plain and self.quoted is not None else None
+        if self.template is not None:  # the integers become text too, as `_line` writes them
+            self.converting += [(skip + i, str) for i, (_, t, f) in enumerate(columns) if f is None and t is int]
 
     def write(self, head: list[Any], props: dict[str, Any]) -> None:
         row = [*head, *self.values(props)]
@@ -189,6 +205,8 @@ class _Group:
             row[i] = f(row[i])
         if self.quoted is None:
             self.writer.writerow(row)
+        elif self.template is not None and _plain(row):
+            self.put(self.template % tuple(row))
         else:
             self.put(_line(row, self.quoted))
         self.rows += 1

@@ -72,7 +72,10 @@ _FORKED: list[tuple[list[Node | Edge], Path, Schema]] = []
 
 def _write_part(part: int, parts: int) -> CsvSet:
     """In a forked writer: every `parts`-th record from the `part`-th on, as files of its own (so
-    each writer gets its share of the nodes, which take longer to write than relationships)."""
+    each writer gets its share of the nodes, which take longer to write than relationships). The
+    cyclic collector stays off: a writer makes no cycles, and a full collection would walk (and copy
+    from its parent, page by page) every record the parent holds."""
+    gc.disable()
     records, folder, schema = _FORKED[-1]
     return _write_one(records[part::parts], CsvWriter(folder, schema, prefix=f"{part}-"))
 

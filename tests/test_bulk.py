@@ -275,6 +275,20 @@ def test_a_row_is_written_as_the_csv_module_writes_it() -> None:
         assert neo4j_csv._line(row, [True, True, False, True]) == expected.getvalue(), (text, number)
 
 
+def test_a_group_writes_each_row_as_the_csv_module_writes_it() -> None:
+    """A row of plain text and integers goes through a `%` template after one test of the whole row;
+    a quote anywhere sends it the long way: the same text either way."""
+    written, expected = io.StringIO(), io.StringIO()
+    columns = [("name", str, None), ("n", int, None), ("names", list, neo4j_csv.converter(list))]
+    group = neo4j_csv._Group((written, None, Path("rows.csv")), [str], columns)
+    assert group.template is not None
+    for text, number in itertools.product(ODD_TEXT, (0, -12, 10**30)):
+        group.write(["id-1"], {"name": text, "n": number, "names": [text, "x"]})
+        csv.writer(expected, quoting=csv.QUOTE_NONNUMERIC).writerow(["id-1", text, number, text + "\x1f" + "x"])
+    assert written.getvalue() == expected.getvalue()
+    assert group.rows == len(ODD_TEXT) * 3
+
+
 def test_only_text_and_integers_are_written_without_the_csv_module() -> None:
     text = neo4j_csv.converter(float)
     assert neo4j_csv._quoting([str, int, float], [None, None, text]) == [True, False, True]
