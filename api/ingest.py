@@ -166,7 +166,7 @@ def _apply(staged: Staged, target: IngestTarget, report: IngestReport, progress:
         target.write(writes)
         if progress:
             progress(len(batch))
-    target.stamp_seen(staged.dataset, staged.snapshot)
+    target.stamp_seen(staged.dataset, staged.snapshot, [r for r in live if r[0] in kept])
 
 
 def ingest(

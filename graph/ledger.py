@@ -120,7 +120,8 @@ class Ledger:
         ]
         self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?)", rows)
 
-    def stamp_seen(self, dataset: str, day: dt.date) -> None:
+    def stamp_seen(self, dataset: str, day: dt.date, kept: list[Ref]) -> None:
+        """Every live record of the dataset at once (the ledger's dataset column is indexed)."""
         self._begin()
         self.db.execute(
             "UPDATE items SET body = json_set(body, '$.props.last_seen', ?1) "

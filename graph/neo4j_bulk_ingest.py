@@ -83,7 +83,7 @@ class BulkTarget:
                 self.rewritten.add(record.id)
             self.writer.write([record])
 
-    def stamp_seen(self, dataset: str, day: dt.date) -> None:
+    def stamp_seen(self, dataset: str, day: dt.date, kept: list[Ref]) -> None:
         """Every record written is new in this snapshot (its `last_seen` is `day` already); the
         curated records of the dataset get theirs as they are written at `commit`."""
         self.seen.append((dataset, day))

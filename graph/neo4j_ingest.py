@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import neo4j
+
 from graph.neo4j_store import Neo4jStore, PagedRead, identifier
 from graph.target import Fingerprint, Ref
 from ontology.records import Dataset, Edge, Node
@@ -47,6 +49,10 @@ def _live(var: str) -> str:
 def _unseen(var: str) -> str:
     """The condition a record not yet stamped `$day` meets (those this snapshot wrote already are)."""
     return f"({var}.{Prop.LAST_SEEN} IS NULL OR {var}.{Prop.LAST_SEEN} <> $day)"
+
+
+def _write(tx: neo4j.ManagedTransaction, statement: str, params: dict[str, Any]) -> None:
+    tx.run(statement, params).consume()
 
 
 def _by_type(refs: list[Ref]) -> dict[str, list[str]]:
@@ -138,21 +144,28 @@ class Neo4jTarget:
                 data.edges[record.id] = record
         self.store.load(data)
 
-    def stamp_seen(self, dataset: str, day: dt.date) -> None:
+    def stamp_seen(self, dataset: str, day: dt.date, kept: list[Ref]) -> None:
+        """Nodes through each root label's `dataset` index; relationships, which have no such index
+        (one per type would cost every first load its population), by the ids of those `kept`,
+        a page at a time through each type's id index."""
         statements = [
             f"MATCH (n:{root}) WHERE {_live('n')} AND NOT n:{Label.SOURCE} "
             f"AND {_unseen('n')} "
             f"CALL (n) {{ SET n.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
             for root in self._roots()
         ]
-        statements += [
-            f"MATCH ()-[r:{rel}]->() WHERE {_live('r')} AND {_unseen('r')} "
-            f"CALL (r) {{ SET r.{Prop.LAST_SEEN} = $day }} IN TRANSACTIONS OF {PAGE} ROWS"
-            for rel in self._rels()
-        ]
         with self.store.driver.session(database=self.store.settings.database) as session:
             for statement in statements:
                 session.run(statement, dataset=dataset, day=day).consume()
+            for rel_type, ids in sorted(_by_type(kept).items()):
+                rel = identifier(rel_type, self.store.schema.relationships)
+                statement = (
+                    f"UNWIND $ids AS id MATCH ()-[r:{rel}]->() USING INDEX r:{rel}(id) WHERE r.id = id "
+                    f"AND {_live('r')} AND {_unseen('r')} SET r.{Prop.LAST_SEEN} = $day"
+                )
+                for start in range(0, len(ids), PAGE):
+                    page = ids[start : start + PAGE]
+                    session.execute_write(_write, statement, {"ids": page, "dataset": dataset, "day": day})
 
     def commit(self) -> None:
         """Every batch is committed as it is written."""

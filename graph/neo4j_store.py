@@ -486,7 +486,6 @@ class Neo4jStore:
             rel = identifier(rel_type, self.schema.relationships)
             statements += [
                 f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)",
-                f"CREATE INDEX {rel_type.lower()}_dataset IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.dataset)",
             ]
         for label in POINT_LABELS:  # radius queries: point.distance(n.location, …) seeks these
             on = identifier(label, self.schema.classes)

@@ -57,8 +57,9 @@ class IngestTarget(Protocol):
         """Upsert records whole (properties replaced)."""
         ...
 
-    def stamp_seen(self, dataset: str, day: dt.date) -> None:
-        """Set `last_seen` on every record of the dataset that has not ended."""
+    def stamp_seen(self, dataset: str, day: dt.date, kept: list[Ref]) -> None:
+        """Set `last_seen` on every record of the dataset that has not ended. `kept`: those of them
+        that were live before this snapshot and are still (the others it wrote, stamped)."""
         ...
 
     def commit(self) -> None:

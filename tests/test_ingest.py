@@ -182,6 +182,22 @@ def test_a_delta_adds_changes_and_ends_without_losing_history(side: Backend, tmp
     assert verdicts == {"tst-trader": ("affiliate", "clear"), "tst-sub": ("affiliate", "clear")}
 
 
+def test_a_record_the_next_snapshot_keeps_as_it_was_is_seen_again(side: Backend, tmp_path: Path) -> None:
+    """An unchanged relationship and node are not written again: both get the new `last_seen`."""
+    parent_owns = {**PARENT, "owns": "trader", "pct": 60}
+    side.ingest(_write(tmp_path / "s1.jsonl", [parent_owns, TRADER, SUB]), S1)
+    report = side.ingest(_write(tmp_path / "s2.jsonl", [parent_owns, TRADER]), S2)
+    assert report.counts["ended"] == 1 and report.counts["changed"] == 0
+    store = side.store()
+    stake = store.edges(Rel.OWNS, source="tst-parent")[0]
+    assert Prop.ENDED_IN not in stake.props
+    assert (stake.props[Prop.FIRST_SEEN], stake.props[Prop.LAST_SEEN]) == (S1, S2)
+    trader = store.node("tst-trader")
+    assert trader is not None and trader.props[Prop.LAST_SEEN] == S2
+    sub = store.node("tst-sub")
+    assert sub is not None and (sub.props[Prop.ENDED_IN], sub.props[Prop.LAST_SEEN]) == (S2, S1)
+
+
 def test_a_delta_asks_the_graph_once_what_it_holds_of_each_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
