@@ -96,12 +96,11 @@ def test_a_path_back_into_a_chain_is_no_route() -> None:
         Node("s", (Label.ENTITY, Label.DATA_CENTER), {}),
         Node("region", (Label.PLACE, Label.PROVINCE), {}),
     ]
-    carries = {Prop.CHIPS: ["chip"], Prop.CONFIDENCE: "reported"}
     hops = [("o", "x"), ("x", "b"), ("b", "s"), ("b", "y"), ("y", "x")]
     edges = [
         Edge("designs", Rel.DESIGNS, "o", "chip", {}),
         Edge("located", Rel.LOCATED_IN, "s", "region", {}),
-        *(Edge(f"{a}-{b}", Rel.SUPPLIES, a, b, carries) for a, b in hops),
+        *(Edge(f"{a}-{b}", Rel.SUPPLIES, a, b, {Prop.CHIPS: ["chip"], Prop.CONFIDENCE: "reported"}) for a, b in hops),
     ]
     tiny = MemoryStore()
     tiny.load(Dataset(nodes={n.id: n for n in nodes}, edges={e.id: e for e in edges}))
