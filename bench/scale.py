@@ -32,6 +32,7 @@ import argparse
 import json
 import resource
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -216,15 +217,16 @@ def on_neo4j(
     password = settings.password.get_secret_value()
     stream = Streamed(scale)
     data = graph(scale) if scale <= args.batched_max else None  # in memory, as `chiptrail load` reads it
+    neo4j_server.stop(config)  # as `--bulk` does before it writes the CSVs
     with tempfile.TemporaryDirectory(dir=config.home) as folder, console.status(f"{scale:,}: import CSVs"):
         csvs, streamed_s, generate_s = streamed_csvs(stream, Path(folder) / "streamed")
         csv_s, streamed_writers = streamed_s, csvs.writers
         if data is not None:  # `load --bulk`: the dataset split between forked writers
+            shutil.rmtree(csvs.folder)  # not imported: its pages are not written back beside the next files
             started = time.perf_counter()
             csvs = neo4j_csv_writers.write_csvs(data, Path(folder) / "dataset")
             csv_s = time.perf_counter() - started
         records = csvs.node_count + csvs.edge_count
-        neo4j_server.stop(config)
         console.log(f"{scale:,}: importing {records:,} records")
         started = time.perf_counter()
         neo4j_bulk.run_import(config, csvs, settings.database, [f"--max-off-heap-memory={IMPORT_OFF_HEAP}"])

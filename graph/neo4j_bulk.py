@@ -123,9 +123,11 @@ def bulk_import(
     """Import the CSVs `write` puts in the folder it is given into the empty database of the server
     in `config.home` (with `replace`, in place of whatever it holds), then build the schema.
 
-    `write` runs while the server still runs, so whatever it raises (a download that fails its
-    checks) leaves the database as it was. The server is then stopped for the import and started
-    again after (it is left running)."""
+    The server is stopped first: `write` reads nothing from it, and its threads would take
+    processor time from the writers (at 10^6, 3.2 s of CSVs with the server stopped against 3.6 s
+    beside an idle one that had just loaded 10^5). Whatever `write` raises (a download that fails
+    its checks) leaves the database as it was; the server is started again after, whatever happens
+    (it is left running)."""
     say = status or (lambda _: None)
     password = settings.checked_password()
     if neo4j_server.running_pid(config) is None:
@@ -136,10 +138,10 @@ def bulk_import(
     folder = config.home / "import" / "bulk"
     shutil.rmtree(folder, ignore_errors=True)
     try:
-        say("writing import CSVs")
-        csvs = write(folder)
         say("stopping Neo4j for the import")
         neo4j_server.stop(config)
+        say("writing import CSVs")
+        csvs = write(folder)
         say(f"importing {csvs.node_count:,} nodes and {csvs.edge_count:,} relationships")
         run_import(config, csvs, settings.database)
     finally:

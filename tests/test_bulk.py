@@ -252,6 +252,30 @@ def test_a_bulk_load_with_replace_imports_in_place_of_what_the_database_holds(
 
 
 @pytest.mark.neo4j
+def test_a_write_that_fails_leaves_the_database_as_it_was_and_the_server_running(
+    own_server: tuple[neo4j_server.ServerConfig, Neo4jSettings],
+) -> None:
+    """The server is stopped before the CSVs are written: a write that fails starts it again, and
+    the database holds what it held."""
+    config, settings = own_server
+    old = odd_values()
+    with closing(connect(settings)) as store:
+        store.clear()
+        store.load(old)
+        before = (store.counts(), checksum(store))
+
+    def failing(folder: Path) -> CsvSet:
+        assert neo4j_server.running_pid(config) is None  # nothing reads the server while the CSVs are written
+        raise WriteRefused("a bad row in the download")
+
+    with pytest.raises(WriteRefused, match="bad row"):
+        neo4j_bulk.bulk_import(config, settings, failing, replace=True)
+    assert neo4j_server.running_pid(config) is not None
+    with closing(connect(settings)) as store:
+        assert (store.counts(), checksum(store)) == before
+
+
+@pytest.mark.neo4j
 def test_an_initial_password_may_start_with_a_dash(tmp_path: Path) -> None:
     """`--` ends the admin tool's options: without it the password below is read as an unknown option."""
     if not neo4j_server.jars_present():
