@@ -2,7 +2,7 @@
 
 The CSVs are written by `graph.neo4j_csv` (one writer) and `graph.neo4j_csv_writers` (several
 processes). `bulk_import` then, for a server this project started (`chiptrail neo4j start`): checks
-the database is empty (refusing otherwise), has the CSVs written, stops the server, runs the import
+the database is empty (refusing otherwise), stops the server, has the CSVs written, runs the import
 with the jars in `tools/neo4j/lib`, starts it again and builds the ontology's constraints and
 indexes. `bulk_load` imports a dataset so; a first ingest imports a download
 (`graph.neo4j_bulk_ingest`).
@@ -124,7 +124,7 @@ def bulk_import(
     in `config.home` (with `replace`, in place of whatever it holds), then build the schema.
 
     The server is stopped first: `write` reads nothing from it, and its threads would take
-    processor time from the writers (at 10^6, 3.2 s of CSVs with the server stopped against 3.6 s
+    processor time from the writers (at 10^6, 3.2 s of CSVs with the server stopped against 3.5 s
     beside an idle one that had just loaded 10^5). Whatever `write` raises (a download that fails
     its checks) leaves the database as it was; the server is started again after, whatever happens
     (it is left running)."""
