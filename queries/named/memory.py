@@ -203,7 +203,7 @@ def _run(out: dict[str, list[Ahead]], runs: dict[str, list[Run]], step: Ahead) -
     return (first_hops, last, not hops, start, end, rank, tuple(edges), runs.get(last))
 
 
-TOWARDS_KEPT = 20_000  # steps: a walk up to this size (about 4 MB) is kept per data version
+TOWARDS_KEPT = 20_000  # steps: a walk up to this size (about 7 MB, its runs included) is kept per data version
 
 
 def _kept_towards(store: MemoryStore, reach: _Reach, chip_id: str, region_id: str, max_hops: int) -> _Towards:
