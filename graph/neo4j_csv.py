@@ -193,10 +193,11 @@ class _Group:
         skip = len(head)
         self.converting = [(skip + i, f) for i, (_, _, f) in enumerate(columns) if f is not None]
         self.quoted = _quoting([*head, *(t for _, t, _ in columns)], [*[None] * skip, *(f for _, _, f in columns)])
+        self.template: str | None = None
         # `%s` writes a str subclass as its `__str__` says, which may not be its text: plain str only
-        plain = self.quoted is not None and all(f is not None or t in (str, int) for _, t, f in columns)
-        self.template = _template(self.quoted) if plain and self.quoted is not None else None
-        if self.template is not None:  # the integers become text too, as `_line` writes them
+        if self.quoted is not None and all(f is not None or t in (str, int) for _, t, f in columns):
+            self.template = _template(self.quoted)
+            # the integers become text too, as `_line` writes them
             self.converting += [(skip + i, str) for i, (_, t, f) in enumerate(columns) if f is None and t is int]
 
     def write(self, head: list[Any], props: dict[str, Any]) -> None:

@@ -76,9 +76,6 @@ class Neo4jTarget:
     def _roots(self) -> list[str]:
         return sorted(identifier(root, self.store.roots) for root in self.store.roots)
 
-    def _rels(self) -> list[str]:
-        return sorted(identifier(t, self.store.schema.relationships) for t in self.store.schema.relationships)
-
     def snapshots(self, dataset: str) -> list[Node]:
         query = (
             f"MATCH (s:{Label.SOURCE}) WHERE s.{Prop.DATASET} = $dataset AND s.{Prop.SNAPSHOT} IS NOT NULL "
