@@ -43,13 +43,18 @@ def weakest_rank(edges: Iterable[Edge]) -> int:
 RouteOrder = tuple[int, int, tuple[str, ...], tuple[str, ...]]
 
 
+def path_nodes(edges: tuple[Edge, ...]) -> tuple[str, ...]:
+    """The ids of the nodes a path of edges passes through, in order."""
+    return (edges[0].source, *[e.target for e in edges])
+
+
 def route_order(edges: tuple[Edge, ...]) -> RouteOrder:
     """Where a route's edges sort among routes: strongest weakest-confidence first, then shorter,
     then by node ids and edge ids."""
     return (
         weakest_rank(edges),
         len(edges),
-        (edges[0].source, *[e.target for e in edges]),
+        path_nodes(edges),
         tuple([e.id for e in edges]),
     )
 

@@ -19,7 +19,7 @@ from ontology.vocab import Prop
 from queries import named, prefetch
 from queries.cache import per_version
 from queries.decide import decide
-from queries.evidence import RouteOrder, hop_date, rank, route_order, weakest
+from queries.evidence import RouteOrder, hop_date, path_nodes, rank, route_order, weakest
 from queries.gap_fill import deciding_chip
 from queries.places import countries_of, country_of
 from queries.policies import Policies
@@ -39,7 +39,7 @@ class Route:
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        return (self.edges[0].source, *[e.target for e in self.edges])
+        return path_nodes(self.edges)
 
     @property
     def weakest(self) -> str:
