@@ -48,6 +48,11 @@ JVM_FLAGS = (
 )
 
 
+# The four groups of indexes `Neo4jStore.setup_schema` creates, filled side by side (two at a time
+# by default); docker-compose.yml says the same.
+INDEX_SETTINGS = {"internal.dbms.index_population.parallelism": "4"}
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """Where a local server keeps its files and which loopback ports it uses."""
@@ -146,6 +151,7 @@ def write_config(config: ServerConfig) -> Path:
         "server.memory.pagecache.size": config.pagecache,
         "dbms.security.auth_enabled": "true",
         "dbms.security.procedures.unrestricted": "apoc.*",
+        **INDEX_SETTINGS,
         **browser_settings(config.api_url),
     }
     path = conf_dir / "neo4j.conf"

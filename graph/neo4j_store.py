@@ -452,14 +452,17 @@ class Neo4jStore:
     def setup_schema(self) -> None:
         """Constraints and indexes derived from the ontology; idempotent, run once per store.
 
-        All in one transaction: the server then fills every new index in one pass over the nodes
-        and one over the relationships (measured on an imported 10^6 graph, 17 s against 21 s
-        for one statement each)."""
+        One transaction per group of `schema_groups`: the server fills the new indexes of one
+        transaction in one pass over the nodes or the relationships (on an imported 10^6 graph,
+        17 s against 21 s for one statement each), and the groups' passes run side by side
+        (`graph.neo4j_server` lets four run at once). A constraint's transaction waits until its
+        index is filled, so the constraints go last: the indexes are filling by then."""
         if self._schema_ready:
             return
         try:
             with self.driver.session(database=self.settings.database) as session:
-                session.execute_write(_run_all, self.schema_statements())
+                for group in self.schema_groups():
+                    session.execute_write(_run_all, group)
         except ServiceUnavailable as exc:
             raise unanswered(self.settings.uri, exc) from exc
         except Neo4jError as exc:
@@ -468,31 +471,42 @@ class Neo4jStore:
 
     def schema_statements(self) -> list[str]:
         """The ontology's constraints and indexes as `CREATE … IF NOT EXISTS` statements."""
-        statements = []
-        for root in sorted(self.roots):
-            label = identifier(root, self.roots)
-            statements += [
-                f"CREATE CONSTRAINT {root.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE",
-                f"CREATE INDEX {root.lower()}_name IF NOT EXISTS FOR (n:{label}) ON (n.name)",
-                f"CREATE INDEX {root.lower()}_dataset IF NOT EXISTS FOR (n:{label}) ON (n.dataset)",
-            ]
+        return [statement for group in self.schema_groups() for statement in group]
+
+    def schema_groups(self) -> list[list[str]]:
+        """The schema statements in the order `setup_schema` runs them, one transaction each:
+        the relationship `id` indexes, the full-text indexes, the other node indexes, then the
+        node constraints. On an imported 10^7 graph, filled side by side so, they were online in
+        54–63 s against 56–76 s for one transaction, whose constraints filled alone first on one
+        processor of two (four paired runs; one core idle for 4–10 s of the build, against 10–15)."""
+        roots = [(root, identifier(root, self.roots)) for root in sorted(self.roots)]
+        relationships = [
+            f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)"
+            for rel_type in sorted(self.schema.relationships)
+            for rel in [identifier(rel_type, self.schema.relationships)]
+        ]
         any_root = self._any_root()
         names = "[n.name, n.aliases, n.name_zh]"
-        statements.append(f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH {names}")
         keyword = "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}"  # each folded name one term
         keys = Derived.NAME_KEYS
-        statements.append(f"CREATE FULLTEXT INDEX {keys} IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.{keys}] {keyword}")
-        for rel_type in sorted(self.schema.relationships):
-            rel = identifier(rel_type, self.schema.relationships)
-            statements += [
-                f"CREATE INDEX {rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel}]-() ON (r.id)",
-            ]
+        full_text = [
+            f"CREATE FULLTEXT INDEX names IF NOT EXISTS FOR (n:{any_root}) ON EACH {names}",
+            f"CREATE FULLTEXT INDEX {keys} IF NOT EXISTS FOR (n:{any_root}) ON EACH [n.{keys}] {keyword}",
+        ]
+        nodes = [
+            f"CREATE INDEX {root.lower()}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+            for root, label in roots
+            for prop in ("name", "dataset")
+        ]
         for label in POINT_LABELS:  # radius queries: point.distance(n.location, …) seeks these
             on = identifier(label, self.schema.classes)
-            statements.append(
-                f"CREATE POINT INDEX {label.lower()}_location IF NOT EXISTS FOR (n:{on}) ON (n.{Derived.LOCATION})"
-            )
-        return statements
+            location = f"(n.{Derived.LOCATION})"
+            nodes.append(f"CREATE POINT INDEX {label.lower()}_location IF NOT EXISTS FOR (n:{on}) ON {location}")
+        constraints = [
+            f"CREATE CONSTRAINT {root.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for root, label in roots
+        ]
+        return [relationships, full_text, nodes, constraints]
 
     def _writer(self) -> BatchWriter:
         s = self.settings

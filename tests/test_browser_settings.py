@@ -11,7 +11,7 @@ import yaml
 from neo4j import GraphDatabase
 
 from graph.neo4j_browser import DEFAULT_API_URL, browser_settings, deep_link
-from graph.neo4j_server import ServerConfig, write_config
+from graph.neo4j_server import INDEX_SETTINGS, ServerConfig, write_config
 from graph.settings import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,9 +41,14 @@ def test_the_generated_conf_loads_style_and_guide_and_keeps_telemetry_off(tmp_pa
 def test_docker_compose_says_the_same_with_neo4j_env_names() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     env = compose["services"]["neo4j"]["environment"]
-    for key, value in browser_settings(DEFAULT_API_URL).items():
+    for key, value in {**browser_settings(DEFAULT_API_URL), **INDEX_SETTINGS}.items():
         name = "NEO4J_" + key.replace("_", "__").replace(".", "_")
         assert env[name] == value, name
+
+
+def test_the_generated_config_fills_the_schema_groups_side_by_side(tmp_path: Path) -> None:
+    conf = write_config(ServerConfig(tmp_path)) / "neo4j.conf"
+    assert "internal.dbms.index_population.parallelism=4" in conf.read_text(encoding="utf-8").splitlines()
 
 
 def test_the_deep_link_opens_the_guide() -> None:
